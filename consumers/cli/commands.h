@@ -1,0 +1,14 @@
+// The `timeline` subcommands. Each Add*Command registers its subcommand on `app`, with --help,
+// and sets `*exit_code` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace timeline::cli {
+
+void AddTopicsCommand(CLI::App* app, int* exit_code);
+void AddRunCommands(CLI::App* app, int* exit_code);   // run, sequencer, worker
+void AddAppendCommand(CLI::App* app, int* exit_code);
+void AddReadCommands(CLI::App* app, int* exit_code);  // state, history
+
+}  // namespace timeline::cli

@@ -1,0 +1,48 @@
+#include "consumers/cli/common_options.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+namespace timeline::cli {
+namespace {
+std::atomic<bool>* g_stop_flag = nullptr;
+
+extern "C" void HandleStopSignal(int) {
+  if (g_stop_flag == nullptr) return;
+  if (g_stop_flag->exchange(true)) std::_Exit(130);  // asked twice: stop now
+}
+}  // namespace
+
+KafkaSettings CommonOptions::Kafka() const {
+  KafkaSettings settings;
+  settings.brokers = brokers;
+  settings.topics = TopicNames::WithPrefix(topic_prefix);
+  settings.group_prefix = group_prefix;
+  return settings;
+}
+
+void AddCommonOptions(CLI::App* command, CommonOptions* options) {
+  command->add_option("--brokers", options->brokers,
+                      "Kafka bootstrap servers (default: $TIMELINE_BROKERS, else the local broker)")
+      ->capture_default_str();
+  command->add_option("--data", options->data_dir, "directory of this instance's RocksDB stores")
+      ->capture_default_str();
+  command->add_option("--topic-prefix", options->topic_prefix,
+                      "prefix for the topic names (isolates test runs)");
+  command->add_option("--group-prefix", options->group_prefix, "prefix for consumer group ids")
+      ->capture_default_str();
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "timeline: %s\n", status.ToString().c_str());
+  return 1;
+}
+
+void StopOnSignals(std::atomic<bool>* flag) {
+  g_stop_flag = flag;
+  std::signal(SIGINT, HandleStopSignal);
+  std::signal(SIGTERM, HandleStopSignal);
+}
+
+}  // namespace timeline::cli

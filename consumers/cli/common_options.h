@@ -1,0 +1,33 @@
+// What every `timeline` command shares: the broker, the data directory, topic and group names,
+// and how a command reports a failed Status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <string>
+
+#include "engine/kafka_client.h"
+#include "engine/status.h"
+
+namespace timeline::cli {
+
+struct CommonOptions {
+  std::string brokers = DefaultBrokers();
+  std::string data_dir = "data";
+  std::string topic_prefix;  // empty: account-commands, account-events, account-rejections
+  std::string group_prefix = "timeline";
+
+  KafkaSettings Kafka() const;
+};
+
+// Adds --brokers, --data, --topic-prefix and --group-prefix to `command`.
+void AddCommonOptions(CLI::App* command, CommonOptions* options);
+
+// Prints "timeline: <status>" to stderr and returns the exit code for it (1).
+int Fail(const Status& status);
+
+// Sets `flag` on SIGINT and SIGTERM (a second signal ends the process at once).
+void StopOnSignals(std::atomic<bool>* flag);
+
+}  // namespace timeline::cli

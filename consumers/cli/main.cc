@@ -1,0 +1,24 @@
+// timeline: the command-line entry point of Account Timeline.
+#include <CLI/CLI.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "consumers/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Account Timeline: an event-sourced record of national accounts on Apache Kafka.\n"
+      "Submit events with `append`, run the engine with `run`, read views with `state` and "
+      "`history`."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "timeline 0.1.0");
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  int exit_code = 0;
+  timeline::cli::AddTopicsCommand(&app, &exit_code);
+  timeline::cli::AddRunCommands(&app, &exit_code);
+  timeline::cli::AddAppendCommand(&app, &exit_code);
+  timeline::cli::AddReadCommands(&app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

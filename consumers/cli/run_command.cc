@@ -1,0 +1,89 @@
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "consumers/cli/commands.h"
+#include "consumers/cli/common_options.h"
+#include "consumers/engine_runner.h"
+
+namespace timeline::cli {
+namespace {
+
+struct RunFlags {
+  CommonOptions common;
+  std::string instance_id = "0";
+};
+
+CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::string& help,
+                         std::shared_ptr<RunFlags> flags) {
+  auto* command = app->add_subcommand(name, help);
+  AddCommonOptions(command, &flags->common);
+  command->add_option("--instance", flags->instance_id,
+                      "this process's id among its peers (part of the transactional.id)")
+      ->capture_default_str();
+  return command;
+}
+
+// Runs one role until SIGINT/SIGTERM or a failure.
+template <typename Process, typename Options>
+int RunRole(const RunFlags& flags, Options options) {
+  options.kafka = flags.common.Kafka();
+  options.data_dir = flags.common.data_dir;
+  auto process = Process::Create(options);
+  if (!process.ok()) return Fail(process.status());
+  std::atomic<bool> stop{false};
+  StopOnSignals(&stop);
+  Status status = (*process)->Run(stop);
+  return status.ok() ? 0 : Fail(status);
+}
+
+}  // namespace
+
+void AddRunCommands(CLI::App* app, int* exit_code) {
+  auto run_flags = std::make_shared<RunFlags>();
+  AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
+                 run_flags)
+      ->callback([run_flags, exit_code] {
+        RunOptions options;
+        options.kafka = run_flags->common.Kafka();
+        options.data_dir = run_flags->common.data_dir;
+        options.instance_id = run_flags->instance_id;
+        auto runner = EngineRunner::Start(options);
+        if (!runner.ok()) {
+          *exit_code = Fail(runner.status());
+          return;
+        }
+        spdlog::info("timeline run: sequencer and worker running on {} (data in {}); Ctrl-C stops",
+                     options.kafka.brokers, options.data_dir);
+        std::atomic<bool> stop{false};
+        StopOnSignals(&stop);
+        // Wait for a signal or for a role to fail, whichever comes first.
+        std::thread watcher([&] {
+          while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          (*runner)->Stop();
+        });
+        Status status = (*runner)->Wait();
+        stop.store(true);
+        watcher.join();
+        spdlog::info("timeline run: stopped");
+        *exit_code = status.ok() ? 0 : Fail(status);
+      });
+
+  auto sequencer_flags = std::make_shared<RunFlags>();
+  AddRoleCommand(app, "sequencer", "Run only the sequencer (account-commands → account-events)",
+                 sequencer_flags)
+      ->callback([sequencer_flags, exit_code] {
+        SequencerOptions options;
+        options.instance_id = sequencer_flags->instance_id;
+        *exit_code = RunRole<SequencerProcess>(*sequencer_flags, options);
+      });
+
+  auto worker_flags = std::make_shared<RunFlags>();
+  AddRoleCommand(app, "worker", "Run only the projection worker (account-events → RocksDB views)",
+                 worker_flags)
+      ->callback([worker_flags, exit_code] {
+        *exit_code = RunRole<WorkerProcess>(*worker_flags, WorkerOptions{});
+      });
+}
+
+}  // namespace timeline::cli

@@ -1,0 +1,297 @@
+#include "consumers/sequencer_process.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "engine/head_store.h"
+#include "engine/sequencer.h"
+
+namespace timeline {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto kKafkaTimeout = std::chrono::seconds(30);
+
+// Remembers, per account-events partition, the offset after the last event delivered, and the
+// first delivery error. Called on the thread that polls the producer (ours).
+class DeliveryTracker : public RdKafka::DeliveryReportCb {
+ public:
+  explicit DeliveryTracker(std::string events_topic) : events_topic_(std::move(events_topic)) {}
+
+  void dr_cb(RdKafka::Message& message) override {
+    if (message.err() != RdKafka::ERR_NO_ERROR) {
+      if (error_.ok()) error_ = FromKafka(message.err(), "delivering to " + message.topic_name());
+      return;
+    }
+    if (message.topic_name() == events_topic_) {
+      int64_t& next = next_offsets_[message.partition()];
+      next = std::max(next, message.offset() + 1);
+    }
+  }
+
+  // Takes what was tracked since the last call.
+  std::map<int32_t, int64_t> TakeOffsets() { return std::exchange(next_offsets_, {}); }
+  Status TakeError() { return std::exchange(error_, Status::Ok()); }
+
+ private:
+  std::string events_topic_;
+  std::map<int32_t, int64_t> next_offsets_;
+  Status error_;
+};
+
+}  // namespace
+
+class SequencerProcess::Impl : public RdKafka::RebalanceCb {
+ public:
+  Impl(const SequencerOptions& options, std::unique_ptr<HeadStore> store, int32_t partitions)
+      : options_(options),
+        store_(std::move(store)),
+        sequencer_(store_.get(), &clock_, partitions),
+        deliveries_(options.kafka.topics.events) {}
+
+  Status Start() {
+    const std::string transactional_id =
+        options_.kafka.group_prefix + "-sequencer-" + options_.instance_id;
+    auto producer = MakeProducer(options_.kafka,
+                                 {{"transactional.id", transactional_id},
+                                  {"transaction.timeout.ms", "60000"}},
+                                 &deliveries_);
+    if (!producer.ok()) return producer.status();
+    producer_ = std::move(producer).value();
+    TIMELINE_RETURN_IF_ERROR(TransactionStatus(
+        producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
+        "init_transactions"));
+
+    auto consumer = MakeConsumer(options_.kafka, options_.kafka.group_prefix + "-sequencer", this);
+    if (!consumer.ok()) return consumer.status();
+    consumer_ = std::move(consumer).value();
+    return FromKafka(consumer_->subscribe({options_.kafka.topics.commands}),
+                     "subscribing to " + options_.kafka.topics.commands);
+  }
+
+  Status Run(const std::atomic<bool>& stop) {
+    while (!stop.load(std::memory_order_relaxed) && fatal_.ok()) {
+      std::unique_ptr<RdKafka::Message> message(consumer_->consume(20));
+      switch (message->err()) {
+        case RdKafka::ERR_NO_ERROR: {
+          TIMELINE_RETURN_IF_ERROR(TakeCommand(*message));
+          break;
+        }
+        case RdKafka::ERR__TIMED_OUT:
+        case RdKafka::ERR__PARTITION_EOF:
+          break;
+        default:
+          spdlog::warn("sequencer: consuming {}: {}", options_.kafka.topics.commands,
+                       message->errstr());
+      }
+      producer_->poll(0);
+      if (transaction_open_ && (batch_size_ >= options_.max_batch ||
+                                SteadyClock::now() - batch_started_ >= options_.max_batch_wait)) {
+        TIMELINE_RETURN_IF_ERROR(FinishBatch());
+      }
+    }
+    if (!fatal_.ok()) return fatal_;
+    if (transaction_open_) TIMELINE_RETURN_IF_ERROR(FinishBatch());
+    consumer_->close();
+    return Status::Ok();
+  }
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode code,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (code == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      Status status = CatchUp(partitions);
+      if (!status.ok()) {
+        fatal_ = status;
+        return;
+      }
+      spdlog::info("sequencer: assigned {} partition(s) of {}; heads caught up",
+                   partitions.size(), options_.kafka.topics.commands);
+      consumer->assign(partitions);
+    } else {
+      // Finish the open batch while this instance still owns its partitions.
+      if (transaction_open_) {
+        Status status = FinishBatch();
+        if (!status.ok()) fatal_ = status;
+      }
+      consumer->unassign();
+    }
+  }
+
+ private:
+  Status TakeCommand(const RdKafka::Message& message) {
+    if (!transaction_open_) {
+      TIMELINE_RETURN_IF_ERROR(TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
+      transaction_open_ = true;
+      batch_started_ = SteadyClock::now();
+      batch_size_ = 0;
+    }
+    const LogRecord command = ToLogRecord(message);
+    const size_t events_before = sequencer_.events().size();
+    const size_t rejections_before = sequencer_.rejections().size();
+    Status status = sequencer_.Decide(command);
+    if (!status.ok()) return Fail(status);
+    for (size_t i = events_before; i < sequencer_.events().size(); ++i) {
+      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.events, sequencer_.events()[i]));
+    }
+    for (size_t i = rejections_before; i < sequencer_.rejections().size(); ++i) {
+      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
+    }
+    consumed_[command.partition] = command.offset + 1;
+    ++batch_size_;
+    return Status::Ok();
+  }
+
+  Status Send(const std::string& topic, const OutgoingRecord& record) {
+    Status status = Produce(producer_.get(), topic, record.partition, record.key, record.value,
+                            {{std::string(kSubmissionIdHeader), record.submission_id}});
+    return status.ok() ? status : Fail(status);
+  }
+
+  // Flushes, commits the transaction with the consumed offsets, then persists the heads.
+  Status FinishBatch() {
+    const int timeout_ms = static_cast<int>(kKafkaTimeout.count() * 1000);
+    Status status = FromKafka(producer_->flush(timeout_ms), "flushing the batch");
+    if (status.ok()) status = deliveries_.TakeError();
+    if (!status.ok()) return Fail(status);
+
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [partition, next] : consumed_) {
+      offsets.push_back(
+          RdKafka::TopicPartition::create(options_.kafka.topics.commands, partition, next));
+    }
+    std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+    status = TransactionStatus(
+        producer_->send_offsets_to_transaction(offsets, group.get(), timeout_ms),
+        "send_offsets_to_transaction");
+    RdKafka::TopicPartition::destroy(offsets);
+    if (!status.ok()) return Fail(status);
+    status = TransactionStatus(producer_->commit_transaction(timeout_ms), "commit_transaction");
+    if (!status.ok()) return Fail(status);
+    transaction_open_ = false;
+    consumed_.clear();
+
+    status = sequencer_.Commit(deliveries_.TakeOffsets());
+    if (!status.ok()) {
+      // Kafka has the batch; the heads will be rebuilt from account-events on restart.
+      return Fatal(status);
+    }
+    return Status::Ok();
+  }
+
+  // Replays each assigned partition's account-events from the stored offset to the end.
+  Status CatchUp(const std::vector<RdKafka::TopicPartition*>& assigned) {
+    auto reader = MakeConsumer(options_.kafka, "", nullptr, {{"enable.partition.eof", "true"}});
+    if (!reader.ok()) return reader.status();
+    std::vector<RdKafka::TopicPartition*> starts;
+    std::set<int32_t> remaining;
+    for (const auto* partition : assigned) {
+      auto next = store_->NextEventOffset(partition->partition());
+      if (!next.ok()) return next.status();
+      const int64_t start = next->value_or(RdKafka::Topic::OFFSET_BEGINNING);
+      starts.push_back(RdKafka::TopicPartition::create(options_.kafka.topics.events,
+                                                       partition->partition(), start));
+      remaining.insert(partition->partition());
+    }
+    Status status = FromKafka((*reader)->assign(starts), "assigning account-events for catch-up");
+    RdKafka::TopicPartition::destroy(starts);
+    TIMELINE_RETURN_IF_ERROR(status);
+
+    size_t replayed = 0;
+    const auto deadline = SteadyClock::now() + std::chrono::minutes(10);
+    while (!remaining.empty()) {
+      if (SteadyClock::now() > deadline) {
+        return Status::TimedOut("catching up account-events took more than 10 minutes");
+      }
+      std::unique_ptr<RdKafka::Message> message((*reader)->consume(500));
+      if (message->err() == RdKafka::ERR__PARTITION_EOF) {
+        remaining.erase(message->partition());
+      } else if (message->err() == RdKafka::ERR_NO_ERROR) {
+        TIMELINE_RETURN_IF_ERROR(sequencer_.Replay(ToLogRecord(*message)));
+        ++replayed;
+      } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
+        return FromKafka(message->err(), "catching up " + options_.kafka.topics.events);
+      }
+    }
+    (*reader)->close();
+    if (replayed > 0) {
+      spdlog::info("sequencer: replayed {} event(s) the heads had not seen", replayed);
+    }
+    return sequencer_.Commit({});
+  }
+
+  // A transactional error: abort what can be aborted, forget the batch, and stop.
+  Status Fail(Status status) {
+    if (transaction_open_) {
+      producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000));
+      transaction_open_ = false;
+    }
+    sequencer_.Abort();
+    consumed_.clear();
+    return Fatal(std::move(status));
+  }
+
+  Status Fatal(Status status) {
+    if (fatal_.ok()) fatal_ = status;
+    return status;
+  }
+
+  static Status TransactionStatus(RdKafka::Error* error, std::string_view what) {
+    if (error == nullptr) return Status::Ok();
+    std::unique_ptr<RdKafka::Error> owned(error);
+    if (owned->is_fatal() && owned->code() == RdKafka::ERR__FENCED) {
+      return Status::Fenced(fmt::format("{}: another sequencer with the same instance id took "
+                                        "over ({})", what, owned->str()));
+    }
+    return Status::KafkaError(fmt::format("{}: {}", what, owned->str()));
+  }
+
+  SequencerOptions options_;
+  std::unique_ptr<HeadStore> store_;
+  SystemClock clock_;
+  Sequencer sequencer_;
+  DeliveryTracker deliveries_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::map<int32_t, int64_t> consumed_;  // commands partition → next offset, this batch
+  bool transaction_open_ = false;
+  SteadyClock::time_point batch_started_;
+  int batch_size_ = 0;
+  Status fatal_;
+};
+
+Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
+    const SequencerOptions& options) {
+  const std::string dir = options.data_dir + "/sequencer";
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  auto store = HeadStore::Open(dir, options.kafka.topics.events);
+  if (!store.ok()) return store.status();
+
+  // Commands and events must be partitioned alike: an account's commands and events share a
+  // partition number (DESIGN.md).
+  auto probe = MakeProducer(options.kafka);
+  if (!probe.ok()) return probe.status();
+  auto commands = PartitionCount(probe->get(), options.kafka.topics.commands, kKafkaTimeout);
+  if (!commands.ok()) return commands.status();
+  auto events = PartitionCount(probe->get(), options.kafka.topics.events, kKafkaTimeout);
+  if (!events.ok()) return events.status();
+  if (*commands != *events) {
+    return Status::InvalidArgument(fmt::format(
+        "{} has {} partitions but {} has {}; they must have the same count",
+        options.kafka.topics.commands, *commands, options.kafka.topics.events, *events));
+  }
+
+  auto impl = std::make_unique<Impl>(options, std::move(store).value(), *commands);
+  TIMELINE_RETURN_IF_ERROR(impl->Start());
+  return std::unique_ptr<SequencerProcess>(new SequencerProcess(std::move(impl)));
+}
+
+SequencerProcess::SequencerProcess(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SequencerProcess::~SequencerProcess() = default;
+
+Status SequencerProcess::Run(const std::atomic<bool>& stop) { return impl_->Run(stop); }
+
+}  // namespace timeline

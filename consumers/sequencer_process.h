@@ -1,0 +1,50 @@
+// SequencerProcess: the sequencer role against a real Kafka cluster.
+//
+// Operation: joins the consumer group "<group_prefix>-sequencer" on account-commands. On each
+// partition assignment it first replays account-events of that partition from the offset the
+// HeadStore reflects to the end (read_committed), so heads are exact before any command is
+// decided. It then decides commands in batches; each batch's events, rejections and consumed
+// command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
+// the commit are heads and account-events offsets written to RocksDB. A batch is also finished
+// before partitions are revoked.
+// Failure: any transaction or store error ends Run() with that Status; the open transaction is
+// aborted, and a restart recovers exactly (nothing lost, nothing repeated).
+// Concurrency: Run() on one thread; Stop() may be called from any thread or a signal handler
+// via the atomic flag.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "engine/kafka_client.h"
+#include "engine/status.h"
+
+namespace timeline {
+
+struct SequencerOptions {
+  KafkaSettings kafka;
+  std::string data_dir;                 // the HeadStore lives in <data_dir>/sequencer
+  std::string instance_id = "0";        // part of the transactional.id: unique per process
+  int max_batch = 5000;                 // commands per transaction at most
+  std::chrono::milliseconds max_batch_wait{25};  // how long a batch stays open at most
+};
+
+class SequencerProcess {
+ public:
+  // Opens the HeadStore, reads the partition count, and fences older instances with the same
+  // transactional.id (init_transactions). NotFound when the topics do not exist.
+  static Result<std::unique_ptr<SequencerProcess>> Create(const SequencerOptions& options);
+  ~SequencerProcess();
+
+  // Runs until `stop` becomes true (OK) or a fatal error (that error).
+  Status Run(const std::atomic<bool>& stop);
+
+ private:
+  class Impl;
+  explicit SequencerProcess(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace timeline

@@ -1,0 +1,45 @@
+// WorkerProcess: the projection worker role against a real Kafka cluster.
+//
+// Operation: joins the consumer group "<group_prefix>-projections" on account-events
+// (read_committed). On assignment each partition starts at the next offset stored in the
+// ViewStore (RocksDB is the truth; the group's committed offsets only show lag to tools). Records
+// are folded in batches by the Projector: a batch's views and its next offsets go into one
+// RocksDB WriteBatch, so a kill -9 at any moment leaves the views equal to a clean run's.
+// Concurrency: Run() on one thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "engine/kafka_client.h"
+#include "engine/status.h"
+
+namespace timeline {
+
+struct WorkerOptions {
+  KafkaSettings kafka;
+  std::string data_dir;  // the views live in <data_dir>/views
+  int max_batch = 5000;
+  std::chrono::milliseconds max_batch_wait{25};
+};
+
+class WorkerProcess {
+ public:
+  static Result<std::unique_ptr<WorkerProcess>> Create(const WorkerOptions& options);
+  ~WorkerProcess();
+
+  // Runs until `stop` becomes true (OK) or a fatal error (that error).
+  Status Run(const std::atomic<bool>& stop);
+
+ private:
+  class Impl;
+  explicit WorkerProcess(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Where the views of a data directory live; readers open it as a RocksDB secondary.
+std::string ViewsDirectory(const std::string& data_dir);
+
+}  // namespace timeline

@@ -1,0 +1,128 @@
+#include "engine/head_store.h"
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "engine/big_endian.h"
+#include "engine/hash_chain.h"
+
+namespace timeline {
+namespace {
+
+constexpr size_t kHeads = 1;
+constexpr size_t kIdempotency = 2;
+constexpr size_t kCheckpoints = 3;
+
+Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
+}
+
+}  // namespace
+
+std::string IdempotencyStoreKey(std::string_view account, std::string_view idempotency_key) {
+  std::string key(account);
+  key.push_back('\0');
+  key.append(idempotency_key);
+  return key;
+}
+
+Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
+                                                   std::string events_topic) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {"heads", rocksdb::ColumnFamilyOptions()},
+      {"idempotency", rocksdb::ColumnFamilyOptions()},
+      {"checkpoints", rocksdb::ColumnFamilyOptions()},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto status = rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  if (!status.ok()) {
+    return Status::IoError(fmt::format("cannot open the sequencer's RocksDB at {}: {}", dir,
+                                       status.ToString()));
+  }
+  return std::unique_ptr<HeadStore>(
+      new HeadStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(events_topic)));
+}
+
+HeadStore::HeadStore(std::unique_ptr<rocksdb::DB> db,
+                     std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string events_topic)
+    : db_(std::move(db)), handles_(std::move(handles)), events_topic_(std::move(events_topic)) {}
+
+HeadStore::~HeadStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+}
+
+std::string HeadStore::CheckpointKey(int32_t partition) const {
+  std::string key = events_topic_;
+  key.push_back('\0');
+  AppendBigEndian32(static_cast<uint32_t>(partition), &key);
+  return key;
+}
+
+Result<v1::SequencerHead> HeadStore::Head(std::string_view account) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[kHeads], account, &value);
+  v1::SequencerHead head;
+  if (status.IsNotFound()) {
+    head.set_last_hash(GenesisHash());
+    return head;
+  }
+  if (!status.ok()) return FromRocks(status, "reading an account head");
+  if (!head.ParseFromString(value)) {
+    return Status::Corruption(fmt::format("the stored head of account {} does not decode", account));
+  }
+  return head;
+}
+
+Result<std::optional<v1::IdempotencyRecord>> HeadStore::Idempotency(std::string_view account,
+                                                                   std::string_view key) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[kIdempotency],
+                         IdempotencyStoreKey(account, key), &value);
+  if (status.IsNotFound()) return std::optional<v1::IdempotencyRecord>();
+  if (!status.ok()) return FromRocks(status, "reading an idempotency key");
+  v1::IdempotencyRecord record;
+  if (!record.ParseFromString(value)) {
+    return Status::Corruption(
+        fmt::format("the stored idempotency record of account {} does not decode", account));
+  }
+  return std::optional<v1::IdempotencyRecord>(std::move(record));
+}
+
+Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) const {
+  std::string value;
+  auto status =
+      db_->Get(rocksdb::ReadOptions(), handles_[kCheckpoints], CheckpointKey(partition), &value);
+  if (status.IsNotFound()) return std::optional<int64_t>();
+  if (!status.ok()) return FromRocks(status, "reading a checkpoint");
+  if (value.size() != 8) return Status::Corruption("a sequencer checkpoint is not 8 bytes");
+  return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(value)));
+}
+
+Status HeadStore::Write(const HeadUpdate& update) {
+  rocksdb::WriteBatch batch;
+  std::string value;
+  for (const auto& [account, head] : update.heads) {
+    head.SerializeToString(&value);
+    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kHeads], account, value), "batching"));
+  }
+  for (const auto& [key, record] : update.idempotency) {
+    record.SerializeToString(&value);
+    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kIdempotency], key, value), "batching"));
+  }
+  for (const auto& [partition, offset] : update.next_event_offsets) {
+    value.clear();
+    AppendBigEndian64(static_cast<uint64_t>(offset), &value);
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch.Put(handles_[kCheckpoints], CheckpointKey(partition), value), "batching"));
+  }
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing sequencer heads");
+}
+
+}  // namespace timeline

@@ -1,0 +1,70 @@
+// HeadStore: the sequencer's durable memory, in its own RocksDB.
+//
+// Operation: per account, the head (version, last hash, opened) and the first outcome of each
+// idempotency key; per account-events partition, the next offset those heads reflect. One
+// HeadUpdate is written atomically (one WriteBatch), so heads and offsets never disagree. After
+// a crash the sequencer re-reads account-events from the stored offset (DESIGN.md, "Exactly
+// once"), so a write lost between the Kafka commit and this store repeats nothing.
+// Key layout: docs/storage.md.
+// Concurrency: reads and Write may be called from any thread; the sequencer uses one thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/status.h"
+#include "timeline/v1/sequencer_head.pb.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace timeline {
+
+// Everything one committed batch changes, written together.
+struct HeadUpdate {
+  std::unordered_map<std::string, v1::SequencerHead> heads;  // by account id
+  // By IdempotencyStoreKey(account, key).
+  std::unordered_map<std::string, v1::IdempotencyRecord> idempotency;
+  std::map<int32_t, int64_t> next_event_offsets;  // account-events partition → next offset
+
+  bool empty() const { return heads.empty() && idempotency.empty() && next_event_offsets.empty(); }
+};
+
+// account + '\0' + key: account ids never hold a zero byte.
+std::string IdempotencyStoreKey(std::string_view account, std::string_view idempotency_key);
+
+class HeadStore {
+ public:
+  // Opens (creating if needed) the store in `dir`. IoError names the directory and the cause.
+  static Result<std::unique_ptr<HeadStore>> Open(const std::string& dir, std::string events_topic);
+  ~HeadStore();
+
+  // The account's head; a default head (version 0, genesis hash, not opened) when unknown.
+  Result<v1::SequencerHead> Head(std::string_view account) const;
+  // The first outcome of this idempotency key on this account, if the key was used.
+  Result<std::optional<v1::IdempotencyRecord>> Idempotency(std::string_view account,
+                                                          std::string_view key) const;
+  // The next account-events offset the heads reflect for `partition`; nullopt when never written.
+  Result<std::optional<int64_t>> NextEventOffset(int32_t partition) const;
+
+  // Writes `update` atomically (WAL on: survives kill -9).
+  Status Write(const HeadUpdate& update);
+
+ private:
+  HeadStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+            std::string events_topic);
+  std::string CheckpointKey(int32_t partition) const;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, heads, idempotency, checkpoints
+  std::string events_topic_;
+};
+
+}  // namespace timeline

@@ -1,0 +1,223 @@
+#include "engine/kafka_client.h"
+
+#include <fmt/format.h>
+#include <librdkafka/rdkafka.h>
+
+#include <cstdlib>
+
+namespace timeline {
+namespace {
+
+constexpr const char* kLocalBroker = "127.0.0.1:19092";
+
+Result<std::unique_ptr<RdKafka::Conf>> BaseConf(const KafkaSettings& settings,
+                                                const ConfigPairs& defaults,
+                                                const ConfigPairs& extra) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string error;
+  ConfigPairs all = {{"bootstrap.servers", settings.brokers}, {"client.id", settings.client_id}};
+  all.insert(all.end(), defaults.begin(), defaults.end());
+  all.insert(all.end(), extra.begin(), extra.end());
+  for (const auto& [name, value] : all) {
+    if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
+      return Status::InvalidArgument(fmt::format("Kafka setting {}={}: {}", name, value, error));
+    }
+  }
+  return conf;
+}
+
+}  // namespace
+
+TopicNames TopicNames::WithPrefix(const std::string& prefix) {
+  TopicNames names;
+  names.commands = prefix + names.commands;
+  names.events = prefix + names.events;
+  names.rejections = prefix + names.rejections;
+  return names;
+}
+
+std::string DefaultBrokers() {
+  const char* env = std::getenv("TIMELINE_BROKERS");
+  return env != nullptr && *env != '\0' ? env : kLocalBroker;
+}
+
+Status FromKafka(RdKafka::ErrorCode code, std::string_view what) {
+  if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();
+  return Status::KafkaError(
+      fmt::format("{}: {} ({})", what, RdKafka::err2str(code), rd_kafka_err2name(
+                                                                    static_cast<rd_kafka_resp_err_t>(code))));
+}
+
+Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(const KafkaSettings& settings,
+                                                        const ConfigPairs& extra,
+                                                        RdKafka::DeliveryReportCb* delivery) {
+  auto conf = BaseConf(settings,
+                       {{"partitioner", "murmur2_random"},
+                        {"enable.idempotence", "true"},
+                        {"linger.ms", "5"},
+                        {"compression.type", "lz4"}},
+                       extra);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  if (delivery != nullptr && (*conf)->set("dr_cb", delivery, error) != RdKafka::Conf::CONF_OK) {
+    return Status::InvalidArgument("dr_cb: " + error);
+  }
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), error));
+  if (!producer) return Status::KafkaError("cannot create a Kafka producer: " + error);
+  return producer;
+}
+
+Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings& settings,
+                                                            const std::string& group,
+                                                            RdKafka::RebalanceCb* rebalance,
+                                                            const ConfigPairs& extra) {
+  ConfigPairs defaults = {{"enable.auto.commit", "false"},
+                          {"enable.auto.offset.store", "false"},
+                          {"isolation.level", "read_committed"},
+                          {"auto.offset.reset", "earliest"},
+                          {"partition.assignment.strategy", "range"}};
+  // librdkafka insists on a group.id even for a consumer that only assigns partitions.
+  defaults.emplace_back("group.id", group.empty() ? settings.group_prefix + "-reader" : group);
+  auto conf = BaseConf(settings, defaults, extra);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  if (rebalance != nullptr && (*conf)->set("rebalance_cb", rebalance, error) != RdKafka::Conf::CONF_OK) {
+    return Status::InvalidArgument("rebalance_cb: " + error);
+  }
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf->get(), error));
+  if (!consumer) return Status::KafkaError("cannot create a Kafka consumer: " + error);
+  return consumer;
+}
+
+Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
+                    std::chrono::milliseconds timeout) {
+  auto producer = MakeProducer(settings);
+  if (!producer.ok()) return producer.status();
+  rd_kafka_t* rk = (*producer)->c_ptr();
+
+  struct TopicSpec {
+    std::string name;
+    ConfigPairs config;
+  };
+  const std::vector<TopicSpec> specs = {
+      {settings.topics.commands, {{"cleanup.policy", "delete"}}},
+      // The source of truth: never deleted, never compacted.
+      {settings.topics.events,
+       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
+      {settings.topics.rejections,
+       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
+  };
+
+  char error[512];
+  std::vector<rd_kafka_NewTopic_t*> new_topics;
+  for (const auto& spec : specs) {
+    rd_kafka_NewTopic_t* topic =
+        rd_kafka_NewTopic_new(spec.name.c_str(), partitions, replication, error, sizeof error);
+    if (topic == nullptr) {
+      for (auto* t : new_topics) rd_kafka_NewTopic_destroy(t);
+      return Status::InvalidArgument(fmt::format("topic {}: {}", spec.name, error));
+    }
+    for (const auto& [name, value] : spec.config) {
+      rd_kafka_NewTopic_set_config(topic, name.c_str(), value.c_str());
+    }
+    new_topics.push_back(topic);
+  }
+
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(options, static_cast<int>(timeout.count()), error,
+                                              sizeof error);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, new_topics.data(), new_topics.size(), options, queue);
+
+  Status status = Status::Ok();
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 5000);
+  if (event == nullptr) {
+    status = Status::TimedOut(fmt::format("creating topics: no answer from {} in time",
+                                          settings.brokers));
+  } else if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    status = Status::KafkaError(fmt::format("creating topics on {}: {}", settings.brokers,
+                                            rd_kafka_event_error_string(event)));
+  } else {
+    const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
+    size_t count = 0;
+    const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(result, &count);
+    for (size_t i = 0; i < count && status.ok(); ++i) {
+      const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        const char* message = rd_kafka_topic_result_error_string(results[i]);
+        status = Status::KafkaError(fmt::format("creating topic {}: {}",
+                                                rd_kafka_topic_result_name(results[i]),
+                                                message ? message : rd_kafka_err2str(err)));
+      }
+    }
+  }
+  if (event != nullptr) rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_AdminOptions_destroy(options);
+  for (auto* t : new_topics) rd_kafka_NewTopic_destroy(t);
+  return status;
+}
+
+Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic,
+                               std::chrono::milliseconds timeout) {
+  std::string error;
+  std::unique_ptr<RdKafka::Topic> topic_handle(
+      RdKafka::Topic::create(handle, topic, nullptr, error));
+  if (!topic_handle) return Status::KafkaError(fmt::format("topic {}: {}", topic, error));
+  RdKafka::Metadata* raw = nullptr;
+  auto code = handle->metadata(false, topic_handle.get(), &raw, static_cast<int>(timeout.count()));
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  TIMELINE_RETURN_IF_ERROR(FromKafka(code, fmt::format("reading metadata of topic {}", topic)));
+  for (const auto* topic_metadata : *metadata->topics()) {
+    if (topic_metadata->topic() != topic) continue;
+    if (topic_metadata->err() == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART ||
+        topic_metadata->partitions()->empty()) {
+      return Status::NotFound(fmt::format(
+          "topic {} does not exist; create the topics first with `timeline topics create`", topic));
+    }
+    TIMELINE_RETURN_IF_ERROR(FromKafka(topic_metadata->err(), "metadata of topic " + topic));
+    return static_cast<int32_t>(topic_metadata->partitions()->size());
+  }
+  return Status::NotFound(fmt::format(
+      "topic {} does not exist; create the topics first with `timeline topics create`", topic));
+}
+
+LogRecord ToLogRecord(const RdKafka::Message& message) {
+  LogRecord record;
+  record.topic = message.topic_name();
+  record.partition = message.partition();
+  record.offset = message.offset();
+  if (message.key() != nullptr) record.key = *message.key();
+  record.value.assign(static_cast<const char*>(message.payload()), message.len());
+  // headers() is not const in librdkafka's C++ API, though it only reads.
+  if (const RdKafka::Headers* headers = const_cast<RdKafka::Message&>(message).headers()) {
+    for (const auto& header : headers->get_all()) {
+      record.headers.emplace_back(header.key(), std::string(static_cast<const char*>(header.value()),
+                                                            header.value_size()));
+    }
+  }
+  return record;
+}
+
+Status Produce(RdKafka::Producer* producer, const std::string& topic, int32_t partition,
+               const std::string& key, const std::string& value,
+               const std::vector<std::pair<std::string, std::string>>& headers) {
+  while (true) {
+    RdKafka::Headers* kafka_headers = RdKafka::Headers::create();
+    for (const auto& [name, header_value] : headers) {
+      kafka_headers->add(name, header_value.data(), header_value.size());
+    }
+    auto code = producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
+                                  const_cast<char*>(value.data()), value.size(),
+                                  key.empty() ? nullptr : key.data(), key.size(), 0, kafka_headers,
+                                  nullptr);
+    if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();  // librdkafka owns the headers now
+    delete kafka_headers;
+    if (code != RdKafka::ERR__QUEUE_FULL) {
+      return FromKafka(code, fmt::format("producing to {}[{}]", topic, partition));
+    }
+    producer->poll(50);  // serve delivery reports to make room
+  }
+}
+
+}  // namespace timeline

@@ -1,0 +1,79 @@
+// The Kafka side of the engine: settings, topic names, and librdkafka handles made the same way
+// everywhere (murmur2 placement, read_committed, no auto-commit). Thin on purpose: the loops
+// that use these handles live in consumers/.
+#pragma once
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/log_record.h"
+#include "engine/status.h"
+
+namespace timeline {
+
+// The project's topics. Tests give each run its own prefix so runs never see each other.
+struct TopicNames {
+  std::string commands = "account-commands";
+  std::string events = "account-events";
+  std::string rejections = "account-rejections";
+
+  // "<prefix>account-commands" and so on; the default names when prefix is empty.
+  static TopicNames WithPrefix(const std::string& prefix);
+};
+
+struct KafkaSettings {
+  std::string brokers;          // bootstrap servers, e.g. "127.0.0.1:19092"
+  TopicNames topics;
+  std::string group_prefix = "timeline";  // groups "<prefix>-sequencer", "<prefix>-projections"
+  std::string client_id = "timeline";
+};
+
+// TIMELINE_BROKERS when set, else the local broker started by deploy/kafka.sh.
+std::string DefaultBrokers();
+
+using ConfigPairs = std::vector<std::pair<std::string, std::string>>;
+
+// A producer placing keys with murmur2 (as Java clients do). Give "transactional.id" in `extra`
+// for a transactional one; init_transactions is then the caller's. `delivery` (optional) gets
+// each delivery report and must outlive the producer. InvalidArgument names a configuration
+// property librdkafka refused.
+Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(const KafkaSettings& settings,
+                                                        const ConfigPairs& extra = {},
+                                                        RdKafka::DeliveryReportCb* delivery = nullptr);
+
+// A read_committed consumer without auto-commit. `group` may be empty for an assign-only
+// consumer. `rebalance` (optional) must outlive the consumer.
+Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings& settings,
+                                                            const std::string& group,
+                                                            RdKafka::RebalanceCb* rebalance,
+                                                            const ConfigPairs& extra = {});
+
+// Creates the three topics with `partitions` and `replication`; a topic that already exists
+// is left as it is (and OK). account-events and account-rejections keep records forever.
+Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
+                    std::chrono::milliseconds timeout);
+
+// The partition count of `topic`, from the broker's metadata. NotFound when it does not exist
+// (the message says to run `timeline topics create`).
+Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic,
+                               std::chrono::milliseconds timeout);
+
+// Copies a consumed message out of librdkafka.
+LogRecord ToLogRecord(const RdKafka::Message& message);
+
+// Queues one record on `topic`, `partition`, with the given headers; waits (serving delivery
+// reports) while librdkafka's queue is full.
+Status Produce(RdKafka::Producer* producer, const std::string& topic, int32_t partition,
+               const std::string& key, const std::string& value,
+               const std::vector<std::pair<std::string, std::string>>& headers);
+
+// "<what>: <librdkafka's error name and text>".
+Status FromKafka(RdKafka::ErrorCode code, std::string_view what);
+
+}  // namespace timeline

@@ -1,0 +1,192 @@
+#include "engine/sequencer.h"
+
+#include <fmt/format.h>
+
+#include "engine/account_rules.h"
+#include "engine/hash_chain.h"
+#include "engine/ids.h"
+#include "engine/partitioning.h"
+#include "engine/submission_decoder.h"
+#include "engine/submission_validation.h"
+#include "timeline/v1/envelope.pb.h"
+#include "timeline/v1/rejection.pb.h"
+
+namespace timeline {
+namespace {
+
+constexpr uint32_t kEventSchemaVersion = 1;
+
+}  // namespace
+
+Sequencer::Sequencer(HeadStore* store, Clock* clock, int32_t partition_count)
+    : store_(store), clock_(clock), partition_count_(partition_count) {}
+
+Result<v1::SequencerHead> Sequencer::CurrentHead(const std::string& account) const {
+  if (auto it = pending_.heads.find(account); it != pending_.heads.end()) return it->second;
+  return store_->Head(account);
+}
+
+Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
+    const std::string& account, const std::string& key) const {
+  if (auto it = pending_.idempotency.find(IdempotencyStoreKey(account, key));
+      it != pending_.idempotency.end()) {
+    return std::optional<v1::IdempotencyRecord>(it->second);
+  }
+  return store_->Idempotency(account, key);
+}
+
+Status Sequencer::Decide(const LogRecord& command) {
+  auto decoded = DecodeSubmission(command);
+  if (auto* refusal = std::get_if<Refusal>(&decoded)) {
+    Refuse(command, command.key, *refusal);
+    return Status::Ok();
+  }
+  const auto& submission = std::get<v1::SubmitEvent>(decoded);
+  const std::string& account = submission.account_id();
+
+  if (auto refusal = ValidateSubmission(submission)) {
+    Refuse(command, account, *refusal);
+    return Status::Ok();
+  }
+  if (!command.key.empty() && command.key != account) {
+    Refuse(command, account,
+           {v1::INVALID_FIELD, fmt::format("the record key \"{}\" differs from accountId \"{}\"; "
+                                           "key each command by its account id",
+                                           command.key, account)});
+    return Status::Ok();
+  }
+  // An account's commands must all reach the partition whose sequencer owns its head.
+  if (const int32_t home = PartitionForKey(account, partition_count_); home != command.partition) {
+    Refuse(command, account,
+           {v1::WRONG_PARTITION,
+            fmt::format("account {} belongs on partition {} of {} (murmur2 of the key) but the "
+                        "command arrived on partition {}; produce with the murmur2 partitioner",
+                        account, home, partition_count_, command.partition)});
+    return Status::Ok();
+  }
+  if (!submission.idempotency_key().empty()) {
+    auto first = FirstOutcome(account, submission.idempotency_key());
+    if (!first.ok()) return first.status();
+    if (first->has_value()) {
+      const v1::IdempotencyRecord& original = **first;
+      Refuse(command, account,
+             {v1::DUPLICATE_SUBMISSION,
+              fmt::format("idempotency key \"{}\" was already recorded as sequence {} of account "
+                          "{}; no second event was written",
+                          submission.idempotency_key(), original.sequence(), account)},
+             &original);
+      return Status::Ok();
+    }
+  }
+  auto head = CurrentHead(account);
+  if (!head.ok()) return head.status();
+  if (auto refusal = CheckAgainstHead(submission, *head)) {
+    Refuse(command, account, *refusal);
+    return Status::Ok();
+  }
+  Accept(command, submission, std::move(head).value());
+  return Status::Ok();
+}
+
+void Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submission,
+                       v1::SequencerHead head) {
+  v1::EventEnvelope envelope;
+  envelope.set_account_id(submission.account_id());
+  envelope.set_sequence(head.version() + 1);
+  envelope.set_event_id(NewUuid());
+  *envelope.mutable_occurred_at() = submission.occurred_at();
+  *envelope.mutable_recorded_at() = clock_->Now();
+  envelope.set_actor(submission.actor());
+  envelope.set_idempotency_key(submission.idempotency_key());
+  envelope.set_correlation_id(submission.correlation_id());
+  envelope.set_causation_id(submission.causation_id());
+  envelope.set_schema_version(kEventSchemaVersion);
+  envelope.set_submission_id(submission.submission_id());
+  submission.event().SerializeToString(envelope.mutable_body());
+  const std::string& prev_hash = head.last_hash().empty() ? GenesisHash() : head.last_hash();
+  envelope.set_prev_hash(prev_hash);
+  envelope.set_hash(ChainHash(prev_hash, envelope.body()));
+
+  AdvanceHead(submission.event(), envelope.sequence(), envelope.hash(), &head);
+  pending_.heads[submission.account_id()] = std::move(head);
+  if (!submission.idempotency_key().empty()) {
+    v1::IdempotencyRecord record;
+    record.set_sequence(envelope.sequence());
+    record.set_hash(envelope.hash());
+    pending_.idempotency[IdempotencyStoreKey(submission.account_id(),
+                                             submission.idempotency_key())] = std::move(record);
+  }
+  events_.push_back({command.partition, submission.account_id(), envelope.SerializeAsString(),
+                     submission.submission_id()});
+}
+
+void Sequencer::Refuse(const LogRecord& command, const std::string& account,
+                       const Refusal& refusal, const v1::IdempotencyRecord* original) {
+  v1::Rejection rejection;
+  rejection.set_submission_id(SubmissionIdOf(command));
+  rejection.set_account_id(account);
+  rejection.set_code(refusal.code);
+  rejection.set_message(refusal.message);
+  rejection.set_original(command.value);
+  auto content_type = command.Header(kContentTypeHeader);
+  rejection.set_content_type(content_type ? std::string(*content_type)
+                                          : std::string(kProtobufContentType));
+  *rejection.mutable_recorded_at() = clock_->Now();
+  rejection.set_command_partition(command.partition);
+  rejection.set_command_offset(command.offset);
+  if (original != nullptr) {
+    rejection.set_original_sequence(original->sequence());
+    rejection.set_original_hash(original->hash());
+  }
+  rejections_.push_back(
+      {command.partition, account, rejection.SerializeAsString(), rejection.submission_id()});
+}
+
+Status Sequencer::Replay(const LogRecord& event_record) {
+  v1::EventEnvelope envelope;
+  v1::Event event;
+  if (!envelope.ParseFromString(event_record.value) || !event.ParseFromString(envelope.body())) {
+    return Status::Corruption(fmt::format("{}[{}]@{} is not an EventEnvelope with an Event body",
+                                          event_record.topic, event_record.partition,
+                                          event_record.offset));
+  }
+  auto head = CurrentHead(envelope.account_id());
+  if (!head.ok()) return head.status();
+  if (envelope.sequence() > head->version()) {
+    if (envelope.sequence() != head->version() + 1) {
+      return Status::Corruption(fmt::format(
+          "{}[{}]@{}: account {} jumps from version {} to sequence {}", event_record.topic,
+          event_record.partition, event_record.offset, envelope.account_id(), head->version(),
+          envelope.sequence()));
+    }
+    AdvanceHead(event, envelope.sequence(), envelope.hash(), &head.value());
+    pending_.heads[envelope.account_id()] = std::move(head).value();
+    if (!envelope.idempotency_key().empty()) {
+      v1::IdempotencyRecord record;
+      record.set_sequence(envelope.sequence());
+      record.set_hash(envelope.hash());
+      pending_.idempotency[IdempotencyStoreKey(envelope.account_id(),
+                                               envelope.idempotency_key())] = std::move(record);
+    }
+  }
+  pending_.next_event_offsets[event_record.partition] = event_record.offset + 1;
+  return Status::Ok();
+}
+
+Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets) {
+  for (const auto& [partition, offset] : next_event_offsets) {
+    int64_t& next = pending_.next_event_offsets[partition];
+    next = std::max(next, offset);
+  }
+  Status status = pending_.empty() ? Status::Ok() : store_->Write(pending_);
+  Abort();  // the batch is done either way; on failure the caller stops and recovers on restart
+  return status;
+}
+
+void Sequencer::Abort() {
+  pending_ = HeadUpdate();
+  events_.clear();
+  rejections_.clear();
+}
+
+}  // namespace timeline

@@ -1,0 +1,79 @@
+// Sequencer: turns submissions into an account's next events, or into rejections.
+//
+// Operation: Decide() takes each record of account-commands in order and, for the batch being
+// built, either appends an accepted EventEnvelope (next sequence, linked hash chain) or a
+// Rejection with a reason code. The caller writes events(), rejections() and the consumed
+// command offsets in ONE Kafka transaction, then calls Commit() with the account-events offsets
+// the events received, which persists the heads and those offsets together in the HeadStore.
+// If the transaction fails, Abort() forgets the batch. Replay() folds events already on
+// account-events into the heads: on partition assignment the caller replays from
+// HeadStore::NextEventOffset to the end before deciding anything (DESIGN.md, "Exactly once").
+// Kafka-free, so tests drive it directly.
+// Concurrency: not thread-safe; one sequencer per process serves every assigned partition.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/head_store.h"
+#include "engine/log_record.h"
+#include "engine/refusal.h"
+#include "engine/status.h"
+#include "timeline/v1/commands.pb.h"
+
+namespace timeline {
+
+// One record the sequencer wants written: to the same partition number as its command.
+struct OutgoingRecord {
+  int32_t partition = 0;
+  std::string key;
+  std::string value;
+  std::string submission_id;  // also written as the timeline-submission-id header
+};
+
+class Sequencer {
+ public:
+  // `store` and `clock` must outlive the sequencer. `partition_count` is account-commands'
+  // (and account-events') partition count, for the murmur2 placement check.
+  Sequencer(HeadStore* store, Clock* clock, int32_t partition_count);
+
+  // Decides one command. OK even when the command is refused (the refusal is in rejections()).
+  // A non-OK Status means the head store failed: abort the batch.
+  Status Decide(const LogRecord& command);
+
+  // Folds one record already on account-events into the pending heads (catch-up).
+  // Corruption when the record does not decode or leaves a gap in the account's sequence.
+  Status Replay(const LogRecord& event_record);
+
+  const std::vector<OutgoingRecord>& events() const { return events_; }
+  const std::vector<OutgoingRecord>& rejections() const { return rejections_; }
+  bool has_pending() const { return !events_.empty() || !rejections_.empty() || !pending_.empty(); }
+
+  // The batch is committed on Kafka; `next_event_offsets` are the account-events partitions'
+  // next offsets after it. Persists heads and offsets atomically and starts a new batch.
+  Status Commit(const std::map<int32_t, int64_t>& next_event_offsets);
+
+  // The batch's transaction was aborted: forget everything decided since the last Commit.
+  void Abort();
+
+ private:
+  Result<v1::SequencerHead> CurrentHead(const std::string& account) const;
+  Result<std::optional<v1::IdempotencyRecord>> FirstOutcome(const std::string& account,
+                                                           const std::string& key) const;
+  void Refuse(const LogRecord& command, const std::string& account, const Refusal& refusal,
+              const v1::IdempotencyRecord* original = nullptr);
+  void Accept(const LogRecord& command, const v1::SubmitEvent& submission,
+              v1::SequencerHead head);
+
+  HeadStore* store_;
+  Clock* clock_;
+  int32_t partition_count_;
+  HeadUpdate pending_;
+  std::vector<OutgoingRecord> events_;
+  std::vector<OutgoingRecord> rejections_;
+};
+
+}  // namespace timeline

@@ -1,0 +1,159 @@
+#include "projections/projector.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+#include <rocksdb/write_batch.h>
+
+#include "engine/account_fold.h"
+#include "engine/submission_validation.h"
+#include "projections/view_keys.h"
+#include "projections/view_store.h"
+#include "timeline/v1/account_state.pb.h"
+#include "timeline/v1/dead_letter.pb.h"
+#include "timeline/v1/envelope.pb.h"
+
+namespace timeline {
+namespace {
+
+Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
+}
+
+// One account's state while a batch is built.
+struct PendingState {
+  v1::AccountState state;
+  bool changed = false;
+};
+
+}  // namespace
+
+Projector::Projector(ViewStore* store, Clock* clock)
+    : store_(store),
+      owned_clock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
+      clock_(clock == nullptr ? owned_clock_.get() : clock) {}
+
+Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
+  if (records.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  ProjectorStats counted;
+  std::unordered_map<std::string, PendingState> states;           // by account id
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
+
+  // Dead-letters `record` in the batch being built.
+  auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
+    v1::DeadLetter letter;
+    letter.set_topic(record.topic);
+    letter.set_partition(record.partition);
+    letter.set_offset(record.offset);
+    letter.set_key(record.key);
+    letter.set_value(record.value);
+    letter.set_reason(std::move(reason));
+    *letter.mutable_recorded_at() = clock_->Now();
+    ++counted.dead_lettered;
+    return FromRocks(
+        batch.Put(store_->dead_letters_family(),
+                  EncodeDeadLetterKey(record.topic, record.partition, record.offset),
+                  letter.SerializeAsString()),
+        "batching a dead letter");
+  };
+
+  for (const LogRecord& record : records) {
+    if (record.partition < 0 || record.offset < 0) {
+      return Status::InvalidArgument(fmt::format("record {}/{}@{} has a negative coordinate",
+                                                 record.topic, record.partition, record.offset));
+    }
+    auto [offset_it, inserted] =
+        next_offsets.try_emplace({record.topic, record.partition}, record.offset + 1);
+    if (!inserted) offset_it->second = std::max(offset_it->second, record.offset + 1);
+
+    v1::EventEnvelope envelope;
+    if (!envelope.ParseFromString(record.value)) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("the value ({} bytes) is not a timeline.v1.EventEnvelope",
+                              record.value.size())));
+      continue;
+    }
+    const std::string& account = envelope.account_id();
+    if (!IsValidAccountId(account)) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("the envelope's account id \"{}\" is not valid", account)));
+      continue;
+    }
+    if (record.key != account) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
+                              record.key, account)));
+      continue;
+    }
+    if (envelope.sequence() == 0) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("account {}: sequence 0; sequences start at 1", account)));
+      continue;
+    }
+
+    auto state_it = states.find(account);
+    if (state_it == states.end()) {
+      auto stored = store_->GetState(account);
+      if (!stored.ok()) return stored.status();
+      PendingState pending;
+      if (stored->has_value()) pending.state = std::move(**stored);
+      state_it = states.emplace(account, std::move(pending)).first;
+    }
+    PendingState& pending = state_it->second;
+
+    if (envelope.sequence() <= pending.state.version()) {
+      ++counted.duplicates;
+      continue;
+    }
+    if (envelope.sequence() != pending.state.version() + 1) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})",
+                              account, envelope.sequence(), pending.state.version(),
+                              pending.state.version() + 1)));
+      continue;
+    }
+    // FoldEvent leaves the state unchanged when it refuses the event.
+    if (Status folded = FoldEvent(envelope, &pending.state); !folded.ok()) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(record, "the fold refused it: " + folded.message()));
+      continue;
+    }
+    pending.changed = true;
+    ++counted.applied;
+    TIMELINE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
+                  record.value),
+        "batching an event"));
+  }
+
+  for (const auto& [account, pending] : states) {
+    if (!pending.changed) continue;
+    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->state_family(), EncodeStateKey(account),
+                                                 pending.state.SerializeAsString()),
+                                       "batching a state"));
+  }
+  for (const auto& [coordinates, next_offset] : next_offsets) {
+    const auto& [topic, partition] = coordinates;
+    auto stored = store_->NextOffset(topic, partition);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value() && **stored >= next_offset) continue;  // never move backwards
+    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->checkpoints_family(),
+                                                 EncodeCheckpointKey(topic, partition),
+                                                 EncodeCheckpointValue(next_offset)),
+                                       "batching a checkpoint"));
+  }
+
+  TIMELINE_RETURN_IF_ERROR(store_->Write(&batch));
+  ++stats_.batches;
+  stats_.applied += counted.applied;
+  stats_.duplicates += counted.duplicates;
+  stats_.dead_lettered += counted.dead_lettered;
+  return Status::Ok();
+}
+
+}  // namespace timeline

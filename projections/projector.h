@@ -1,0 +1,61 @@
+// Projector: folds batches of account-events records into the views of a ViewStore.
+//
+// Operation: ApplyBatch() builds ONE rocksdb::WriteBatch for the whole batch and writes it once,
+// so after a crash either all of the batch (states, events, dead letters, offsets) is stored or
+// none of it. Each record's value is a serialized v1::EventEnvelope (key = account id):
+//   - applied: its sequence is the account's version + 1 and FoldEvent accepts it; the record
+//     value is stored as received in `events` and the folded state in `state`. Several events
+//     of one account in one batch fold in order; the stored state is read once per batch.
+//   - duplicate: its sequence is <= the account's version (a replay); nothing is written.
+//   - dead-lettered: the value does not decode, the envelope's account id is not valid or is
+//     not the record key, the sequence is 0, leaves a gap, or the fold refuses it. A
+//     v1::DeadLetter with its coordinates, bytes and a reason goes to `dead_letters` in the same
+//     WriteBatch, and the batch goes on (DESIGN.md: nothing is skipped silently).
+// Every record, whatever its fate, moves its (topic, partition) checkpoint to offset + 1;
+// a checkpoint never moves backwards.
+// Kafka-free: the worker hands it records, tests drive it directly.
+// Concurrency: not thread-safe. One Projector per store: it must be the store's only writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/log_record.h"
+#include "engine/status.h"
+
+namespace timeline {
+
+class ViewStore;
+
+// Counts since the Projector was made; a batch counts only once its write succeeded.
+struct ProjectorStats {
+  uint64_t batches = 0;
+  uint64_t applied = 0;
+  uint64_t duplicates = 0;
+  uint64_t dead_lettered = 0;
+};
+
+class Projector {
+ public:
+  // `store` (a primary) must outlive the projector. `clock` stamps dead letters' recorded_at;
+  // nullptr means the system clock. A non-null clock must outlive the projector.
+  explicit Projector(ViewStore* store, Clock* clock = nullptr);
+
+  // Applies `records` as described above. OK: the batch is stored. Otherwise nothing of the
+  // batch is stored and the stats are unchanged: IoError (RocksDB failed), Corruption (a stored
+  // state does not decode), InvalidArgument (the store is a secondary, or a record has a
+  // negative partition or offset). The caller may retry the same batch.
+  Status ApplyBatch(const std::vector<LogRecord>& records);
+
+  const ProjectorStats& stats() const { return stats_; }
+
+ private:
+  ViewStore* store_;
+  std::unique_ptr<Clock> owned_clock_;
+  Clock* clock_;
+  ProjectorStats stats_;
+};
+
+}  // namespace timeline

@@ -1,0 +1,72 @@
+// The projections' typed keyspace: every column family name and key encoding, in one place.
+//
+// Storage format (one RocksDB per worker; keys compare as bytes, so byte order is the order
+// below; integers are fixed-width big-endian so that numeric order equals byte order):
+//
+//   family        key                                              value
+//   ------------  -----------------------------------------------  ---------------------------
+//   state         account_id                                       v1::AccountState
+//   events        account_id '\0' sequence:u64be                   v1::EventEnvelope, the bytes
+//                                                                  exactly as read from Kafka
+//   checkpoints   topic '\0' partition:u32be                       next offset:u64be
+//   dead_letters  topic '\0' partition:u32be offset:u64be          v1::DeadLetter
+//
+// Account ids are 1..64 characters of [A-Za-z0-9._:-] (IsValidAccountId) and Kafka topic names
+// are [A-Za-z0-9._-], so neither holds a '\0': the separator makes keys unambiguous and puts
+// all of one account's events together, in sequence order, before the next account's.
+// Partitions and offsets are never negative, so their unsigned encoding keeps their order.
+//
+// Encoders are pure and thread-safe; their preconditions (valid ids, partition >= 0,
+// offset >= 0) are the caller's to check. Decoders return Corruption, naming the family, when
+// the bytes are not a key or value of that family.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/status.h"
+
+namespace timeline {
+
+inline constexpr char kStateFamily[] = "state";
+inline constexpr char kEventsFamily[] = "events";
+inline constexpr char kCheckpointsFamily[] = "checkpoints";
+inline constexpr char kDeadLettersFamily[] = "dead_letters";
+
+// events: (account, sequence).
+struct EventKey {
+  std::string account_id;
+  uint64_t sequence = 0;
+};
+std::string EncodeEventKey(std::string_view account_id, uint64_t sequence);
+Result<EventKey> DecodeEventKey(std::string_view key);
+// account_id + '\0': every key of the account's events starts with it.
+std::string EventKeyPrefix(std::string_view account_id);
+// The smallest key after every event of the account (account_id + '\1'): an iterate bound.
+std::string EventKeyLimit(std::string_view account_id);
+
+// state: account.
+std::string EncodeStateKey(std::string_view account_id);
+Result<std::string> DecodeStateKey(std::string_view key);
+
+// checkpoints: (topic, partition) -> next offset to read.
+struct CheckpointKey {
+  std::string topic;
+  int32_t partition = 0;
+};
+std::string EncodeCheckpointKey(std::string_view topic, int32_t partition);
+Result<CheckpointKey> DecodeCheckpointKey(std::string_view key);
+std::string EncodeCheckpointValue(int64_t next_offset);
+Result<int64_t> DecodeCheckpointValue(std::string_view value);
+
+// dead_letters: (topic, partition, offset).
+struct DeadLetterKey {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+};
+std::string EncodeDeadLetterKey(std::string_view topic, int32_t partition, int64_t offset);
+Result<DeadLetterKey> DecodeDeadLetterKey(std::string_view key);
+
+}  // namespace timeline

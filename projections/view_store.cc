@@ -1,0 +1,189 @@
+#include "projections/view_store.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "engine/hash_chain.h"
+#include "projections/view_keys.h"
+
+namespace timeline {
+namespace {
+
+constexpr size_t kBlockCacheBytes = size_t{64} << 20;
+constexpr double kBloomBitsPerKey = 10;
+
+Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(kBloomBitsPerKey));
+  table.block_cache = cache;
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ViewStore>> ViewStore::OpenPrimary(const std::string& dir) {
+  return Open(dir, nullptr);
+}
+
+Result<std::unique_ptr<ViewStore>> ViewStore::OpenSecondary(const std::string& dir,
+                                                            const std::string& secondary_dir) {
+  return Open(dir, &secondary_dir);
+}
+
+Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
+                                                   const std::string* secondary_dir) {
+  const bool secondary = secondary_dir != nullptr;
+  rocksdb::DBOptions options;
+  options.create_if_missing = !secondary;
+  options.create_missing_column_families = !secondary;
+  if (secondary) options.max_open_files = -1;  // required by OpenAsSecondary
+
+  const auto family_options = FamilyOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
+                                    kEventsFamily, kCheckpointsFamily, kDeadLettersFamily};
+  if (!secondary) {
+    // A primary must open every family in the directory, including ones a newer build added.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok()) {
+      for (const auto& name : existing) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : names) families.emplace_back(name, family_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status =
+      secondary ? rocksdb::DB::OpenAsSecondary(options, dir, *secondary_dir, families, &handles,
+                                               &raw)
+                : rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  if (!status.ok()) {
+    return Status::IoError(fmt::format("cannot open the views' RocksDB at {}{}: {}", dir,
+                                       secondary ? " as a secondary" : "", status.ToString()));
+  }
+  std::unique_ptr<ViewStore> store(
+      new ViewStore(dir, secondary, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
+  if (secondary) TIMELINE_RETURN_IF_ERROR(store->CatchUp());
+  return store;
+}
+
+ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
+                     std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : dir_(std::move(dir)),
+      secondary_(secondary),
+      db_(std::move(db)),
+      handles_(std::move(handles)) {
+  for (auto* handle : handles_) {
+    const std::string& name = handle->GetName();
+    if (name == kStateFamily) state_ = handle;
+    if (name == kEventsFamily) events_ = handle;
+    if (name == kCheckpointsFamily) checkpoints_ = handle;
+    if (name == kDeadLettersFamily) dead_letters_ = handle;
+  }
+}
+
+ViewStore::~ViewStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+Status ViewStore::CatchUp() {
+  if (!secondary_) return Status::Ok();
+  return FromRocks(db_->TryCatchUpWithPrimary(),
+                   fmt::format("catching up with the primary views at {}", dir_));
+}
+
+Result<std::optional<v1::AccountState>> ViewStore::GetState(std::string_view account) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), state_, EncodeStateKey(account), &value);
+  if (status.IsNotFound()) return std::optional<v1::AccountState>();
+  if (!status.ok()) {
+    return FromRocks(status, fmt::format("reading the state of account {}", account));
+  }
+  v1::AccountState state;
+  if (!state.ParseFromString(value)) {
+    return Status::Corruption(
+        fmt::format("the stored state of account {} is not a timeline.v1.AccountState", account));
+  }
+  return std::optional<v1::AccountState>(std::move(state));
+}
+
+Result<std::optional<int64_t>> ViewStore::NextOffset(std::string_view topic,
+                                                     int32_t partition) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), checkpoints_,
+                         EncodeCheckpointKey(topic, partition), &value);
+  if (status.IsNotFound()) return std::optional<int64_t>();
+  if (!status.ok()) {
+    return FromRocks(status, fmt::format("reading the checkpoint of {}/{}", topic, partition));
+  }
+  auto offset = DecodeCheckpointValue(value);
+  if (!offset.ok()) return offset.status();
+  return std::optional<int64_t>(*offset);
+}
+
+Status ViewStore::ScanHistory(std::string_view account, uint64_t from_sequence,
+                              const std::function<bool(const v1::EventEnvelope&)>& visit) const {
+  const std::string start = EncodeEventKey(account, from_sequence);
+  const std::string limit = EventKeyLimit(account);
+  const rocksdb::Slice upper_bound(limit);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, events_));
+  v1::EventEnvelope envelope;
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    auto key = DecodeEventKey(std::string_view(it->key().data(), it->key().size()));
+    if (!key.ok()) return key.status();
+    if (!envelope.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption(
+          fmt::format("the stored event {} of account {} is not a timeline.v1.EventEnvelope",
+                      key->sequence, account));
+    }
+    if (!visit(envelope)) return Status::Ok();
+  }
+  return FromRocks(it->status(), fmt::format("reading the history of account {}", account));
+}
+
+Status ViewStore::ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_letters_));
+  v1::DeadLetter letter;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!letter.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      const std::string_view key(it->key().data(), it->key().size());
+      return Status::Corruption(
+          fmt::format("the dead letter at key {} is not a timeline.v1.DeadLetter", ToHex(key)));
+    }
+    if (!visit(letter)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "reading the dead letters");
+}
+
+Status ViewStore::Write(rocksdb::WriteBatch* batch) {
+  if (secondary_) {
+    return Status::InvalidArgument(fmt::format(
+        "the views at {} are open as a read-only secondary; only the primary (the projection "
+        "worker) writes them",
+        dir_));
+  }
+  rocksdb::WriteOptions options;
+  options.sync = false;
+  options.disableWAL = false;
+  return FromRocks(db_->Write(options, batch), fmt::format("writing the views at {}", dir_));
+}
+
+}  // namespace timeline

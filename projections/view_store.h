@@ -1,0 +1,94 @@
+// ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
+//
+// Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
+// events, checkpoints, dead_letters), created if missing. A primary instance reads and writes;
+// the Projector is its only writer and writes through Write(), one WriteBatch per Kafka batch,
+// so views and offsets move together. A secondary instance (rocksdb::DB::OpenAsSecondary) reads
+// the same directory while a primary writes it (`timeline state` / `history` next to
+// `timeline run`); it sees the primary's writes as of its last CatchUp() and refuses writes.
+// Tables use a 10-bit bloom filter and one 64 MiB LRU block cache; compaction is RocksDB's
+// default (level).
+// Concurrency: every method may be called from any thread. CatchUp() may run while reads do;
+// a reader then sees the data before or after the catch-up.
+// Errors: IoError when RocksDB or the filesystem fails (the message names the directory or the
+// operation), Corruption when stored bytes do not decode (the message names the key),
+// InvalidArgument when a secondary is asked to write.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/status.h"
+#include "timeline/v1/account_state.pb.h"
+#include "timeline/v1/dead_letter.pb.h"
+#include "timeline/v1/envelope.pb.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace timeline {
+
+class ViewStore {
+ public:
+  // Opens (creating if needed) the read-write store in `dir`. Column families found in `dir`
+  // that this build does not know are opened too (RocksDB requires it) and left alone.
+  static Result<std::unique_ptr<ViewStore>> OpenPrimary(const std::string& dir);
+  // Opens a read-only view of the primary store in `dir`, keeping the secondary's own logs in
+  // `secondary_dir`, and catches up once. IoError when `dir` holds no store yet.
+  static Result<std::unique_ptr<ViewStore>> OpenSecondary(const std::string& dir,
+                                                          const std::string& secondary_dir);
+
+  ViewStore(const ViewStore&) = delete;
+  ViewStore& operator=(const ViewStore&) = delete;
+  ~ViewStore();
+
+  bool is_secondary() const { return secondary_; }
+  // Secondary: replays what the primary wrote since the last catch-up. Primary: OK, nothing to do.
+  Status CatchUp();
+
+  // The account's folded state; nullopt when the account has no event yet.
+  Result<std::optional<v1::AccountState>> GetState(std::string_view account) const;
+  // The next offset to read from (topic, partition); nullopt when never checkpointed.
+  Result<std::optional<int64_t>> NextOffset(std::string_view topic, int32_t partition) const;
+  // Visits the account's events in sequence order, from `from_sequence` on, one at a time,
+  // until the history ends or `visit` returns false. OK also when the account has no event.
+  Status ScanHistory(std::string_view account, uint64_t from_sequence,
+                     const std::function<bool(const v1::EventEnvelope&)>& visit) const;
+  // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
+  Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
+
+  // Applies `batch` atomically with the WAL on and no fsync: it survives a kill -9 of the
+  // process (not a power loss of the machine). InvalidArgument on a secondary.
+  Status Write(rocksdb::WriteBatch* batch);
+
+  // The families the Projector writes to; owned by the store, valid while it lives.
+  rocksdb::ColumnFamilyHandle* state_family() const { return state_; }
+  rocksdb::ColumnFamilyHandle* events_family() const { return events_; }
+  rocksdb::ColumnFamilyHandle* checkpoints_family() const { return checkpoints_; }
+  rocksdb::ColumnFamilyHandle* dead_letters_family() const { return dead_letters_; }
+
+ private:
+  ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
+            std::vector<rocksdb::ColumnFamilyHandle*> handles);
+  static Result<std::unique_ptr<ViewStore>> Open(const std::string& dir,
+                                                 const std::string* secondary_dir);
+
+  std::string dir_;
+  bool secondary_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // every open family, destroyed on close
+  rocksdb::ColumnFamilyHandle* state_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
+  rocksdb::ColumnFamilyHandle* dead_letters_ = nullptr;
+};
+
+}  // namespace timeline

@@ -1,0 +1,229 @@
+// Against the real broker that the test command starts (deploy/test.sh): the whole path from a
+// submitted command to the RocksDB views, through a real sequencer transaction.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "consumers/engine_runner.h"
+#include "consumers/submit_client.h"
+#include "consumers/worker_process.h"
+#include "engine/hash_chain.h"
+#include "projections/view_store.h"
+#include "tests/support/test_environment.h"
+
+namespace timeline {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::IsolatedKafkaSettings;
+using testing::TempDir;
+
+constexpr auto kOutcomeTimeout = 60s;
+
+std::string Opened(const std::string& account) {
+  return R"({"accountId": ")" + account +
+         R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe",
+             "event": {"accountOpened": {"name": "ACME Corp", "manager": "jane.doe",
+                                          "currency": "EUR", "regions": ["DE", "FR"]}}})";
+}
+
+std::string Order(const std::string& account, const std::string& order_id, int64_t unit_price,
+                  const std::string& extra = "") {
+  return R"({"accountId": ")" + account + R"(", "occurredAt": "2026-02-01T10:00:00Z", )" + extra +
+         R"("event": {"orderPlaced": {"orderId": ")" + order_id +
+         R"(", "lines": [{"sku": "PUMP-100", "quantity": 3,
+             "unitPrice": {"minorUnits": )" + std::to_string(unit_price) +
+         R"(, "currency": "EUR"}}]}}})";
+}
+
+// The engine under test, its topics and its data directory.
+struct Engine {
+  KafkaSettings kafka = IsolatedKafkaSettings();
+  TempDir data;
+  std::unique_ptr<EngineRunner> runner;
+
+  Engine() { REQUIRE(CreateTopics(kafka, 3, 1, 30s).ok()); }
+
+  void Start() {
+    RunOptions options;
+    options.kafka = kafka;
+    options.data_dir = data.path();
+    auto started = EngineRunner::Start(options);
+    INFO(started.status().ToString());
+    REQUIRE(started.ok());
+    runner = std::move(started).value();
+  }
+
+  void Stop() {
+    runner->Stop();
+    Status status = runner->Wait();
+    INFO(status.ToString());
+    REQUIRE(status.ok());
+    runner.reset();
+  }
+
+  SubmitOutcome Submit(const std::string& json) {
+    auto client = SubmitClient::Create(kafka);
+    REQUIRE(client.ok());
+    auto outcome = (*client)->SubmitJson(json, kOutcomeTimeout);
+    INFO(outcome.status().ToString());
+    REQUIRE(outcome.ok());
+    return *outcome;
+  }
+
+  // Waits until the worker's views show `account` at `version`, reading them as `timeline state`
+  // does (a RocksDB secondary next to the running worker).
+  v1::AccountState WaitForState(const std::string& account, uint64_t version) {
+    TempDir scratch;
+    auto views = ViewStore::OpenSecondary(ViewsDirectory(data.path()), scratch.path());
+    REQUIRE(views.ok());
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (true) {
+      REQUIRE((*views)->CatchUp().ok());
+      auto state = (*views)->GetState(account);
+      REQUIRE(state.ok());
+      if (state->has_value() && (*state)->version() >= version) return **state;
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
+  std::vector<v1::EventEnvelope> History(const std::string& account) {
+    TempDir scratch;
+    auto views = ViewStore::OpenSecondary(ViewsDirectory(data.path()), scratch.path());
+    REQUIRE(views.ok());
+    std::vector<v1::EventEnvelope> events;
+    REQUIRE((*views)->ScanHistory(account, 1, [&](const v1::EventEnvelope& envelope) {
+      events.push_back(envelope);
+      return true;
+    }).ok());
+    return events;
+  }
+};
+
+v1::Rejection RequireRefused(const SubmitOutcome& outcome, v1::RejectionCode code) {
+  INFO("outcome accepted=" << outcome.accepted << " code="
+                           << v1::RejectionCode_Name(outcome.rejection.code())
+                           << " message=" << outcome.rejection.message());
+  REQUIRE_FALSE(outcome.accepted);
+  REQUIRE(outcome.rejection.code() == code);
+  return outcome.rejection;
+}
+
+TEST_CASE("an appended event reaches the account's state and timeline", "[integration]") {
+  Engine engine;
+  engine.Start();
+
+  SubmitOutcome opened = engine.Submit(Opened("acme"));
+  REQUIRE(opened.accepted);
+  CHECK(opened.event.sequence() == 1);
+  CHECK(opened.event.prev_hash() == GenesisHash());
+
+  SubmitOutcome order = engine.Submit(Order("acme", "PO-1", 12500));
+  REQUIRE(order.accepted);
+  CHECK(order.event.sequence() == 2);
+  CHECK(order.event.prev_hash() == opened.event.hash());
+  CHECK(order.event.hash() == ChainHash(order.event.prev_hash(), order.event.body()));
+
+  v1::AccountState state = engine.WaitForState("acme", 2);
+  CHECK(state.name() == "ACME Corp");
+  CHECK(state.orders_placed() == 1);
+  REQUIRE(state.ordered_size() == 1);
+  CHECK(state.ordered(0).currency() == "EUR");
+  CHECK(state.ordered(0).minor_units() == 37500);
+
+  auto history = engine.History("acme");
+  REQUIRE(history.size() == 2);
+  ChainVerifier verifier;
+  for (const auto& envelope : history) CHECK(verifier.Next(envelope).ok());
+  engine.Stop();
+}
+
+TEST_CASE("refused submissions carry a reason code and the original bytes", "[integration]") {
+  Engine engine;
+  engine.Start();
+  REQUIRE(engine.Submit(Opened("globex")).accepted);
+  REQUIRE(engine.Submit(Order("globex", "PO-1", 100)).accepted);
+
+  SECTION("a stale expected version is refused and names both versions") {
+    auto rejection = RequireRefused(
+        engine.Submit(Order("globex", "PO-2", 100, R"("expectedVersion": "1", )")),
+        v1::VERSION_CONFLICT);
+    CHECK_THAT(rejection.message(), Catch::Contains("expected version 1") &&
+                                        Catch::Contains("at version 2"));
+  }
+  SECTION("malformed JSON is refused and kept byte for byte") {
+    const std::string garbage = R"({"accountId": "globex", "event": {)";
+    auto rejection = RequireRefused(engine.Submit(garbage), v1::MALFORMED_SUBMISSION);
+    CHECK(rejection.original() == garbage);
+    CHECK(rejection.content_type() == "application/json");
+  }
+  SECTION("an unknown event type is refused and the known types are listed") {
+    auto rejection = RequireRefused(
+        engine.Submit(R"({"accountId": "globex", "occurredAt": "2026-03-01T00:00:00Z",
+                          "event": {"dealClosed": {"amount": 5}}})"),
+        v1::UNKNOWN_EVENT_TYPE);
+    CHECK_THAT(rejection.message(), Catch::Contains("orderPlaced"));
+  }
+  SECTION("a negative amount is refused and names the field") {
+    auto rejection =
+        RequireRefused(engine.Submit(Order("globex", "PO-3", -500)), v1::NEGATIVE_AMOUNT);
+    CHECK_THAT(rejection.message(), Catch::Contains("unitPrice.minorUnits is -500"));
+  }
+  SECTION("an event for an account never opened is refused") {
+    auto rejection = RequireRefused(engine.Submit(Order("initech", "PO-1", 100)),
+                                    v1::ACCOUNT_NOT_OPENED);
+    CHECK_THAT(rejection.message(), Catch::Contains("initech"));
+  }
+  // None of the refusals moved the account.
+  CHECK(engine.WaitForState("globex", 2).version() == 2);
+  engine.Stop();
+}
+
+TEST_CASE("the same idempotency key twice makes one event", "[integration]") {
+  Engine engine;
+  engine.Start();
+  REQUIRE(engine.Submit(Opened("umbrella")).accepted);
+  const std::string retried = Order("umbrella", "PO-7", 900, R"("idempotencyKey": "po-7", )");
+
+  SubmitOutcome first = engine.Submit(retried);
+  REQUIRE(first.accepted);
+  auto again = RequireRefused(engine.Submit(retried), v1::DUPLICATE_SUBMISSION);
+  CHECK(again.original_sequence() == first.event.sequence());
+  CHECK(again.original_hash() == first.event.hash());
+
+  engine.WaitForState("umbrella", 2);
+  CHECK(engine.History("umbrella").size() == 2);
+  engine.Stop();
+}
+
+TEST_CASE("after a restart state and history are intact and nothing is applied twice",
+          "[integration]") {
+  Engine engine;
+  engine.Start();
+  REQUIRE(engine.Submit(Opened("hooli")).accepted);
+  REQUIRE(engine.Submit(Order("hooli", "PO-1", 1000, R"("idempotencyKey": "k1", )")).accepted);
+  engine.WaitForState("hooli", 2);
+  engine.Stop();
+
+  engine.Start();
+  // The heads survived: the next event continues the chain, a repeated key is still known.
+  SubmitOutcome third = engine.Submit(Order("hooli", "PO-2", 2000));
+  REQUIRE(third.accepted);
+  CHECK(third.event.sequence() == 3);
+  RequireRefused(engine.Submit(Order("hooli", "PO-1", 1000, R"("idempotencyKey": "k1", )")),
+                 v1::DUPLICATE_SUBMISSION);
+
+  v1::AccountState state = engine.WaitForState("hooli", 3);
+  CHECK(state.orders_placed() == 2);
+  CHECK(state.ordered(0).minor_units() == 3 * 1000 + 3 * 2000);
+  auto history = engine.History("hooli");
+  REQUIRE(history.size() == 3);
+  ChainVerifier verifier;
+  for (const auto& envelope : history) CHECK(verifier.Next(envelope).ok());
+  engine.Stop();
+}
+
+}  // namespace
+}  // namespace timeline

@@ -1,0 +1,28 @@
+// Shared fixtures for tests: scratch directories and the real broker the test command starts.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "engine/kafka_client.h"
+
+namespace timeline::testing {
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Settings for the local broker (TIMELINE_BROKERS, else deploy/kafka.sh's address) with topic
+// names and group ids no other test run uses.
+KafkaSettings IsolatedKafkaSettings();
+
+}  // namespace timeline::testing
