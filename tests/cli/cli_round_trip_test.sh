@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# The `timeline` CLI as a person uses it, from a shell, against the local broker: create topics,
+# run the engine, append, read state and history, get refused, repeat an idempotency key, stop
+# the engine with SIGTERM and start it again.
+#
+#   tests/cli/cli_round_trip_test.sh path/to/timeline
+#
+# Needs the broker at ${TIMELINE_BROKERS:-127.0.0.1:19092} (deploy/kafka.sh start). Each run uses
+# its own topics, consumer groups and data directory. Prints "ok - ..." or "not ok - ..." per
+# check, then "N passed, M failed"; exits non-zero when a check failed.
+set -euo pipefail
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+  echo "usage: $0 path/to/timeline (an executable)" >&2
+  exit 2
+fi
+bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+brokers="${TIMELINE_BROKERS:-127.0.0.1:19092}"
+unique="cli-$$-$(date +%s%N)-"
+account="acme-cli"
+work="$(mktemp -d "${TMPDIR:-/tmp}/timeline-cli-test.XXXXXX")"
+data="$work/data"
+engine_pid=""
+
+# Every command shares these; --data only matters to run, state and history.
+common=(--brokers "$brokers" --topic-prefix "$unique" --group-prefix "${unique}timeline")
+
+# Stops the engine (SIGTERM, then SIGKILL after 15 s) and removes the scratch directory.
+cleanup() {
+  if [ -n "$engine_pid" ] && kill -0 "$engine_pid" 2>/dev/null; then
+    kill -TERM "$engine_pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do
+      kill -0 "$engine_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$engine_pid" 2>/dev/null || true
+    wait "$engine_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+
+# pass WHAT [EVIDENCE]
+pass() {
+  passed=$((passed + 1))
+  local evidence="${2:-}"
+  evidence="${evidence//$'\n'/ }"
+  echo "ok - $1${evidence:+ ($evidence)}"
+}
+
+# fail WHAT [EVIDENCE...]: the evidence is printed below, one "#" line each.
+fail() {
+  failed=$((failed + 1))
+  echo "not ok - $1"
+  shift
+  local line
+  for evidence in "$@"; do
+    while IFS= read -r line; do echo "#   $line"; done <<<"$evidence"
+  done
+}
+
+# run CMD...: runs a command without stopping the script; sets OUT, ERR and RC.
+OUT="" ERR="" RC=0
+run() {
+  set +e
+  OUT="$(timeout 120 "$@" 2>"$work/stderr")"
+  RC=$?
+  set -e
+  ERR="$(<"$work/stderr")"
+}
+
+# What the last run did, as evidence.
+last_run() { printf 'exit %s\nstdout: %s\nstderr: %s' "$RC" "$OUT" "$ERR"; }
+
+# JSON with every space and line break removed, so a pattern need not care about indentation.
+flat() { tr -d ' \n' <<<"$1"; }
+
+# The value of a "name":"value" string field in flat JSON (the first one).
+field() { sed -n "s/.*\"$2\":\"\\([^\"]*\\)\".*/\\1/p" <<<"$1" | head -n 1; }
+
+start_engine() {
+  "$bin" run --data "$data" "${common[@]}" >>"$work/engine.log" 2>&1 &
+  engine_pid=$!
+}
+
+engine_log() { printf 'engine log:\n%s' "$(tail -n 20 "$work/engine.log" 2>/dev/null)"; }
+
+# Polls `timeline state` until the account is at version $1 (30 s at most); sets OUT, ERR, RC.
+wait_for_version() {
+  local want=$1 deadline=$((SECONDS + 30)) version=""
+  while :; do
+    run "$bin" state "$account" --data "$data" "${common[@]}"
+    version="$(field "$(flat "$OUT")" version)"
+    [ "$RC" = 0 ] && [ "$version" = "$want" ] && return 0
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 0.3
+  done
+}
+
+opened_json() {
+  cat <<EOF
+{"accountId": "$account", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe",
+ "event": {"accountOpened": {"name": "ACME Industries", "manager": "jane.doe",
+                             "currency": "EUR", "regions": ["DE", "FR"]}}}
+EOF
+}
+
+# order_json ORDER_ID [EXTRA_FIELDS]: 3 x 125000 EUR = 375000 minor units.
+order_json() {
+  cat <<EOF
+{"accountId": "$account", "occurredAt": "2026-02-02T10:30:00Z", "actor": "jane.doe", ${2:-}
+ "event": {"orderPlaced": {"orderId": "$1",
+   "lines": [{"sku": "PUMP-100", "quantity": 3,
+              "unitPrice": {"minorUnits": 125000, "currency": "EUR"}}]}}}
+EOF
+}
+
+hash_re='[0-9a-f]{64}'
+mkdir -p "$data"
+echo "# timeline: $bin"
+echo "# brokers: $brokers, topic prefix: $unique, data: $data"
+
+# --- help -------------------------------------------------------------------------------------
+run "$bin" --help
+what="timeline --help exits 0 and lists the commands"
+if [ "$RC" = 0 ] && grep -q append <<<"$OUT"; then pass "$what"; else fail "$what" "$(last_run)"; fi
+
+run "$bin" append --help
+what="timeline append --help exits 0 and names --file"
+if [ "$RC" = 0 ] && grep -q -- --file <<<"$OUT"; then pass "$what"
+else fail "$what" "$(last_run)"; fi
+
+# --- topics -----------------------------------------------------------------------------------
+run "$bin" topics create "${common[@]}"
+if [ "$RC" = 0 ]; then pass "topics create" "$OUT"
+else fail "topics create" "$(last_run)"; fi
+
+run "$bin" topics create "${common[@]}"
+if [ "$RC" = 0 ]; then pass "topics create again is idempotent (exit 0)"
+else fail "topics create again is idempotent (exit 0)" "$(last_run)"; fi
+
+# --- run, append ------------------------------------------------------------------------------
+start_engine
+sleep 1
+what="timeline run starts in the background"
+if kill -0 "$engine_pid" 2>/dev/null; then pass "$what" "pid $engine_pid"
+else fail "$what" "$(engine_log)"; fi
+
+run "$bin" append "${common[@]}" --timeout 60 <<<"$(opened_json)"
+first_hash="$(sed -n 's/.* hash \([0-9a-f]*\)$/\1/p' <<<"$OUT")"
+if [ "$RC" = 0 ] && grep -Eqx "recorded: account $account sequence 1 hash $hash_re" <<<"$OUT"; then
+  pass "append accountOpened from stdin records sequence 1" "$OUT"
+else
+  fail "append accountOpened from stdin records sequence 1" "$(last_run)" "$(engine_log)"
+fi
+
+order_json PO-1 >"$work/order.json"
+run "$bin" append "${common[@]}" --timeout 60 --file "$work/order.json"
+second_hash="$(sed -n 's/.* hash \([0-9a-f]*\)$/\1/p' <<<"$OUT")"
+if [ "$RC" = 0 ] && grep -Eqx "recorded: account $account sequence 2 hash $hash_re" <<<"$OUT"; then
+  pass "append orderPlaced with --file records sequence 2" "$OUT"
+else
+  fail "append orderPlaced with --file records sequence 2" "$(last_run)"
+fi
+
+# --- state, history ---------------------------------------------------------------------------
+if wait_for_version 2; then
+  pass "timeline state reaches version 2 while the engine runs"
+else
+  fail "timeline state reaches version 2 while the engine runs (30 s)" "$(last_run)" "$(engine_log)"
+fi
+state="$(flat "$OUT")"
+if grep -q '"ordersPlaced":"1"' <<<"$state" &&
+   grep -q '"ordered":\[{"currency":"EUR","minorUnits":"375000"}\]' <<<"$state" &&
+   grep -q '"name":"ACMEIndustries"' <<<"$state"; then
+  pass "state shows the account and its order (ordersPlaced 1, ordered 375000 EUR)"
+else
+  fail "state shows the account and its order (ordersPlaced 1, ordered 375000 EUR)" "$(last_run)"
+fi
+
+run "$bin" history "$account" --data "$data" "${common[@]}"
+lines="$(grep -c . <<<"$OUT" || true)"
+line1="$(sed -n 1p <<<"$OUT" | tr -d ' ')"
+line2="$(sed -n 2p <<<"$OUT" | tr -d ' ')"
+if [ "$RC" = 0 ] && [ "$lines" = 2 ] && [ "$(field "$line1" sequence)" = 1 ] &&
+   [ "$(field "$line2" sequence)" = 2 ]; then
+  pass "history prints 2 JSON lines in sequence order"
+else
+  fail "history prints 2 JSON lines in sequence order" "$(last_run)"
+fi
+if [ "$(field "$line1" prevHash)" = "$(printf '0%.0s' $(seq 1 64))" ] &&
+   [ -n "$(field "$line1" hash)" ] &&
+   [ "$(field "$line2" prevHash)" = "$(field "$line1" hash)" ]; then
+  pass "history chains: the first prevHash is 64 zeros, the second prevHash is the first hash"
+else
+  fail "history chains: the first prevHash is 64 zeros, the second prevHash is the first hash" \
+    "$(last_run)"
+fi
+if [ -n "$first_hash" ] && [ "$(field "$line1" hash)" = "$first_hash" ] &&
+   [ "$(field "$line2" hash)" = "$second_hash" ]; then
+  pass "history's hashes are the ones append printed"
+else
+  fail "history's hashes are the ones append printed" \
+    "append printed $first_hash and $second_hash" "$(last_run)"
+fi
+
+# --- refusals ---------------------------------------------------------------------------------
+run "$bin" append "${common[@]}" --timeout 60 <<<"$(order_json PO-STALE '"expectedVersion": "0",')"
+if [ "$RC" = 2 ] && grep -q VERSION_CONFLICT <<<"$ERR" && grep -q "expected version 0" <<<"$ERR" &&
+   grep -q "version 2" <<<"$ERR"; then
+  pass "a stale expectedVersion is refused (exit 2) naming both versions" "$ERR"
+else
+  fail "a stale expectedVersion is refused (exit 2) naming both versions" "$(last_run)"
+fi
+
+run "$bin" append "${common[@]}" --timeout 60 <<<"{\"accountId\": \"$account\", \"event\": {"
+if [ "$RC" = 2 ] && grep -q MALFORMED_SUBMISSION <<<"$ERR"; then
+  pass "malformed JSON is refused (exit 2) as MALFORMED_SUBMISSION" "$ERR"
+else
+  fail "malformed JSON is refused (exit 2) as MALFORMED_SUBMISSION" "$(last_run)"
+fi
+
+# --- idempotency ------------------------------------------------------------------------------
+keyed="$(order_json PO-2 '"idempotencyKey": "cli-order-2",')"
+run "$bin" append "${common[@]}" --timeout 60 <<<"$keyed"
+keyed_sequence="$(sed -n 's/^recorded: account .* sequence \([0-9]*\) hash .*/\1/p' <<<"$OUT")"
+keyed_hash="$(sed -n 's/.* hash \([0-9a-f]*\)$/\1/p' <<<"$OUT")"
+if [ "$RC" = 0 ] && [ "$keyed_sequence" = 3 ]; then
+  pass "append with an idempotency key records sequence 3" "$OUT"
+else
+  fail "append with an idempotency key records sequence 3" "$(last_run)"
+fi
+
+run "$bin" append "${common[@]}" --timeout 60 <<<"$keyed"
+what="the same idempotency key again prints 'already recorded' with the first sequence (exit 0)"
+already="^already recorded: account $account sequence ${keyed_sequence:-3} hash ${keyed_hash:-x}"
+if [ "$RC" = 0 ] && grep -q "$already" <<<"$OUT"; then
+  pass "$what" "$OUT"
+else
+  fail "$what" "first: sequence $keyed_sequence hash $keyed_hash" "$(last_run)"
+fi
+expected_version=3
+
+# --- stop and restart -------------------------------------------------------------------------
+kill -TERM "$engine_pid"
+stop_deadline=$((SECONDS + 15))
+while kill -0 "$engine_pid" 2>/dev/null && [ "$SECONDS" -lt "$stop_deadline" ]; do sleep 0.1; done
+if kill -0 "$engine_pid" 2>/dev/null; then
+  fail "SIGTERM stops the engine within 15 s" "still running after 15 s" "$(engine_log)"
+  kill -KILL "$engine_pid" 2>/dev/null || true
+  wait "$engine_pid" 2>/dev/null || true
+else
+  set +e
+  wait "$engine_pid"
+  engine_rc=$?
+  set -e
+  if [ "$engine_rc" = 0 ]; then pass "SIGTERM stops the engine within 15 s with exit 0"
+  else fail "SIGTERM stops the engine within 15 s with exit 0" "exit $engine_rc" "$(engine_log)"; fi
+fi
+engine_pid=""
+
+start_engine
+sleep 1
+what="timeline run starts again on the same data"
+if kill -0 "$engine_pid" 2>/dev/null; then pass "$what" "pid $engine_pid"
+else fail "$what" "$(engine_log)"; fi
+
+if wait_for_version "$expected_version"; then
+  pass "after the restart state is still at version $expected_version"
+else
+  fail "after the restart state is still at version $expected_version" "$(last_run)"
+fi
+
+order_json PO-3 >"$work/order3.json"
+run "$bin" append "${common[@]}" --timeout 60 --file "$work/order3.json"
+next=$((expected_version + 1))
+what="after the restart a new append continues the sequence ($next)"
+if [ "$RC" = 0 ] && grep -Eqx "recorded: account $account sequence $next hash $hash_re" <<<"$OUT"
+then pass "$what" "$OUT"
+else fail "$what" "$(last_run)" "$(engine_log)"; fi
+
+if wait_for_version "$next" && [ "$(field "$(flat "$OUT")" ordersPlaced)" = 3 ]; then
+  pass "the restarted worker folds it: version $next, ordersPlaced 3"
+else
+  fail "the restarted worker folds it: version $next, ordersPlaced 3" "$(last_run)"
+fi
+
+run "$bin" history "$account" --data "$data" "${common[@]}"
+prev=""
+chained=1
+count=0
+while IFS= read -r line; do
+  line="$(tr -d ' ' <<<"$line")"
+  count=$((count + 1))
+  [ "$(field "$line" sequence)" = "$count" ] || chained=0
+  [ -z "$prev" ] || [ "$(field "$line" prevHash)" = "$prev" ] || chained=0
+  prev="$(field "$line" hash)"
+done <<<"$OUT"
+if [ "$RC" = 0 ] && [ "$count" = "$next" ] && [ "$chained" = 1 ]; then
+  pass "history after the restart: $next events, one unbroken chain"
+else
+  fail "history after the restart: $next events, one unbroken chain" "$(last_run)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
