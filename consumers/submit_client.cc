@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
 #include "engine/ids.h"
 #include "engine/partitioning.h"
 
@@ -24,18 +28,45 @@ std::string AccountIdOfJson(const std::string& json) {
 
 }  // namespace
 
+// Counts the commands librdkafka could not deliver (served from poll/flush).
+class SubmitClient::DeliveryTracker : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& message) override {
+    if (message.err() == RdKafka::ERR_NO_ERROR) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (failures_++ == 0) first_error_ = message.errstr();
+  }
+  // The failures since the last call, and the first one's text.
+  std::pair<size_t, std::string> Take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto taken = std::make_pair(failures_, first_error_);
+    failures_ = 0;
+    first_error_.clear();
+    return taken;
+  }
+
+ private:
+  std::mutex mutex_;
+  size_t failures_ = 0;
+  std::string first_error_;
+};
+
 Result<std::unique_ptr<SubmitClient>> SubmitClient::Create(const KafkaSettings& settings) {
-  auto producer = MakeProducer(settings, {{"linger.ms", "0"}});
+  auto delivery = std::make_unique<DeliveryTracker>();
+  auto producer = MakeProducer(settings, {{"linger.ms", "0"}}, delivery.get());
   if (!producer.ok()) return producer.status();
   auto partitions = PartitionCount(producer->get(), settings.topics.commands, kMetadataTimeout);
   if (!partitions.ok()) return partitions.status();
-  return std::unique_ptr<SubmitClient>(
-      new SubmitClient(settings, std::move(producer).value(), *partitions));
+  return std::unique_ptr<SubmitClient>(new SubmitClient(
+      settings, std::move(delivery), std::move(producer).value(), *partitions));
 }
 
-SubmitClient::SubmitClient(KafkaSettings settings, std::unique_ptr<RdKafka::Producer> producer,
-                           int32_t partitions)
-    : settings_(std::move(settings)), producer_(std::move(producer)), partitions_(partitions) {}
+SubmitClient::SubmitClient(KafkaSettings settings, std::unique_ptr<DeliveryTracker> delivery,
+                           std::unique_ptr<RdKafka::Producer> producer, int32_t partitions)
+    : settings_(std::move(settings)),
+      delivery_(std::move(delivery)),
+      producer_(std::move(producer)),
+      partitions_(partitions) {}
 
 SubmitClient::~SubmitClient() = default;
 
@@ -50,33 +81,84 @@ Result<SubmitOutcome> SubmitClient::Submit(const v1::SubmitEvent& submission,
                      kProtobufContentType, timeout);
 }
 
+Result<std::vector<SubmitOutcome>> SubmitClient::SubmitMany(
+    const std::vector<v1::SubmitEvent>& submissions, std::chrono::milliseconds timeout,
+    const Progress& progress) {
+  std::vector<Pending> pending;
+  pending.reserve(submissions.size());
+  for (const auto& submission : submissions) {
+    pending.push_back({submission.account_id(), submission.SerializeAsString(),
+                       kProtobufContentType});
+  }
+  return SendAllAndWait(pending, timeout, progress);
+}
+
 Result<SubmitOutcome> SubmitClient::SendAndWait(const std::string& account_id,
                                                 const std::string& value,
                                                 std::string_view content_type,
                                                 std::chrono::milliseconds timeout) {
-  const int32_t partition = PartitionForKey(account_id, partitions_);
+  auto outcomes = SendAllAndWait({{account_id, value, content_type}}, timeout, {});
+  if (!outcomes.ok()) return outcomes.status();
+  return std::move(outcomes->front());
+}
+
+Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vector<Pending>& pending,
+                                                                std::chrono::milliseconds timeout,
+                                                                const Progress& progress) {
+  std::vector<SubmitOutcome> outcomes(pending.size());
+  if (pending.empty()) return outcomes;
+  const auto deadline = SteadyClock::now() + timeout;
   const int timeout_ms = static_cast<int>(timeout.count());
 
-  // Where the outcome topics end now: the answer can only come after.
+  // Where the outcome topics end now on every partition concerned: answers can only come after.
+  std::vector<int32_t> partition_of(pending.size());
+  std::set<int32_t> partitions;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    partition_of[i] = PartitionForKey(pending[i].account_id, partitions_);
+    partitions.insert(partition_of[i]);
+  }
   std::vector<RdKafka::TopicPartition*> starts;
   for (const std::string* topic : {&settings_.topics.events, &settings_.topics.rejections}) {
-    int64_t low = 0;
-    int64_t high = 0;
-    auto code = producer_->query_watermark_offsets(*topic, partition, &low, &high, timeout_ms);
-    if (code != RdKafka::ERR_NO_ERROR) {
-      RdKafka::TopicPartition::destroy(starts);
-      return FromKafka(code, fmt::format("reading the end of {}[{}]", *topic, partition));
+    for (int32_t partition : partitions) {
+      int64_t low = 0;
+      int64_t high = 0;
+      auto code = producer_->query_watermark_offsets(*topic, partition, &low, &high, timeout_ms);
+      if (code != RdKafka::ERR_NO_ERROR) {
+        RdKafka::TopicPartition::destroy(starts);
+        return FromKafka(code, fmt::format("reading the end of {}[{}]", *topic, partition));
+      }
+      starts.push_back(RdKafka::TopicPartition::create(*topic, partition, high));
     }
-    starts.push_back(RdKafka::TopicPartition::create(*topic, partition, high));
   }
 
-  const std::string submission_id = NewUuid();
-  Status status = Produce(producer_.get(), settings_.topics.commands, partition, account_id, value,
-                          {{std::string(kContentTypeHeader), std::string(content_type)},
-                           {std::string(kSubmissionIdHeader), submission_id}});
+  // Send everything, then wait once for all deliveries.
+  std::unordered_map<std::string, size_t> waiting;  // submission id -> index
+  waiting.reserve(pending.size());
+  std::vector<std::string> submission_ids(pending.size());
+  delivery_->Take();
+  Status status;
+  for (size_t i = 0; i < pending.size() && status.ok(); ++i) {
+    submission_ids[i] = NewUuid();
+    waiting.emplace(submission_ids[i], i);
+    status = Produce(producer_.get(), settings_.topics.commands, partition_of[i],
+                     pending[i].account_id, pending[i].value,
+                     {{std::string(kContentTypeHeader), std::string(pending[i].content_type)},
+                      {std::string(kSubmissionIdHeader), submission_ids[i]}});
+    producer_->poll(0);
+  }
   if (status.ok()) {
-    status = FromKafka(producer_->flush(timeout_ms),
-                       "sending the command to " + settings_.topics.commands);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - SteadyClock::now());
+    status = FromKafka(producer_->flush(static_cast<int>(std::max<int64_t>(left.count(), 1000))),
+                       "sending the commands to " + settings_.topics.commands);
+  }
+  if (status.ok()) {
+    auto [failures, first_error] = delivery_->Take();
+    if (failures > 0) {
+      status = Status::KafkaError(fmt::format("{} of {} commands were not delivered to {}: {}",
+                                              failures, pending.size(), settings_.topics.commands,
+                                              first_error));
+    }
   }
   if (!status.ok()) {
     RdKafka::TopicPartition::destroy(starts);
@@ -88,36 +170,49 @@ Result<SubmitOutcome> SubmitClient::SendAndWait(const std::string& account_id,
     RdKafka::TopicPartition::destroy(starts);
     return reader.status();
   }
-  status = FromKafka((*reader)->assign(starts), "reading the outcome");
+  status = FromKafka((*reader)->assign(starts), "reading the outcomes");
   RdKafka::TopicPartition::destroy(starts);
   TIMELINE_RETURN_IF_ERROR(status);
 
-  const auto deadline = SteadyClock::now() + timeout;
-  while (SteadyClock::now() < deadline) {
+  size_t done = 0;
+  while (!waiting.empty() && SteadyClock::now() < deadline) {
     std::unique_ptr<RdKafka::Message> message((*reader)->consume(100));
     if (message->err() == RdKafka::ERR__TIMED_OUT) continue;
     if (message->err() != RdKafka::ERR_NO_ERROR) {
-      return FromKafka(message->err(), "reading the outcome");
+      (*reader)->close();
+      return FromKafka(message->err(), "reading the outcomes");
     }
     const LogRecord record = ToLogRecord(*message);
     auto id = record.Header(kSubmissionIdHeader);
-    if (!id || *id != submission_id) continue;
-    SubmitOutcome outcome;
+    if (!id) continue;
+    auto it = waiting.find(std::string(*id));
+    if (it == waiting.end()) continue;
+    SubmitOutcome& outcome = outcomes[it->second];
     outcome.accepted = record.topic == settings_.topics.events;
     const bool parsed = outcome.accepted ? outcome.event.ParseFromString(record.value)
                                          : outcome.rejection.ParseFromString(record.value);
     if (!parsed) {
+      (*reader)->close();
       return Status::Corruption(fmt::format("the outcome at {}[{}]@{} does not decode",
                                             record.topic, record.partition, record.offset));
     }
-    (*reader)->close();
-    return outcome;
+    waiting.erase(it);
+    ++done;
+    if (progress) progress(done, pending.size());
   }
   (*reader)->close();
+  if (waiting.empty()) return outcomes;
+  if (pending.size() == 1) {
+    return Status::TimedOut(fmt::format(
+        "no outcome for submission {} within {} ms; the command is on {}[{}] and will be decided "
+        "when a sequencer runs (start one with `timeline run`)",
+        submission_ids.front(), timeout.count(), settings_.topics.commands,
+        partition_of.front()));
+  }
   return Status::TimedOut(fmt::format(
-      "no outcome for submission {} within {} ms; the command is on {}[{}] and will be decided "
-      "when a sequencer runs (start one with `timeline run`)",
-      submission_id, timeout.count(), settings_.topics.commands, partition));
+      "{} of {} submissions had no outcome within {} ms; the commands are on {} and will be "
+      "decided when a sequencer runs (start one with `timeline run`)",
+      waiting.size(), pending.size(), timeout.count(), settings_.topics.commands));
 }
 
 }  // namespace timeline

@@ -1,15 +1,20 @@
-// SubmitClient: submits one SubmitEvent and waits for the sequencer's answer.
+// SubmitClient: submits SubmitEvents and waits for the sequencer's answers.
 //
-// Operation: places the command on murmur2(account_id)'s partition of account-commands with a
-// fresh submission id, then reads the same partition of account-events and account-rejections
-// from where they ended before the send, until the record carrying that submission id appears
-// (DESIGN.md: the outcome is in the sequencer's output for the partition).
-// Concurrency: one submission at a time per client.
+// Operation: notes where account-events and account-rejections end on the partitions concerned,
+// places each command on murmur2(account_id)'s partition of account-commands with a fresh
+// submission id, flushes, then reads both topics from the noted offsets until every submission
+// id has its outcome (DESIGN.md: the outcome is in the sequencer's output for the partition).
+// A batch keeps each account's order: one partition holds an account and the idempotent
+// producer keeps a partition's order.
+// Concurrency: one call at a time per client.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/kafka_client.h"
 #include "engine/status.h"
@@ -38,14 +43,38 @@ class SubmitClient {
   // Sends `submission` as binary protobuf.
   Result<SubmitOutcome> Submit(const v1::SubmitEvent& submission, std::chrono::milliseconds timeout);
 
+  // Called as outcomes arrive: how many submissions have one, of how many.
+  using Progress = std::function<void(size_t done, size_t total)>;
+
+  // Sends every submission as binary protobuf, pipelined, and returns their outcomes in the
+  // same order. `timeout` bounds the whole batch: TimedOut names how many outcomes are missing
+  // (the commands stay on account-commands and are decided when a sequencer runs; a repeat with
+  // the same idempotency keys records nothing twice). KafkaError when a command could not be
+  // delivered. `progress` may be empty.
+  Result<std::vector<SubmitOutcome>> SubmitMany(const std::vector<v1::SubmitEvent>& submissions,
+                                                std::chrono::milliseconds timeout,
+                                                const Progress& progress = {});
+
  private:
-  SubmitClient(KafkaSettings settings, std::unique_ptr<RdKafka::Producer> producer,
-               int32_t partitions);
+  class DeliveryTracker;
+  struct Pending {
+    std::string account_id;
+    std::string value;
+    std::string_view content_type;
+  };
+
+  SubmitClient(KafkaSettings settings, std::unique_ptr<DeliveryTracker> delivery,
+               std::unique_ptr<RdKafka::Producer> producer, int32_t partitions);
   Result<SubmitOutcome> SendAndWait(const std::string& account_id, const std::string& value,
                                     std::string_view content_type,
                                     std::chrono::milliseconds timeout);
+  // The shared path: note the outcome topics' ends, send all, flush, collect the outcomes.
+  Result<std::vector<SubmitOutcome>> SendAllAndWait(const std::vector<Pending>& pending,
+                                                    std::chrono::milliseconds timeout,
+                                                    const Progress& progress);
 
   KafkaSettings settings_;
+  std::unique_ptr<DeliveryTracker> delivery_;  // outlives producer_
   std::unique_ptr<RdKafka::Producer> producer_;
   int32_t partitions_;
 };

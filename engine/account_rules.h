@@ -1,9 +1,11 @@
 // The rules that need the account's history: what the sequencer checks against the account's
-// head before it assigns a sequence. Every cross-event rule lives here, in one place.
+// head and entities before it assigns a sequence. Every cross-event rule lives here, in one
+// place; docs/rules.md lists them with their reason codes.
 #pragma once
 
 #include <optional>
 
+#include "engine/entity_cache.h"
 #include "engine/refusal.h"
 #include "timeline/v1/commands.pb.h"
 #include "timeline/v1/sequencer_head.pb.h"
@@ -11,13 +13,10 @@
 namespace timeline {
 
 // nullopt when `submission` may become the account's next event given `head` (a default head
-// means the account has no events yet). Codes: VERSION_CONFLICT (names both versions),
-// ACCOUNT_NOT_OPENED, ACCOUNT_ALREADY_OPENED. Pure and thread-safe.
-std::optional<Refusal> CheckAgainstHead(const v1::SubmitEvent& submission,
-                                        const v1::SequencerHead& head);
-
-// Moves `head` past an accepted event (used both when deciding and when catching up).
-void AdvanceHead(const v1::Event& event, uint64_t sequence, const std::string& hash,
-                 v1::SequencerHead* head);
+// means the account has no events yet) and its `entities`; otherwise the first broken rule.
+// The submission has passed ValidateSubmission. Errors only when the entity store fails.
+Result<std::optional<Refusal>> CheckAgainstHistory(const v1::SubmitEvent& submission,
+                                                   const v1::SequencerHead& head,
+                                                   EntityCache* entities);
 
 }  // namespace timeline

@@ -13,6 +13,7 @@ namespace {
 constexpr size_t kHeads = 1;
 constexpr size_t kIdempotency = 2;
 constexpr size_t kCheckpoints = 3;
+constexpr size_t kEntities = 4;
 
 Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return Status::Ok();
@@ -38,6 +39,7 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
       {"heads", rocksdb::ColumnFamilyOptions()},
       {"idempotency", rocksdb::ColumnFamilyOptions()},
       {"checkpoints", rocksdb::ColumnFamilyOptions()},
+      {"entities", rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -95,6 +97,14 @@ Result<std::optional<v1::IdempotencyRecord>> HeadStore::Idempotency(std::string_
   return std::optional<v1::IdempotencyRecord>(std::move(record));
 }
 
+Result<std::optional<std::string>> HeadStore::Entity(const std::string& key) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[kEntities], key, &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, "reading an entity");
+  return std::optional<std::string>(std::move(value));
+}
+
 Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) const {
   std::string value;
   auto status =
@@ -115,6 +125,9 @@ Status HeadStore::Write(const HeadUpdate& update) {
   for (const auto& [key, record] : update.idempotency) {
     record.SerializeToString(&value);
     TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kIdempotency], key, value), "batching"));
+  }
+  for (const auto& [key, entity] : update.entities) {
+    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kEntities], key, entity), "batching"));
   }
   for (const auto& [partition, offset] : update.next_event_offsets) {
     value.clear();

@@ -1,7 +1,8 @@
 // HeadStore: the sequencer's durable memory, in its own RocksDB.
 //
-// Operation: per account, the head (version, last hash, opened) and the first outcome of each
-// idempotency key; per account-events partition, the next offset those heads reflect. One
+// Operation: per account, the head (version, last hash, the folded account), its entities
+// (contracts, orders, invoices, ...: what the cross-event rules read), and the first outcome of
+// each idempotency key; per account-events partition, the next offset those heads reflect. One
 // HeadUpdate is written atomically (one WriteBatch), so heads and offsets never disagree. After
 // a crash the sequencer re-reads account-events from the stored offset (DESIGN.md, "Exactly
 // once"), so a write lost between the Kafka commit and this store repeats nothing.
@@ -16,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "engine/status.h"
 #include "timeline/v1/sequencer_head.pb.h"
@@ -33,8 +36,12 @@ struct HeadUpdate {
   // By IdempotencyStoreKey(account, key).
   std::unordered_map<std::string, v1::IdempotencyRecord> idempotency;
   std::map<int32_t, int64_t> next_event_offsets;  // account-events partition → next offset
+  // Serialized v1::Entity by entity key (engine/entity_keys.h).
+  std::vector<std::pair<std::string, std::string>> entities;
 
-  bool empty() const { return heads.empty() && idempotency.empty() && next_event_offsets.empty(); }
+  bool empty() const {
+    return heads.empty() && idempotency.empty() && next_event_offsets.empty() && entities.empty();
+  }
 };
 
 // account + '\0' + key: account ids never hold a zero byte.
@@ -51,6 +58,8 @@ class HeadStore {
   // The first outcome of this idempotency key on this account, if the key was used.
   Result<std::optional<v1::IdempotencyRecord>> Idempotency(std::string_view account,
                                                           std::string_view key) const;
+  // The serialized entity under `key` (engine/entity_keys.h), if any.
+  Result<std::optional<std::string>> Entity(const std::string& key) const;
   // The next account-events offset the heads reflect for `partition`; nullopt when never written.
   Result<std::optional<int64_t>> NextEventOffset(int32_t partition) const;
 
@@ -63,7 +72,8 @@ class HeadStore {
   std::string CheckpointKey(int32_t partition) const;
 
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, heads, idempotency, checkpoints
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, heads, idempotency, checkpoints,
+                                                      // entities
   std::string events_topic_;
 };
 

@@ -167,6 +167,11 @@ Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic
   RdKafka::Metadata* raw = nullptr;
   auto code = handle->metadata(false, topic_handle.get(), &raw, static_cast<int>(timeout.count()));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code == RdKafka::ERR__TRANSPORT || code == RdKafka::ERR__TIMED_OUT) {
+    return FromKafka(code, fmt::format("cannot reach the Kafka broker to read topic {} (is it "
+                                       "running? `deploy/kafka.sh status`; or pass --brokers)",
+                                       topic));
+  }
   TIMELINE_RETURN_IF_ERROR(FromKafka(code, fmt::format("reading metadata of topic {}", topic)));
   for (const auto* topic_metadata : *metadata->topics()) {
     if (topic_metadata->topic() != topic) continue;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/account_fold.h"
 #include "engine/account_rules.h"
 #include "engine/hash_chain.h"
 #include "engine/ids.h"
@@ -19,7 +20,10 @@ constexpr uint32_t kEventSchemaVersion = 1;
 }  // namespace
 
 Sequencer::Sequencer(HeadStore* store, Clock* clock, int32_t partition_count)
-    : store_(store), clock_(clock), partition_count_(partition_count) {}
+    : store_(store),
+      clock_(clock),
+      partition_count_(partition_count),
+      entities_([store](const std::string& key) { return store->Entity(key); }) {}
 
 Result<v1::SequencerHead> Sequencer::CurrentHead(const std::string& account) const {
   if (auto it = pending_.heads.find(account); it != pending_.heads.end()) return it->second;
@@ -38,18 +42,22 @@ Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
 Status Sequencer::Decide(const LogRecord& command) {
   auto decoded = DecodeSubmission(command);
   if (auto* refusal = std::get_if<Refusal>(&decoded)) {
-    Refuse(command, command.key, *refusal);
+    Refuse(command, nullptr, *refusal);
     return Status::Ok();
   }
   const auto& submission = std::get<v1::SubmitEvent>(decoded);
   const std::string& account = submission.account_id();
+  // From here on refusals carry the decoded id (the header's, else the message's field).
+  const auto refuse = [&](const Refusal& refusal, const v1::IdempotencyRecord* original = nullptr) {
+    Refuse(command, &submission, refusal, original);
+  };
 
   if (auto refusal = ValidateSubmission(submission)) {
-    Refuse(command, account, *refusal);
+    refuse(*refusal);
     return Status::Ok();
   }
   if (!command.key.empty() && command.key != account) {
-    Refuse(command, account,
+    refuse(
            {v1::INVALID_FIELD, fmt::format("the record key \"{}\" differs from accountId \"{}\"; "
                                            "key each command by its account id",
                                            command.key, account)});
@@ -57,7 +65,7 @@ Status Sequencer::Decide(const LogRecord& command) {
   }
   // An account's commands must all reach the partition whose sequencer owns its head.
   if (const int32_t home = PartitionForKey(account, partition_count_); home != command.partition) {
-    Refuse(command, account,
+    refuse(
            {v1::WRONG_PARTITION,
             fmt::format("account {} belongs on partition {} of {} (murmur2 of the key) but the "
                         "command arrived on partition {}; produce with the murmur2 partitioner",
@@ -69,8 +77,7 @@ Status Sequencer::Decide(const LogRecord& command) {
     if (!first.ok()) return first.status();
     if (first->has_value()) {
       const v1::IdempotencyRecord& original = **first;
-      Refuse(command, account,
-             {v1::DUPLICATE_SUBMISSION,
+      refuse({v1::DUPLICATE_SUBMISSION,
               fmt::format("idempotency key \"{}\" was already recorded as sequence {} of account "
                           "{}; no second event was written",
                           submission.idempotency_key(), original.sequence(), account)},
@@ -80,16 +87,34 @@ Status Sequencer::Decide(const LogRecord& command) {
   }
   auto head = CurrentHead(account);
   if (!head.ok()) return head.status();
-  if (auto refusal = CheckAgainstHead(submission, *head)) {
-    Refuse(command, account, *refusal);
+  auto refusal = CheckAgainstHistory(submission, *head, &entities_);
+  if (!refusal.ok()) return refusal.status();
+  if (refusal->has_value()) {
+    refuse(**refusal);
     return Status::Ok();
   }
-  Accept(command, submission, std::move(head).value());
+  return Accept(command, submission, std::move(head).value());
+}
+
+Status Sequencer::Advance(const v1::EventEnvelope& envelope, const v1::Event& event,
+                          v1::SequencerHead head) {
+  TIMELINE_RETURN_IF_ERROR(FoldDecodedEvent(envelope, event, head.mutable_account(), &entities_));
+  head.set_version(envelope.sequence());
+  head.set_last_hash(envelope.hash());
+  head.set_opened(true);
+  pending_.heads[envelope.account_id()] = std::move(head);
+  if (!envelope.idempotency_key().empty()) {
+    v1::IdempotencyRecord record;
+    record.set_sequence(envelope.sequence());
+    record.set_hash(envelope.hash());
+    pending_.idempotency[IdempotencyStoreKey(envelope.account_id(), envelope.idempotency_key())] =
+        std::move(record);
+  }
   return Status::Ok();
 }
 
-void Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submission,
-                       v1::SequencerHead head) {
+Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submission,
+                         v1::SequencerHead head) {
   v1::EventEnvelope envelope;
   envelope.set_account_id(submission.account_id());
   envelope.set_sequence(head.version() + 1);
@@ -107,24 +132,19 @@ void Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submissi
   envelope.set_prev_hash(prev_hash);
   envelope.set_hash(ChainHash(prev_hash, envelope.body()));
 
-  AdvanceHead(submission.event(), envelope.sequence(), envelope.hash(), &head);
-  pending_.heads[submission.account_id()] = std::move(head);
-  if (!submission.idempotency_key().empty()) {
-    v1::IdempotencyRecord record;
-    record.set_sequence(envelope.sequence());
-    record.set_hash(envelope.hash());
-    pending_.idempotency[IdempotencyStoreKey(submission.account_id(),
-                                             submission.idempotency_key())] = std::move(record);
-  }
+  TIMELINE_RETURN_IF_ERROR(Advance(envelope, submission.event(), std::move(head)));
   events_.push_back({command.partition, submission.account_id(), envelope.SerializeAsString(),
                      submission.submission_id()});
+  return Status::Ok();
 }
 
-void Sequencer::Refuse(const LogRecord& command, const std::string& account,
+void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submission,
                        const Refusal& refusal, const v1::IdempotencyRecord* original) {
   v1::Rejection rejection;
-  rejection.set_submission_id(SubmissionIdOf(command));
-  rejection.set_account_id(account);
+  // A submission that decoded names itself; otherwise the record's header and key are all.
+  rejection.set_submission_id(submission ? submission->submission_id() : SubmissionIdOf(command));
+  rejection.set_account_id(submission ? submission->account_id() : command.key);
+  if (submission != nullptr) rejection.set_idempotency_key(submission->idempotency_key());
   rejection.set_code(refusal.code);
   rejection.set_message(refusal.message);
   rejection.set_original(command.value);
@@ -138,8 +158,8 @@ void Sequencer::Refuse(const LogRecord& command, const std::string& account,
     rejection.set_original_sequence(original->sequence());
     rejection.set_original_hash(original->hash());
   }
-  rejections_.push_back(
-      {command.partition, account, rejection.SerializeAsString(), rejection.submission_id()});
+  rejections_.push_back({command.partition, rejection.account_id(), rejection.SerializeAsString(),
+                         rejection.submission_id()});
 }
 
 Status Sequencer::Replay(const LogRecord& event_record) {
@@ -159,15 +179,7 @@ Status Sequencer::Replay(const LogRecord& event_record) {
           event_record.partition, event_record.offset, envelope.account_id(), head->version(),
           envelope.sequence()));
     }
-    AdvanceHead(event, envelope.sequence(), envelope.hash(), &head.value());
-    pending_.heads[envelope.account_id()] = std::move(head).value();
-    if (!envelope.idempotency_key().empty()) {
-      v1::IdempotencyRecord record;
-      record.set_sequence(envelope.sequence());
-      record.set_hash(envelope.hash());
-      pending_.idempotency[IdempotencyStoreKey(envelope.account_id(),
-                                               envelope.idempotency_key())] = std::move(record);
-    }
+    TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value()));
   }
   pending_.next_event_offsets[event_record.partition] = event_record.offset + 1;
   return Status::Ok();
@@ -178,6 +190,9 @@ Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets) {
     int64_t& next = pending_.next_event_offsets[partition];
     next = std::max(next, offset);
   }
+  for (const auto& [key, entity] : entities_.Changed()) {
+    pending_.entities.emplace_back(key, entity->SerializeAsString());
+  }
   Status status = pending_.empty() ? Status::Ok() : store_->Write(pending_);
   Abort();  // the batch is done either way; on failure the caller stops and recovers on restart
   return status;
@@ -185,6 +200,7 @@ Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets) {
 
 void Sequencer::Abort() {
   pending_ = HeadUpdate();
+  entities_.Clear();
   events_.clear();
   rejections_.clear();
 }

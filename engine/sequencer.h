@@ -18,11 +18,13 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/entity_cache.h"
 #include "engine/head_store.h"
 #include "engine/log_record.h"
 #include "engine/refusal.h"
 #include "engine/status.h"
 #include "timeline/v1/commands.pb.h"
+#include "timeline/v1/envelope.pb.h"
 
 namespace timeline {
 
@@ -63,15 +65,19 @@ class Sequencer {
   Result<v1::SequencerHead> CurrentHead(const std::string& account) const;
   Result<std::optional<v1::IdempotencyRecord>> FirstOutcome(const std::string& account,
                                                            const std::string& key) const;
-  void Refuse(const LogRecord& command, const std::string& account, const Refusal& refusal,
+  // Records a refusal of `command`; `submission` is null when it did not decode.
+  void Refuse(const LogRecord& command, const v1::SubmitEvent* submission, const Refusal& refusal,
               const v1::IdempotencyRecord* original = nullptr);
-  void Accept(const LogRecord& command, const v1::SubmitEvent& submission,
-              v1::SequencerHead head);
+  // Folds an accepted or replayed event into the pending head and entities.
+  Status Advance(const v1::EventEnvelope& envelope, const v1::Event& event, v1::SequencerHead head);
+  Status Accept(const LogRecord& command, const v1::SubmitEvent& submission,
+                v1::SequencerHead head);
 
   HeadStore* store_;
   Clock* clock_;
   int32_t partition_count_;
   HeadUpdate pending_;
+  EntityCache entities_;  // over the store: what this batch's rules and fold see
   std::vector<OutgoingRecord> events_;
   std::vector<OutgoingRecord> rejections_;
 };

@@ -15,6 +15,30 @@ bool IsValidAccountId(std::string_view account_id);
 // nullopt when every field rule holds; otherwise the first broken rule, naming the field by its
 // JSON path (e.g. "event.orderPlaced.lines[1].unitPrice.minorUnits") and the value found.
 // Codes: INVALID_FIELD, NEGATIVE_AMOUNT, UNKNOWN_EVENT_TYPE. Pure and thread-safe.
+//
+// The rules look at the submission alone, never at the account's history (engine/account_rules.h
+// does that). For every event case:
+// - the envelope: a valid accountId, occurredAt present and within 1970..9999, an idempotency
+//   key of at most 256 bytes;
+// - ids that name the thing the event is about (orderId, invoiceId, member, manager, ...) are
+//   required, at most 128 bytes and hold no zero byte; optional references (orderPlaced.contractId,
+//   productSku, ...) meet the same shape when set;
+// - enums hold a known value, and not *_UNSPECIFIED where the event is about them (role,
+//   severity, accountScopeChanged.scope); accountOpened.scope may stay unspecified (national);
+// - money: minorUnits >= 0 (NEGATIVE_AMOUNT), an ISO 4217 currency; payments and credits > 0;
+//   a standalone amount and a line's total at most 10^15 minor units;
+// - lines (order, invoice, shipment): at least one, a sku, quantity > 0 (NEGATIVE_AMOUNT below
+//   zero); invoice lines' discountBps 0..10000;
+// - contract terms: each SKU priced once, paymentTermsDays 0..365, discountCapBps 0..10000,
+//   service levels named with targetHours > 0, validFrom required, validUntil after it;
+// - the dates an event is about are required (dueAt of projectStarted, milestonePlanned,
+//   milestoneRescheduled and invoiceIssued,
+//   contractAmended.effectiveFrom, contractTerminated.effectiveOn, trainingScheduled.scheduledAt);
+//   invoiceCorrected.dueAt, marketingProgrammeLaunched.endsAt and .budget are optional
+//   (marketingProgrammeCompleted ends a programme); every timestamp given is within 1970..9999;
+// - counts: trainingScheduled.seats and trainingDelivered.attendees > 0;
+// - texts: accountOpened.name and milestoneRescheduled.reason (why it moved) are required;
+//   productProposed names a sku or, for a product that has none yet, a description.
 std::optional<Refusal> ValidateSubmission(const v1::SubmitEvent& submission);
 
 }  // namespace timeline

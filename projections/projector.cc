@@ -43,6 +43,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   rocksdb::WriteBatch batch;
   ProjectorStats counted;
   std::unordered_map<std::string, PendingState> states;           // by account id
+  EntityCache entities([this](const std::string& key) { return store_->GetEntity(key); });
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
 
   // Dead-letters `record` in the batch being built.
@@ -118,8 +119,9 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
                               pending.state.version() + 1)));
       continue;
     }
-    // FoldEvent leaves the state unchanged when it refuses the event.
-    if (Status folded = FoldEvent(envelope, &pending.state); !folded.ok()) {
+    // FoldEvent refuses (Corruption) before it changes anything; other errors are the store's.
+    if (Status folded = FoldEvent(envelope, &pending.state, &entities); !folded.ok()) {
+      if (folded.code() != StatusCode::kCorruption) return folded;
       TIMELINE_RETURN_IF_ERROR(dead_letter(record, "the fold refused it: " + folded.message()));
       continue;
     }
@@ -136,6 +138,10 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->state_family(), EncodeStateKey(account),
                                                  pending.state.SerializeAsString()),
                                        "batching a state"));
+  }
+  for (const auto& [key, entity] : entities.Changed()) {
+    TIMELINE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(store_->entities_family(), key, entity->SerializeAsString()), "batching an entity"));
   }
   for (const auto& [coordinates, next_offset] : next_offsets) {
     const auto& [topic, partition] = coordinates;

@@ -10,6 +10,7 @@
 //                                                                  exactly as read from Kafka
 //   checkpoints   topic '\0' partition:u32be                       next offset:u64be
 //   dead_letters  topic '\0' partition:u32be offset:u64be          v1::DeadLetter
+//   entities      account_id '\0' kind:char id                     v1::Entity (engine/entity_keys.h)
 //
 // Account ids are 1..64 characters of [A-Za-z0-9._:-] (IsValidAccountId) and Kafka topic names
 // are [A-Za-z0-9._-], so neither holds a '\0': the separator makes keys unambiguous and puts
@@ -33,6 +34,7 @@ inline constexpr char kStateFamily[] = "state";
 inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kCheckpointsFamily[] = "checkpoints";
 inline constexpr char kDeadLettersFamily[] = "dead_letters";
+inline constexpr char kEntitiesFamily[] = "entities";
 
 // events: (account, sequence).
 struct EventKey {

@@ -53,7 +53,8 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
 
   const auto family_options = FamilyOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
-                                    kEventsFamily, kCheckpointsFamily, kDeadLettersFamily};
+                                    kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
+                                    kEntitiesFamily};
   if (!secondary) {
     // A primary must open every family in the directory, including ones a newer build added.
     std::vector<std::string> existing;
@@ -94,6 +95,7 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
     if (name == kEventsFamily) events_ = handle;
     if (name == kCheckpointsFamily) checkpoints_ = handle;
     if (name == kDeadLettersFamily) dead_letters_ = handle;
+    if (name == kEntitiesFamily) entities_ = handle;
   }
 }
 
@@ -171,6 +173,42 @@ Status ViewStore::ScanDeadLetters(const std::function<bool(const v1::DeadLetter&
     if (!visit(letter)) return Status::Ok();
   }
   return FromRocks(it->status(), "reading the dead letters");
+}
+
+Result<std::optional<std::string>> ViewStore::GetEntity(const std::string& key) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), entities_, key, &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, "reading an entity");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status ViewStore::ScanEntities(const std::string& prefix,
+                               const std::function<bool(const v1::Entity&)>& visit) const {
+  rocksdb::ReadOptions options;
+  options.prefix_same_as_start = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, entities_));
+  v1::Entity entity;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!entity.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption(fmt::format("the entity at key {} is not a timeline.v1.Entity",
+                                            ToHex(std::string_view(it->key().data(), it->key().size()))));
+    }
+    if (!visit(entity)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "reading entities");
+}
+
+Status ViewStore::ScanStates(const std::function<bool(const v1::AccountState&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), state_));
+  v1::AccountState state;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!state.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("a stored state is not a timeline.v1.AccountState");
+    }
+    if (!visit(state)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "reading account states");
 }
 
 Status ViewStore::Write(rocksdb::WriteBatch* batch) {

@@ -1,7 +1,7 @@
 // ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
 //
 // Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
-// events, checkpoints, dead_letters), created if missing. A primary instance reads and writes;
+// events, checkpoints, dead_letters, entities), created if missing. A primary instance reads and writes;
 // the Projector is its only writer and writes through Write(), one WriteBatch per Kafka batch,
 // so views and offsets move together. A secondary instance (rocksdb::DB::OpenAsSecondary) reads
 // the same directory while a primary writes it (`timeline state` / `history` next to
@@ -26,6 +26,7 @@
 #include "engine/status.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/dead_letter.pb.h"
+#include "timeline/v1/entities.pb.h"
 #include "timeline/v1/envelope.pb.h"
 
 namespace rocksdb {
@@ -62,6 +63,14 @@ class ViewStore {
   // until the history ends or `visit` returns false. OK also when the account has no event.
   Status ScanHistory(std::string_view account, uint64_t from_sequence,
                      const std::function<bool(const v1::EventEnvelope&)>& visit) const;
+  // The serialized entity under `key` (engine/entity_keys.h), if any.
+  Result<std::optional<std::string>> GetEntity(const std::string& key) const;
+  // Visits the entities whose keys start with `prefix` (EntityKeyPrefix) in key order until
+  // `visit` returns false.
+  Status ScanEntities(const std::string& prefix,
+                      const std::function<bool(const v1::Entity&)>& visit) const;
+  // Visits every account's state in account order until `visit` returns false.
+  Status ScanStates(const std::function<bool(const v1::AccountState&)>& visit) const;
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
@@ -74,6 +83,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* events_family() const { return events_; }
   rocksdb::ColumnFamilyHandle* checkpoints_family() const { return checkpoints_; }
   rocksdb::ColumnFamilyHandle* dead_letters_family() const { return dead_letters_; }
+  rocksdb::ColumnFamilyHandle* entities_family() const { return entities_; }
 
  private:
   ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
@@ -89,6 +99,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
   rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
   rocksdb::ColumnFamilyHandle* dead_letters_ = nullptr;
+  rocksdb::ColumnFamilyHandle* entities_ = nullptr;
 };
 
 }  // namespace timeline

@@ -10,5 +10,7 @@ void AddTopicsCommand(CLI::App* app, int* exit_code);
 void AddRunCommands(CLI::App* app, int* exit_code);   // run, sequencer, worker
 void AddAppendCommand(CLI::App* app, int* exit_code);
 void AddReadCommands(CLI::App* app, int* exit_code);  // state, history
+void AddDemoCommand(CLI::App* app, int* exit_code);
+void AddViewCommand(CLI::App* app, int* exit_code);   // view NAME [ACCOUNT]
 
 }  // namespace timeline::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   timeline::cli::AddRunCommands(&app, &exit_code);
   timeline::cli::AddAppendCommand(&app, &exit_code);
   timeline::cli::AddReadCommands(&app, &exit_code);
+  timeline::cli::AddDemoCommand(&app, &exit_code);
+  timeline::cli::AddViewCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -225,5 +225,39 @@ TEST_CASE("after a restart state and history are intact and nothing is applied t
   engine.Stop();
 }
 
+TEST_CASE("the running sequencer enforces cross-event rules with the account's history",
+          "[integration]") {
+  Engine engine;
+  engine.Start();
+  REQUIRE(engine.Submit(Opened("wayne")).accepted);
+  REQUIRE(engine.Submit(Order("wayne", "PO-1", 1000)).accepted);  // 3 x 10.00 EUR
+  REQUIRE(engine.Submit(R"({"accountId": "wayne", "occurredAt": "2026-02-10T00:00:00Z",
+      "event": {"invoiceIssued": {"invoiceId": "INV-1", "orderId": "PO-1",
+        "dueAt": "2026-03-12T00:00:00Z",
+        "lines": [{"sku": "PUMP-100", "quantity": 3,
+                   "unitPrice": {"minorUnits": 1000, "currency": "EUR"}}]}}})")
+              .accepted);
+  const auto payment = [](int64_t amount) {
+    return R"({"accountId": "wayne", "occurredAt": "2026-03-01T00:00:00Z",
+        "event": {"paymentReceived": {"paymentId": "PAY-)" + std::to_string(amount) +
+           R"(", "invoiceId": "INV-1", "amount": {"minorUnits": )" + std::to_string(amount) +
+           R"(, "currency": "EUR"}}}})";
+  };
+
+  auto refused = RequireRefused(engine.Submit(payment(3001)), v1::PAYMENT_EXCEEDS_BALANCE);
+  CHECK_THAT(refused.message(), Catch::Contains("3001") && Catch::Contains("3000"));
+  RequireRefused(engine.Submit(R"({"accountId": "wayne", "occurredAt": "2026-03-01T00:00:00Z",
+      "event": {"milestoneCompleted": {"projectId": "NOPE", "milestoneId": "m1"}}})"),
+                 v1::UNKNOWN_PROJECT);
+  REQUIRE(engine.Submit(payment(3000)).accepted);
+
+  v1::AccountState state = engine.WaitForState("wayne", 4);
+  REQUIRE(state.paid_size() == 1);
+  CHECK(state.paid(0).minor_units() == 3000);
+  REQUIRE(state.receivable_size() == 1);
+  CHECK(state.receivable(0).minor_units() == 0);
+  engine.Stop();
+}
+
 }  // namespace
 }  // namespace timeline

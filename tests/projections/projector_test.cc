@@ -1,5 +1,6 @@
 #include "projections/projector.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,11 @@ using testing::RecordOf;
 using testing::RecordsOf;
 using testing::TempDir;
 
-// The state a clean fold of `history` gives, without any storage.
+// The state a clean fold of `history` gives, without any storage (the entities live in the cache).
 v1::AccountState FoldAll(const std::vector<v1::EventEnvelope>& history) {
   v1::AccountState state;
-  for (const auto& envelope : history) REQUIRE(FoldEvent(envelope, &state).ok());
+  EntityCache entities([](const std::string&) { return std::optional<std::string>(); });
+  for (const auto& envelope : history) REQUIRE(FoldEvent(envelope, &state, &entities).ok());
   return state;
 }
 

@@ -101,7 +101,10 @@ TEST_CASE("reopening the store keeps states, history, offsets and dead letters",
   REQUIRE(state->has_value());
   CHECK((*state)->version() == 5);
   v1::AccountState folded;
-  for (const auto& envelope : history) REQUIRE(FoldEvent(envelope, &folded).ok());
+  EntityCache entities([](const std::string&) -> Result<std::optional<std::string>> {
+    return std::optional<std::string>();
+  });
+  for (const auto& envelope : history) REQUIRE(FoldEvent(envelope, &folded, &entities).ok());
   CHECK((*state)->last_hash() == folded.last_hash());
   CHECK(SequencesOf(**store, "acme") == std::vector<uint64_t>{1, 2, 3, 4, 5});
   auto offset = (*store)->NextOffset(kEventsTopic, 0);
@@ -186,7 +189,7 @@ TEST_CASE("a primary opens a store holding a column family it does not know",
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : {"default", kStateFamily, kEventsFamily, kCheckpointsFamily,
-                             kDeadLettersFamily}) {
+                             kDeadLettersFamily, kEntitiesFamily}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Sub("views"), families, &handles, &raw)
