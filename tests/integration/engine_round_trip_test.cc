@@ -2,24 +2,13 @@
 // submitted command to the RocksDB views, through a real sequencer transaction.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <thread>
-
-#include "consumers/engine_runner.h"
-#include "consumers/submit_client.h"
-#include "consumers/worker_process.h"
 #include "engine/hash_chain.h"
-#include "projections/view_store.h"
-#include "tests/support/test_environment.h"
+#include "tests/support/running_engine.h"
 
 namespace timeline {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::IsolatedKafkaSettings;
-using testing::TempDir;
-
-constexpr auto kOutcomeTimeout = 60s;
 
 std::string Opened(const std::string& account) {
   return R"({"accountId": ")" + account +
@@ -37,70 +26,7 @@ std::string Order(const std::string& account, const std::string& order_id, int64
          R"(, "currency": "EUR"}}]}}})";
 }
 
-// The engine under test, its topics and its data directory.
-struct Engine {
-  KafkaSettings kafka = IsolatedKafkaSettings();
-  TempDir data;
-  std::unique_ptr<EngineRunner> runner;
-
-  Engine() { REQUIRE(CreateTopics(kafka, 3, 1, 30s).ok()); }
-
-  void Start() {
-    RunOptions options;
-    options.kafka = kafka;
-    options.data_dir = data.path();
-    auto started = EngineRunner::Start(options);
-    INFO(started.status().ToString());
-    REQUIRE(started.ok());
-    runner = std::move(started).value();
-  }
-
-  void Stop() {
-    runner->Stop();
-    Status status = runner->Wait();
-    INFO(status.ToString());
-    REQUIRE(status.ok());
-    runner.reset();
-  }
-
-  SubmitOutcome Submit(const std::string& json) {
-    auto client = SubmitClient::Create(kafka);
-    REQUIRE(client.ok());
-    auto outcome = (*client)->SubmitJson(json, kOutcomeTimeout);
-    INFO(outcome.status().ToString());
-    REQUIRE(outcome.ok());
-    return *outcome;
-  }
-
-  // Waits until the worker's views show `account` at `version`, reading them as `timeline state`
-  // does (a RocksDB secondary next to the running worker).
-  v1::AccountState WaitForState(const std::string& account, uint64_t version) {
-    TempDir scratch;
-    auto views = ViewStore::OpenSecondary(ViewsDirectory(data.path()), scratch.path());
-    REQUIRE(views.ok());
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (true) {
-      REQUIRE((*views)->CatchUp().ok());
-      auto state = (*views)->GetState(account);
-      REQUIRE(state.ok());
-      if (state->has_value() && (*state)->version() >= version) return **state;
-      REQUIRE(std::chrono::steady_clock::now() < deadline);
-      std::this_thread::sleep_for(50ms);
-    }
-  }
-
-  std::vector<v1::EventEnvelope> History(const std::string& account) {
-    TempDir scratch;
-    auto views = ViewStore::OpenSecondary(ViewsDirectory(data.path()), scratch.path());
-    REQUIRE(views.ok());
-    std::vector<v1::EventEnvelope> events;
-    REQUIRE((*views)->ScanHistory(account, 1, [&](const v1::EventEnvelope& envelope) {
-      events.push_back(envelope);
-      return true;
-    }).ok());
-    return events;
-  }
-};
+using Engine = testing::RunningEngine;
 
 v1::Rejection RequireRefused(const SubmitOutcome& outcome, v1::RejectionCode code) {
   INFO("outcome accepted=" << outcome.accepted << " code="

@@ -1,0 +1,79 @@
+#include "tests/support/running_engine.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "consumers/worker_process.h"
+#include "projections/view_store.h"
+
+namespace timeline::testing {
+
+using namespace std::chrono_literals;
+
+RunningEngine::RunningEngine() { REQUIRE(CreateTopics(kafka_, 3, 1, 30s).ok()); }
+
+RunningEngine::~RunningEngine() {
+  if (runner_) {
+    runner_->Stop();
+    (void)runner_->Wait();
+  }
+}
+
+void RunningEngine::Start() {
+  RunOptions options;
+  options.kafka = kafka_;
+  options.data_dir = data_.path();
+  auto started = EngineRunner::Start(options);
+  INFO(started.status().ToString());
+  REQUIRE(started.ok());
+  runner_ = std::move(started).value();
+}
+
+void RunningEngine::Stop() {
+  runner_->Stop();
+  Status status = runner_->Wait();
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  runner_.reset();
+}
+
+SubmitOutcome RunningEngine::Submit(const std::string& json) {
+  auto client = SubmitClient::Create(kafka_);
+  REQUIRE(client.ok());
+  auto outcome = (*client)->SubmitJson(json, 60s);
+  INFO(outcome.status().ToString());
+  REQUIRE(outcome.ok());
+  return *outcome;
+}
+
+v1::AccountState RunningEngine::WaitForState(const std::string& account, uint64_t version) {
+  TempDir scratch;
+  auto views = ViewStore::OpenSecondary(ViewsDirectory(data_.path()), scratch.path());
+  REQUIRE(views.ok());
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (true) {
+    REQUIRE((*views)->CatchUp().ok());
+    auto state = (*views)->GetState(account);
+    REQUIRE(state.ok());
+    if (state->has_value() && (*state)->version() >= version) return **state;
+    INFO("waiting for account " << account << " to reach version " << version);
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+std::vector<v1::EventEnvelope> RunningEngine::History(const std::string& account) {
+  TempDir scratch;
+  auto views = ViewStore::OpenSecondary(ViewsDirectory(data_.path()), scratch.path());
+  REQUIRE(views.ok());
+  std::vector<v1::EventEnvelope> events;
+  REQUIRE((*views)->ScanHistory(account, 1, [&](const v1::EventEnvelope& envelope) {
+    events.push_back(envelope);
+    return true;
+  }).ok());
+  return events;
+}
+
+}  // namespace timeline::testing
