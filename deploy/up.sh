@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: set up, build, start the local Kafka broker, create
 # the topics, start the engine (`timeline run`) in the background, append the example events in
-# deploy/examples/, and print the account's state and history. Safe to run again: the examples
-# carry idempotency keys, so a second run records nothing twice. Stop with deploy/down.sh.
+# deploy/examples/ and print that account's state and history, then submit the demo portfolio
+# (`timeline demo`: 20 national accounts, 24 months) and print it by manager. Safe to run again:
+# every event carries an idempotency key, so a second run records nothing twice.
+# Stop with deploy/down.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -43,5 +45,21 @@ echo
 echo "== timeline history acme-industries"
 "$timeline" history acme-industries --data "$data"
 echo
-echo "The engine keeps running. Try:  build/consumers/timeline --help"
-echo "Stop everything with:           deploy/down.sh"
+echo "== timeline demo --accounts 20 --months 24 --seed 1"
+"$timeline" demo --accounts 20 --months 24 --seed 1
+reference=2027-01-01
+first_demo_account=$("$timeline" demo --accounts 20 --months 24 --seed 1 --print-findings |
+  sed -n '1s/.*"accountId":"\([^"]*\)".*/\1/p')
+
+# Let the worker fold the demo before reading the portfolio.
+sleep 2
+echo
+echo "== timeline view portfolio --on $reference (as a table; the JSON has every figure)"
+"$timeline" view portfolio --data "$data" --on "$reference" | python3 "$root/deploy/portfolio_table.py"
+
+echo
+echo "The engine keeps running. Try:"
+echo "  build/consumers/timeline view compliance $first_demo_account --data data --on $reference"
+echo "  build/consumers/timeline view summary $first_demo_account --data data --on $reference"
+echo "  build/consumers/timeline --help"
+echo "Stop everything with: deploy/down.sh"
