@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdlib>
 
@@ -9,6 +10,45 @@ namespace timeline {
 namespace {
 
 constexpr const char* kLocalBroker = "127.0.0.1:19092";
+
+// Sends librdkafka's own log lines and errors through spdlog, so they read like ours.
+class KafkaLogBridge : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& event) override {
+    switch (event.type()) {
+      case RdKafka::Event::EVENT_LOG:
+        spdlog::log(LevelOf(event.severity()), "kafka: {} {}", event.fac(), event.str());
+        break;
+      case RdKafka::Event::EVENT_ERROR:
+        // Most are transient (a broker restarting); librdkafka retries them itself.
+        spdlog::log(event.fatal() ? spdlog::level::err : spdlog::level::warn, "kafka: {}: {}",
+                    RdKafka::err2str(event.err()), event.str());
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  static spdlog::level::level_enum LevelOf(RdKafka::Event::Severity severity) {
+    switch (severity) {
+      case RdKafka::Event::EVENT_SEVERITY_EMERG:
+      case RdKafka::Event::EVENT_SEVERITY_ALERT:
+      case RdKafka::Event::EVENT_SEVERITY_CRITICAL:
+      case RdKafka::Event::EVENT_SEVERITY_ERROR:
+        return spdlog::level::err;
+      case RdKafka::Event::EVENT_SEVERITY_WARNING:
+        return spdlog::level::warn;
+      case RdKafka::Event::EVENT_SEVERITY_NOTICE:
+      case RdKafka::Event::EVENT_SEVERITY_INFO:
+        return spdlog::level::info;
+      default:
+        return spdlog::level::debug;
+    }
+  }
+};
+
+KafkaLogBridge g_log_bridge;  // stateless: one serves every handle
 
 Result<std::unique_ptr<RdKafka::Conf>> BaseConf(const KafkaSettings& settings,
                                                 const ConfigPairs& defaults,
@@ -22,6 +62,10 @@ Result<std::unique_ptr<RdKafka::Conf>> BaseConf(const KafkaSettings& settings,
     if (conf->set(name, value, error) != RdKafka::Conf::CONF_OK) {
       return Status::InvalidArgument(fmt::format("Kafka setting {}={}: {}", name, value, error));
     }
+  }
+  if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), error) !=
+      RdKafka::Conf::CONF_OK) {
+    return Status::InvalidArgument("event_cb: " + error);
   }
   return conf;
 }

@@ -55,16 +55,15 @@ Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAsOf(
     return at.seconds() > as_of.seconds() ||
            (at.seconds() == as_of.seconds() && at.nanos() > as_of.nanos());
   };
-  TIMELINE_RETURN_IF_ERROR(
-      store.ScanHistory(account, 1, [&](const v1::EventEnvelope& stored) {
-        if (after(stored.occurred_at())) return true;
-        // The fold wants consecutive sequences; a later-occurring event left out leaves a gap.
-        v1::EventEnvelope envelope = stored;
-        envelope.set_sequence(state.version() + 1);
-        failure = FoldEvent(envelope, &state, &cache);
-        last_sequence = stored.sequence();
-        return failure.ok();
-      }));
+  TIMELINE_RETURN_IF_ERROR(store.ScanHistory(account, 1, [&](const v1::EventEnvelope& stored) {
+    if (after(stored.occurred_at())) return true;
+    // The fold wants consecutive sequences; a later-occurring event left out leaves a gap.
+    v1::EventEnvelope envelope = stored;
+    envelope.set_sequence(state.version() + 1);
+    failure = FoldEvent(envelope, &state, &cache);
+    last_sequence = stored.sequence();
+    return failure.ok();
+  }));
   TIMELINE_RETURN_IF_ERROR(failure);
   if (state.version() == 0) return std::optional<AccountSnapshot>();
   state.set_version(last_sequence);

@@ -158,8 +158,8 @@ v1::AccountSummaryView BuildAccountSummaryView(const AccountSnapshot& account,
         view.open_cases_by_severity().rbegin()->severity() != service_case->severity()) {
       view.add_open_cases_by_severity()->set_severity(service_case->severity());
     }
-    auto* count = view.mutable_open_cases_by_severity()->Mutable(
-        view.open_cases_by_severity_size() - 1);
+    auto* count =
+        view.mutable_open_cases_by_severity()->Mutable(view.open_cases_by_severity_size() - 1);
     count->set_count(count->count() + 1);
     v1::OpenServiceCase* open = view.add_open_service_cases();
     open->set_case_id(service_case->case_id());

@@ -87,9 +87,8 @@ class InvoiceChecker {
                FormatMoney(line.unit_price()), contract_id);
         }
         if (line.discount_bps() > terms->discount_cap_bps()) {
-          Find(invoice, i, line.sku(), kDiscountAboveCap,
-               std::to_string(terms->discount_cap_bps()), std::to_string(line.discount_bps()),
-               contract_id);
+          Find(invoice, i, line.sku(), kDiscountAboveCap, std::to_string(terms->discount_cap_bps()),
+               std::to_string(line.discount_bps()), contract_id);
         }
       }
       if (!invoice.order_id().empty()) {

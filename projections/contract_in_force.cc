@@ -54,8 +54,8 @@ ContractInForce FindContractInForce(const std::vector<v1::ContractRecord>& contr
   }
   ContractInForce best;
   for (auto& candidate : ContractsInForce(contracts, day)) {
-    if (!best || DayOf(candidate.version->effective_from()) >
-                     DayOf(best.version->effective_from())) {
+    if (!best ||
+        DayOf(candidate.version->effective_from()) > DayOf(best.version->effective_from())) {
       best = std::move(candidate);
     }
   }

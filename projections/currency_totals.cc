@@ -5,10 +5,9 @@
 namespace timeline {
 
 void AddToTotals(CurrencyTotals* totals, const std::string& currency, int64_t amount) {
-  auto at = std::lower_bound(totals->begin(), totals->end(), currency,
-                             [](const v1::CurrencyTotal& total, const std::string& c) {
-                               return total.currency() < c;
-                             });
+  auto at = std::lower_bound(
+      totals->begin(), totals->end(), currency,
+      [](const v1::CurrencyTotal& total, const std::string& c) { return total.currency() < c; });
   if (at != totals->end() && at->currency() == currency) {
     at->set_minor_units(at->minor_units() + amount);
     return;

@@ -23,8 +23,7 @@ v1::TrainingTotals TrainingTotalsOf(const std::vector<v1::TrainingRecord>& train
       case v1::TRAINING_CANCELLED:
         totals.set_trainings_cancelled(totals.trainings_cancelled() + 1);
         break;
-      default:
-        break;
+      default: break;
     }
   }
   return totals;

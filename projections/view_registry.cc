@@ -57,13 +57,14 @@ std::string Names() {
 
 const std::vector<ViewInfo>& ViewCatalogue() {
   static const std::vector<ViewInfo> kCatalogue = {
-      {"summary", "profile, team, revenue, aged receivables, open orders, projects, cases, "
-                  "programmes, training", true},
+      {"summary",
+       "profile, team, revenue, aged receivables, open orders, projects, cases, "
+       "programmes, training",
+       true},
       {"compliance", "invoice lines checked against the contract in force on the invoice date",
        true},
       {"project-health", "overdue and slipped milestones, on-time rate, per project", true},
-      {"growth", "listed products not ordered in 12 months, reorder cadence, open proposals",
-       true},
+      {"growth", "listed products not ordered in 12 months, reorder cadence, open proposals", true},
       {"training", "products ordered without training delivered, seats per product", true},
       {"portfolio", "every account's headline figures and flags, by manager", false},
   };

@@ -27,9 +27,9 @@ namespace timeline {
 class ViewStore;
 
 struct ViewRequest {
-  std::string account;                                  // empty for portfolio
-  google::protobuf::Timestamp reference;                // "now" of the date-dependent figures
-  std::optional<google::protobuf::Timestamp> as_of;     // replay up to here; none: current
+  std::string account;                               // empty for portfolio
+  google::protobuf::Timestamp reference;             // "now" of the date-dependent figures
+  std::optional<google::protobuf::Timestamp> as_of;  // replay up to here; none: current
 };
 
 struct ViewInfo {

@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -7,46 +5,10 @@
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/json_views.h"
-#include "consumers/worker_process.h"
+#include "consumers/read_only_views.h"
 #include "projections/view_store.h"
 
 namespace timeline::cli {
-namespace {
-
-// A read-only view of the worker's RocksDB that works while `timeline run` writes it: a RocksDB
-// secondary instance with its own scratch directory, removed on exit.
-class ReadOnlyViews {
- public:
-  static Result<std::unique_ptr<ReadOnlyViews>> Open(const std::string& data_dir) {
-    const std::string views = ViewsDirectory(data_dir);
-    if (!std::filesystem::exists(views + "/CURRENT")) {
-      return Status::NotFound("no views in " + views +
-                              "; run `timeline run --data " + data_dir + "` first");
-    }
-    std::string scratch = (std::filesystem::temp_directory_path() / "timeline-reader-XXXXXX").string();
-    if (mkdtemp(scratch.data()) == nullptr) return Status::IoError("cannot create " + scratch);
-    auto store = ViewStore::OpenSecondary(views, scratch);
-    if (!store.ok()) {
-      std::filesystem::remove_all(scratch);
-      return store.status();
-    }
-    return std::unique_ptr<ReadOnlyViews>(new ReadOnlyViews(std::move(store).value(), scratch));
-  }
-  ~ReadOnlyViews() {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(scratch_, ignored);
-  }
-  const ViewStore& store() const { return *store_; }
-
- private:
-  ReadOnlyViews(std::unique_ptr<ViewStore> store, std::string scratch)
-      : store_(std::move(store)), scratch_(std::move(scratch)) {}
-  std::unique_ptr<ViewStore> store_;
-  std::string scratch_;
-};
-
-}  // namespace
 
 void AddReadCommands(CLI::App* app, int* exit_code) {
   struct Flags {

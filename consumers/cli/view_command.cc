@@ -1,7 +1,5 @@
 // `timeline view NAME [ACCOUNT] [--on DATE] [--as-of-date DATE] --data DIR`: prints one of the
 // views of projections/view_registry.h as JSON (views.proto).
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,48 +8,13 @@
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/json_views.h"
-#include "consumers/worker_process.h"
+#include "consumers/read_only_views.h"
 #include "projections/view_dates.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"
 
 namespace timeline::cli {
 namespace {
-
-// A read-only view of the worker's RocksDB that works while `timeline run` writes it: a
-// RocksDB secondary with its own scratch directory, removed on exit. (As in read_commands.cc.)
-class SecondaryViews {
- public:
-  static Result<std::unique_ptr<SecondaryViews>> Open(const std::string& data_dir) {
-    const std::string views = ViewsDirectory(data_dir);
-    if (!std::filesystem::exists(views + "/CURRENT")) {
-      return Status::NotFound("no views in " + views + "; run `timeline run --data " + data_dir +
-                              "` first");
-    }
-    std::string scratch =
-        (std::filesystem::temp_directory_path() / "timeline-view-XXXXXX").string();
-    if (mkdtemp(scratch.data()) == nullptr) return Status::IoError("cannot create " + scratch);
-    auto store = ViewStore::OpenSecondary(views, scratch);
-    if (!store.ok()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(scratch, ignored);
-      return store.status();
-    }
-    return std::unique_ptr<SecondaryViews>(new SecondaryViews(std::move(store).value(), scratch));
-  }
-  ~SecondaryViews() {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(scratch_, ignored);
-  }
-  const ViewStore& store() const { return *store_; }
-
- private:
-  SecondaryViews(std::unique_ptr<ViewStore> store, std::string scratch)
-      : store_(std::move(store)), scratch_(std::move(scratch)) {}
-  std::unique_ptr<ViewStore> store_;
-  std::string scratch_;
-};
 
 struct ViewFlags {
   CommonOptions common;
@@ -117,7 +80,7 @@ void AddViewCommand(CLI::App* app, int* exit_code) {
       *exit_code = Fail(request.status());
       return;
     }
-    auto views = SecondaryViews::Open(flags->common.data_dir);
+    auto views = ReadOnlyViews::Open(flags->common.data_dir);
     if (!views.ok()) {
       *exit_code = Fail(views.status());
       return;
@@ -128,8 +91,7 @@ void AddViewCommand(CLI::App* app, int* exit_code) {
       return;
     }
     const auto& message = **result;
-    std::printf("%s\n",
-                (flags->json_line ? ToJsonLine(message) : ToPrettyJson(message)).c_str());
+    std::printf("%s\n", (flags->json_line ? ToJsonLine(message) : ToPrettyJson(message)).c_str());
   });
 }
 
