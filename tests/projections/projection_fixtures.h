@@ -1,49 +1,19 @@
 // Fixtures for the projections tests: a temp directory and realistic, chained account histories.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <string>
-#include <system_error>
 #include <vector>
-
-#include <unistd.h>
 
 #include "engine/hash_chain.h"
 #include "engine/log_record.h"
+#include "tests/support/test_environment.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/events.pb.h"
 
 namespace timeline::testing {
 
 inline constexpr char kEventsTopic[] = "account-events";
-
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() /
-            ("timeline-projections-" + std::to_string(::getpid()) + "-" + std::to_string(now) +
-             "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  // A path inside the directory (not created).
-  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // The i-th (1-based) event of a test history: opened first, then a rotating mix.
 inline v1::Event NthEvent(uint64_t i) {
