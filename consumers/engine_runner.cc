@@ -17,6 +17,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   WorkerOptions worker_options;
   worker_options.kafka = options.kafka;
   worker_options.data_dir = options.data_dir;
+  worker_options.instance_id = options.instance_id;
   auto worker = WorkerProcess::Create(worker_options);
   if (!worker.ok()) return worker.status();
   runner->worker_ = std::move(worker).value();

@@ -65,7 +65,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
         "init_transactions"));
 
-    auto consumer = MakeConsumer(options_.kafka, options_.kafka.group_prefix + "-sequencer", this);
+    // Static membership: a restarted instance takes its partitions back at once instead of
+    // waiting for the dead one's session to time out.
+    auto consumer = MakeConsumer(options_.kafka, options_.kafka.group_prefix + "-sequencer", this,
+                                 {{"group.instance.id", transactional_id}});
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();
     return FromKafka(consumer_->subscribe({options_.kafka.topics.commands}),

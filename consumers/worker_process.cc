@@ -22,7 +22,10 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       : options_(options), store_(std::move(store)), projector_(store_.get()) {}
 
   Status Start() {
-    auto consumer = MakeConsumer(options_.kafka, options_.kafka.group_prefix + "-projections", this);
+    // Static membership, as for the sequencer: a restart resumes at once.
+    const std::string group = options_.kafka.group_prefix + "-projections";
+    auto consumer =
+        MakeConsumer(options_.kafka, group, this, {{"group.instance.id", group + "-" + options_.instance_id}});
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();
     return FromKafka(consumer_->subscribe({options_.kafka.topics.events}),

@@ -21,6 +21,7 @@ namespace timeline {
 struct WorkerOptions {
   KafkaSettings kafka;
   std::string data_dir;  // the views live in <data_dir>/views
+  std::string instance_id = "0";  // unique per worker process (its static group membership)
   int max_batch = 5000;
   std::chrono::milliseconds max_batch_wait{25};
 };

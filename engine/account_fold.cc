@@ -546,7 +546,9 @@ bool Later(const Timestamp& a, const Timestamp& b) {
 
 int64_t InvoiceLineAmount(const v1::InvoiceLine& line) {
   const int64_t gross = line.quantity() * line.unit_price().minor_units();
-  return gross - gross * line.discount_bps() / 10000;
+  // 128 bits: gross (up to 10^15) times basis points overflows 64.
+  const auto discount = static_cast<__int128>(gross) * line.discount_bps() / 10000;
+  return gross - static_cast<int64_t>(discount);
 }
 
 Status FoldDecodedEvent(const v1::EventEnvelope& envelope, const v1::Event& event,

@@ -29,8 +29,8 @@ Status FoldEvent(const v1::EventEnvelope& envelope, v1::AccountState* state,
 Status FoldDecodedEvent(const v1::EventEnvelope& envelope, const v1::Event& event,
                         v1::AccountState* state, EntityCache* entities);
 
-// The amount an invoice line bills: quantity x unit price, less its discount (rounded down to
-// the minor unit).
+// The amount an invoice line bills: quantity x unit price, less its discount (the discount is
+// rounded down to the minor unit, so the client never pays less than the terms say).
 int64_t InvoiceLineAmount(const v1::InvoiceLine& line);
 
 }  // namespace timeline

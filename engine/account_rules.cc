@@ -51,7 +51,7 @@ class HistoryRules {
         return MilestoneOpen(event.milestone_completed().project_id(),
                              event.milestone_completed().milestone_id());
       case E::kInvoiceIssued: return InvoiceIssued(event.invoice_issued());
-      case E::kInvoiceCorrected: return InvoiceExists(event.invoice_corrected().invoice_id()).status();
+      case E::kInvoiceCorrected: return InvoiceCorrected(event.invoice_corrected());
       case E::kInvoiceDisputed: return InvoiceExists(event.invoice_disputed().invoice_id()).status();
       case E::kInvoiceCredited:
         return Settles(event.invoice_credited().invoice_id(), event.invoice_credited().amount(),
@@ -150,21 +150,23 @@ class HistoryRules {
   Verdict OrderFulfilled(const v1::OrderFulfilled& fulfilled) {
     auto order = OrderOpen(fulfilled.order_id(), "fulfilled");
     if (!order.passed()) return order.status();
-    for (const auto& line : fulfilled.lines()) {
+    // A shipment may list a SKU more than once: compare its total per SKU.
+    std::map<std::string, int64_t> shipping;
+    for (const auto& line : fulfilled.lines()) shipping[line.sku()] += line.quantity();
+    for (const auto& [sku, quantity] : shipping) {
       int64_t ordered = 0;
       int64_t shipped = 0;
       for (const auto& l : order.record->lines()) {
-        if (l.sku() == line.sku()) ordered += l.quantity();
+        if (l.sku() == sku) ordered += l.quantity();
       }
       for (const auto& s : order.record->shipped()) {
-        if (s.sku() == line.sku()) shipped += s.quantity();
+        if (s.sku() == sku) shipped += s.quantity();
       }
-      if (shipped + line.quantity() > ordered) {
+      if (shipped + quantity > ordered) {
         return Refuse(v1::FULFILMENT_EXCEEDS_ORDER,
                       fmt::format("order {} holds {} of {}, {} already shipped; shipping {} more "
                                   "would exceed it",
-                                  fulfilled.order_id(), ordered, line.sku(), shipped,
-                                  line.quantity()));
+                                  fulfilled.order_id(), ordered, sku, shipped, quantity));
       }
     }
     return Pass();
@@ -266,6 +268,8 @@ class HistoryRules {
                                                         issued.invoice_id(), issued.contract_id(),
                                                         account_));
       }
+      auto in_force = ContractInForce(issued.contract_id());  // not terminated
+      if (!in_force.ok() || in_force->has_value()) return in_force;
     }
     // One invoice, one currency.
     for (const auto& line : issued.lines()) {
@@ -275,6 +279,31 @@ class HistoryRules {
                                   issued.invoice_id(), issued.lines(0).unit_price().currency(),
                                   line.unit_price().currency()));
       }
+    }
+    return Pass();
+  }
+
+  // A correction keeps the invoice's currency and may not bill less than is already settled.
+  Verdict InvoiceCorrected(const v1::InvoiceCorrected& corrected) {
+    auto invoice = InvoiceExists(corrected.invoice_id());
+    if (!invoice.passed()) return invoice.status();
+    const v1::InvoiceRecord& record = *invoice.record;
+    int64_t total = 0;
+    for (const auto& line : corrected.lines()) {
+      if (line.unit_price().currency() != record.currency()) {
+        return Refuse(v1::CURRENCY_MISMATCH,
+                      fmt::format("invoice {} is in {}; a correction cannot bill in {}",
+                                  corrected.invoice_id(), record.currency(),
+                                  line.unit_price().currency()));
+      }
+      total += InvoiceLineAmount(line);
+    }
+    if (total < record.paid() + record.credited()) {
+      return Refuse(v1::CREDIT_EXCEEDS_BALANCE,
+                    fmt::format("the corrected invoice {} would total {} {} but {} is already "
+                                "paid or credited; credit the difference instead",
+                                corrected.invoice_id(), total, record.currency(),
+                                record.paid() + record.credited()));
     }
     return Pass();
   }

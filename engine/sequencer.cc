@@ -181,7 +181,8 @@ Status Sequencer::Replay(const LogRecord& event_record) {
     }
     TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value()));
   }
-  pending_.next_event_offsets[event_record.partition] = event_record.offset + 1;
+  int64_t& next = pending_.next_event_offsets[event_record.partition];
+  next = std::max(next, event_record.offset + 1);
   return Status::Ok();
 }
 

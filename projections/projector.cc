@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/account_fold.h"
+#include "engine/hash_chain.h"
 #include "engine/submission_validation.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
@@ -38,12 +39,27 @@ Projector::Projector(ViewStore* store, Clock* clock)
       owned_clock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
       clock_(clock == nullptr ? owned_clock_.get() : clock) {}
 
+Result<std::string> Projector::EarlierHash(
+    const std::string& account, uint64_t sequence,
+    const std::map<std::pair<std::string, uint64_t>, std::string>& applied_in_batch) const {
+  if (auto it = applied_in_batch.find({account, sequence}); it != applied_in_batch.end()) {
+    return it->second;
+  }
+  std::string hash;
+  TIMELINE_RETURN_IF_ERROR(store_->ScanHistory(account, sequence, [&](const v1::EventEnvelope& e) {
+    if (e.sequence() == sequence) hash = e.hash();
+    return false;
+  }));
+  return hash;
+}
+
 Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   if (records.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
   ProjectorStats counted;
   std::unordered_map<std::string, PendingState> states;           // by account id
   EntityCache entities([this](const std::string& key) { return store_->GetEntity(key); });
+  std::map<std::pair<std::string, uint64_t>, std::string> applied_hashes;  // in this batch
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
 
   // Dead-letters `record` in the batch being built.
@@ -109,7 +125,19 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     PendingState& pending = state_it->second;
 
     if (envelope.sequence() <= pending.state.version()) {
-      ++counted.duplicates;
+      // A replay is harmless only if it is the same event; another event under a used sequence
+      // is a fork of the chain and must not vanish.
+      auto earlier = EarlierHash(account, envelope.sequence(), applied_hashes);
+      if (!earlier.ok()) return earlier.status();
+      if (*earlier == envelope.hash()) {
+        ++counted.duplicates;
+      } else {
+        TIMELINE_RETURN_IF_ERROR(dead_letter(
+            record, fmt::format("account {}: a second, different event under sequence {} (hash {} "
+                                "where {} was applied): the chain forks",
+                                account, envelope.sequence(), ToHex(envelope.hash()),
+                                ToHex(*earlier))));
+      }
       continue;
     }
     if (envelope.sequence() != pending.state.version() + 1) {
@@ -127,6 +155,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     }
     pending.changed = true;
     ++counted.applied;
+    applied_hashes[{account, envelope.sequence()}] = envelope.hash();
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
                   record.value),

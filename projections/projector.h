@@ -6,7 +6,9 @@
 //   - applied: its sequence is the account's version + 1 and FoldEvent accepts it; the record
 //     value is stored as received in `events` and the folded state in `state`. Several events
 //     of one account in one batch fold in order; the stored state is read once per batch.
-//   - duplicate: its sequence is <= the account's version (a replay); nothing is written.
+//   - duplicate: its sequence is <= the account's version and its hash is the one applied then
+//     (a replay); nothing is written. A different event under a used sequence is a fork of the
+//     chain and is dead-lettered.
 //   - dead-lettered: the value does not decode, the envelope's account id is not valid or is
 //     not the record key, the sequence is 0, leaves a gap, or the fold refuses it. A
 //     v1::DeadLetter with its coordinates, bytes and a reason goes to `dead_letters` in the same
@@ -18,7 +20,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/clock.h"
@@ -52,6 +57,11 @@ class Projector {
   const ProjectorStats& stats() const { return stats_; }
 
  private:
+  // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
+  Result<std::string> EarlierHash(
+      const std::string& account, uint64_t sequence,
+      const std::map<std::pair<std::string, uint64_t>, std::string>& applied_in_batch) const;
+
   ViewStore* store_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_;

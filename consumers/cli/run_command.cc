@@ -19,7 +19,7 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
   auto* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &flags->common);
   command->add_option("--instance", flags->instance_id,
-                      "this process's id among its peers (part of the transactional.id)")
+                      "this process's id among its peers (its transactional.id and static group membership)")
       ->capture_default_str();
   return command;
 }
@@ -82,7 +82,9 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
   AddRoleCommand(app, "worker", "Run only the projection worker (account-events → RocksDB views)",
                  worker_flags)
       ->callback([worker_flags, exit_code] {
-        *exit_code = RunRole<WorkerProcess>(*worker_flags, WorkerOptions{});
+        WorkerOptions options;
+        options.instance_id = worker_flags->instance_id;
+        *exit_code = RunRole<WorkerProcess>(*worker_flags, options);
       });
 }
 
