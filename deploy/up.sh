@@ -34,7 +34,7 @@ done
 # The worker folds in the background; give it a moment to reach the last event.
 for _ in $(seq 1 50); do
   version=$("$timeline" state acme-industries --data "$data" 2>/dev/null | sed -n 's/.*"version": "\([0-9]*\)".*/\1/p')
-  [ "${version:-0}" -ge 5 ] && break
+  [ "${version:-0}" -ge 7 ] && break
   sleep 0.2
 done
 
