@@ -546,9 +546,11 @@ bool Later(const Timestamp& a, const Timestamp& b) {
 
 int64_t InvoiceLineAmount(const v1::InvoiceLine& line) {
   const int64_t gross = line.quantity() * line.unit_price().minor_units();
-  // 128 bits: gross (up to 10^15) times basis points overflows 64.
-  const auto discount = static_cast<__int128>(gross) * line.discount_bps() / 10000;
-  return gross - static_cast<int64_t>(discount);
+  // gross (up to 10^15) times basis points would overflow 64 bits: split gross at 10000, which
+  // gives exactly floor(gross * bps / 10000) for non-negative amounts.
+  const int64_t bps = line.discount_bps();
+  const int64_t discount = gross / 10000 * bps + gross % 10000 * bps / 10000;
+  return gross - discount;
 }
 
 Status FoldDecodedEvent(const v1::EventEnvelope& envelope, const v1::Event& event,
