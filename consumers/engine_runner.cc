@@ -9,6 +9,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   SequencerOptions sequencer_options;
   sequencer_options.kafka = options.kafka;
   sequencer_options.data_dir = options.data_dir;
+  sequencer_options.seal_key_path = options.seal_key_path;
   sequencer_options.instance_id = options.instance_id;
   auto sequencer = SequencerProcess::Create(sequencer_options);
   if (!sequencer.ok()) return sequencer.status();
@@ -17,6 +18,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   WorkerOptions worker_options;
   worker_options.kafka = options.kafka;
   worker_options.data_dir = options.data_dir;
+  worker_options.seal_key_path = options.seal_key_path;
   worker_options.instance_id = options.instance_id;
   auto worker = WorkerProcess::Create(worker_options);
   if (!worker.ok()) return worker.status();

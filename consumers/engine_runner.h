@@ -18,6 +18,7 @@ namespace timeline {
 struct RunOptions {
   KafkaSettings kafka;
   std::string data_dir;
+  std::string seal_key_path;  // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";
 };
 

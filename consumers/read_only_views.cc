@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "consumers/worker_process.h"
+#include "consumers/data_directory.h"
 
 namespace timeline {
 

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "engine/head_store.h"
+#include "consumers/data_directory.h"
+#include "engine/event_seal.h"
 #include "engine/sequencer.h"
 
 namespace timeline {
@@ -46,10 +48,12 @@ class DeliveryTracker : public RdKafka::DeliveryReportCb {
 
 class SequencerProcess::Impl : public RdKafka::RebalanceCb {
  public:
-  Impl(const SequencerOptions& options, std::unique_ptr<HeadStore> store, int32_t partitions)
+  Impl(const SequencerOptions& options, std::unique_ptr<HeadStore> store, SealKey seal_key,
+       int32_t partitions)
       : options_(options),
         store_(std::move(store)),
-        sequencer_(store_.get(), &clock_, partitions),
+        seal_key_(std::move(seal_key)),
+        sequencer_(store_.get(), &clock_, &seal_key_, partitions),
         deliveries_(options.kafka.topics.events) {}
 
   Status Start() {
@@ -254,6 +258,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   SequencerOptions options_;
   std::unique_ptr<HeadStore> store_;
   SystemClock clock_;
+  SealKey seal_key_;
   Sequencer sequencer_;
   DeliveryTracker deliveries_;
   std::unique_ptr<RdKafka::Producer> producer_;
@@ -272,6 +277,8 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   std::filesystem::create_directories(dir, ignored);
   auto store = HeadStore::Open(dir, options.kafka.topics.events);
   if (!store.ok()) return store.status();
+  auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
+  if (!seal_key.ok()) return seal_key.status();
 
   // Commands and events must be partitioned alike: an account's commands and events share a
   // partition number (DESIGN.md).
@@ -287,7 +294,8 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
         options.kafka.topics.commands, *commands, options.kafka.topics.events, *events));
   }
 
-  auto impl = std::make_unique<Impl>(options, std::move(store).value(), *commands);
+  auto impl = std::make_unique<Impl>(options, std::move(store).value(),
+                                     std::move(seal_key).value(), *commands);
   TIMELINE_RETURN_IF_ERROR(impl->Start());
   return std::unique_ptr<SequencerProcess>(new SequencerProcess(std::move(impl)));
 }

@@ -26,6 +26,7 @@ namespace timeline {
 struct SequencerOptions {
   KafkaSettings kafka;
   std::string data_dir;                 // the HeadStore lives in <data_dir>/sequencer
+  std::string seal_key_path;            // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";        // part of the transactional.id: unique per process
   int max_batch = 5000;                 // commands per transaction at most
   std::chrono::milliseconds max_batch_wait{25};  // how long a batch stays open at most

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/event_seal.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
 
@@ -14,12 +15,14 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 }  // namespace
 
-std::string ViewsDirectory(const std::string& data_dir) { return data_dir + "/views"; }
 
 class WorkerProcess::Impl : public RdKafka::RebalanceCb {
  public:
-  Impl(const WorkerOptions& options, std::unique_ptr<ViewStore> store)
-      : options_(options), store_(std::move(store)), projector_(store_.get()) {}
+  Impl(const WorkerOptions& options, std::unique_ptr<ViewStore> store, SealKey seal_key)
+      : options_(options),
+        store_(std::move(store)),
+        seal_key_(std::move(seal_key)),
+        projector_(store_.get(), &seal_key_) {}
 
   Status Start() {
     // Static membership, as for the sequencer: a restart resumes at once.
@@ -99,6 +102,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
 
   WorkerOptions options_;
   std::unique_ptr<ViewStore> store_;
+  SealKey seal_key_;
   Projector projector_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;
@@ -112,7 +116,10 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions
   std::filesystem::create_directories(dir, ignored);
   auto store = ViewStore::OpenPrimary(dir);
   if (!store.ok()) return store.status();
-  auto impl = std::make_unique<Impl>(options, std::move(store).value());
+  auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
+  if (!seal_key.ok()) return seal_key.status();
+  auto impl =
+      std::make_unique<Impl>(options, std::move(store).value(), std::move(seal_key).value());
   TIMELINE_RETURN_IF_ERROR(impl->Start());
   return std::unique_ptr<WorkerProcess>(new WorkerProcess(std::move(impl)));
 }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "engine/kafka_client.h"
+#include "consumers/data_directory.h"
 #include "engine/status.h"
 
 namespace timeline {
@@ -21,6 +22,7 @@ namespace timeline {
 struct WorkerOptions {
   KafkaSettings kafka;
   std::string data_dir;  // the views live in <data_dir>/views
+  std::string seal_key_path;  // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";  // unique per worker process (its static group membership)
   int max_batch = 5000;
   std::chrono::milliseconds max_batch_wait{25};
@@ -40,7 +42,5 @@ class WorkerProcess {
   std::unique_ptr<Impl> impl_;
 };
 
-// Where the views of a data directory live; readers open it as a RocksDB secondary.
-std::string ViewsDirectory(const std::string& data_dir);
 
 }  // namespace timeline

@@ -1,45 +1,56 @@
 #include "engine/hash_chain.h"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 
+#include "engine/big_endian.h"
 #include "timeline/v1/envelope.pb.h"
 
 namespace timeline {
+namespace {
+
+void AppendField(std::string_view bytes, std::string* out) {
+  AppendBigEndian32(static_cast<uint32_t>(bytes.size()), out);
+  out->append(bytes);
+}
+
+void AppendTimestamp(const google::protobuf::Timestamp& at, std::string* out) {
+  AppendBigEndian64(static_cast<uint64_t>(at.seconds()), out);
+  AppendBigEndian32(static_cast<uint32_t>(at.nanos()), out);
+}
+
+}  // namespace
 
 const std::string& GenesisHash() {
   static const std::string kGenesis(kHashSize, '\0');
   return kGenesis;
 }
 
-std::string ChainHash(std::string_view prev_hash, std::string_view body) {
-  // EVP_Digest* is OpenSSL's supported SHA-256 path; the context is per call so this is
-  // thread-safe.
-  std::string out(kHashSize, '\0');
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  unsigned int length = 0;
-  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-                  EVP_DigestUpdate(ctx, prev_hash.data(), prev_hash.size()) == 1 &&
-                  EVP_DigestUpdate(ctx, body.data(), body.size()) == 1 &&
-                  EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()), &length) == 1;
-  EVP_MD_CTX_free(ctx);
-  if (!ok || length != kHashSize) {
-    // OpenSSL cannot fail here short of memory exhaustion; a wrong chain must never be written.
-    std::abort();
-  }
-  return out;
+std::string EventHashInput(const v1::EventEnvelope& envelope) {
+  std::string input;
+  input.reserve(envelope.body().size() + envelope.account_id().size() + 200);
+  input.append(envelope.prev_hash());
+  AppendBigEndian64(envelope.sequence(), &input);
+  AppendField(envelope.account_id(), &input);
+  AppendField(envelope.event_id(), &input);
+  AppendTimestamp(envelope.occurred_at(), &input);
+  AppendTimestamp(envelope.recorded_at(), &input);
+  AppendField(envelope.actor(), &input);
+  AppendField(envelope.idempotency_key(), &input);
+  AppendField(envelope.correlation_id(), &input);
+  AppendField(envelope.causation_id(), &input);
+  AppendBigEndian32(envelope.schema_version(), &input);
+  AppendField(envelope.submission_id(), &input);
+  AppendField(envelope.body(), &input);
+  return input;
 }
 
-std::string ToHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 0x0f]);
-  }
-  return hex;
+std::string EventHash(const v1::EventEnvelope& envelope) {
+  return Sha256Of(EventHashInput(envelope));
+}
+
+void LinkEvent(std::string_view prev_hash, v1::EventEnvelope* envelope) {
+  envelope->set_prev_hash(std::string(prev_hash));
+  envelope->set_hash(EventHash(*envelope));
 }
 
 Status ChainVerifier::Next(const v1::EventEnvelope& envelope) {
@@ -55,10 +66,10 @@ Status ChainVerifier::Next(const v1::EventEnvelope& envelope) {
         envelope.account_id(), envelope.sequence(), ToHex(envelope.prev_hash()),
         ToHex(last_hash_)));
   }
-  const std::string computed = ChainHash(envelope.prev_hash(), envelope.body());
+  const std::string computed = EventHash(envelope);
   if (envelope.hash() != computed) {
     return Status::Corruption(fmt::format(
-        "account {} sequence {}: stored hash {} but SHA-256(prev_hash || body) is {}",
+        "account {} sequence {}: stored hash {} but the event's contents hash to {} (altered)",
         envelope.account_id(), envelope.sequence(), ToHex(envelope.hash()), ToHex(computed)));
   }
   last_sequence_ = envelope.sequence();

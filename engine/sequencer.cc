@@ -1,6 +1,7 @@
 #include "engine/sequencer.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "engine/account_fold.h"
 #include "engine/account_rules.h"
@@ -19,9 +20,11 @@ constexpr uint32_t kEventSchemaVersion = 1;
 
 }  // namespace
 
-Sequencer::Sequencer(HeadStore* store, Clock* clock, int32_t partition_count)
+Sequencer::Sequencer(HeadStore* store, Clock* clock, const SealKey* seal_key,
+                     int32_t partition_count)
     : store_(store),
       clock_(clock),
+      seal_key_(seal_key),
       partition_count_(partition_count),
       entities_([store](const std::string& key) { return store->Entity(key); }) {}
 
@@ -128,9 +131,8 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   envelope.set_schema_version(kEventSchemaVersion);
   envelope.set_submission_id(submission.submission_id());
   submission.event().SerializeToString(envelope.mutable_body());
-  const std::string& prev_hash = head.last_hash().empty() ? GenesisHash() : head.last_hash();
-  envelope.set_prev_hash(prev_hash);
-  envelope.set_hash(ChainHash(prev_hash, envelope.body()));
+  LinkEvent(head.last_hash().empty() ? GenesisHash() : head.last_hash(), &envelope);
+  SealEvent(*seal_key_, &envelope);
 
   TIMELINE_RETURN_IF_ERROR(Advance(envelope, submission.event(), std::move(head)));
   events_.push_back({command.partition, submission.account_id(), envelope.SerializeAsString(),
@@ -170,6 +172,16 @@ Status Sequencer::Replay(const LogRecord& event_record) {
                                           event_record.topic, event_record.partition,
                                           event_record.offset));
   }
+  int64_t& next = pending_.next_event_offsets[event_record.partition];
+  next = std::max(next, event_record.offset + 1);
+  if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
+    // Someone else wrote this record; the projections dead-letter it and `timeline verify`
+    // names it. The sequencer's heads follow only what it sealed.
+    spdlog::warn("{}[{}]@{} skipped on catch-up: {}", event_record.topic, event_record.partition,
+                 event_record.offset, integrity.message());
+    ++skipped_records_;
+    return Status::Ok();
+  }
   auto head = CurrentHead(envelope.account_id());
   if (!head.ok()) return head.status();
   if (envelope.sequence() > head->version()) {
@@ -181,8 +193,6 @@ Status Sequencer::Replay(const LogRecord& event_record) {
     }
     TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value()));
   }
-  int64_t& next = pending_.next_event_offsets[event_record.partition];
-  next = std::max(next, event_record.offset + 1);
   return Status::Ok();
 }
 

@@ -19,6 +19,7 @@
 
 #include "engine/clock.h"
 #include "engine/entity_cache.h"
+#include "engine/event_seal.h"
 #include "engine/head_store.h"
 #include "engine/log_record.h"
 #include "engine/refusal.h"
@@ -38,17 +39,21 @@ struct OutgoingRecord {
 
 class Sequencer {
  public:
-  // `store` and `clock` must outlive the sequencer. `partition_count` is account-commands'
-  // (and account-events') partition count, for the murmur2 placement check.
-  Sequencer(HeadStore* store, Clock* clock, int32_t partition_count);
+  // `store`, `clock` and `seal_key` must outlive the sequencer. `partition_count` is
+  // account-commands' (and account-events') partition count, for the murmur2 placement check.
+  // Every accepted event is sealed with `seal_key` (engine/event_seal.h).
+  Sequencer(HeadStore* store, Clock* clock, const SealKey* seal_key, int32_t partition_count);
 
   // Decides one command. OK even when the command is refused (the refusal is in rejections()).
   // A non-OK Status means the head store failed: abort the batch.
   Status Decide(const LogRecord& command);
 
-  // Folds one record already on account-events into the pending heads (catch-up).
-  // Corruption when the record does not decode or leaves a gap in the account's sequence.
+  // Folds one record already on account-events into the pending heads (catch-up). A record
+  // that the sequencer did not write (bad seal) or that was altered is skipped and counted in
+  // skipped_records(): it must never become a head. Corruption when a sealed record leaves a
+  // gap in the account's sequence.
   Status Replay(const LogRecord& event_record);
+  uint64_t skipped_records() const { return skipped_records_; }
 
   const std::vector<OutgoingRecord>& events() const { return events_; }
   const std::vector<OutgoingRecord>& rejections() const { return rejections_; }
@@ -75,7 +80,9 @@ class Sequencer {
 
   HeadStore* store_;
   Clock* clock_;
+  const SealKey* seal_key_;
   int32_t partition_count_;
+  uint64_t skipped_records_ = 0;
   HeadUpdate pending_;
   EntityCache entities_;  // over the store: what this batch's rules and fold see
   std::vector<OutgoingRecord> events_;

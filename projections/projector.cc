@@ -34,8 +34,9 @@ struct PendingState {
 
 }  // namespace
 
-Projector::Projector(ViewStore* store, Clock* clock)
+Projector::Projector(ViewStore* store, const SealKey* seal_key, Clock* clock)
     : store_(store),
+      seal_key_(seal_key),
       owned_clock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
       clock_(clock == nullptr ? owned_clock_.get() : clock) {}
 
@@ -113,6 +114,10 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
           record, fmt::format("account {}: sequence 0; sequences start at 1", account)));
       continue;
     }
+    if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(record, integrity.message()));
+      continue;
+    }
 
     auto state_it = states.find(account);
     if (state_it == states.end()) {
@@ -145,6 +150,16 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
           record, fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})",
                               account, envelope.sequence(), pending.state.version(),
                               pending.state.version() + 1)));
+      continue;
+    }
+    const std::string applied_hash =
+        pending.state.version() == 0 ? ToHex(GenesisHash()) : pending.state.last_hash();
+    if (ToHex(envelope.prev_hash()) != applied_hash) {
+      TIMELINE_RETURN_IF_ERROR(dead_letter(
+          record, fmt::format("account {} sequence {}: prev_hash {} does not link to the hash {} "
+                              "of the applied sequence {}",
+                              account, envelope.sequence(), ToHex(envelope.prev_hash()),
+                              applied_hash, pending.state.version())));
       continue;
     }
     // FoldEvent refuses (Corruption) before it changes anything; other errors are the store's.

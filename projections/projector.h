@@ -10,7 +10,9 @@
 //     (a replay); nothing is written. A different event under a used sequence is a fork of the
 //     chain and is dead-lettered.
 //   - dead-lettered: the value does not decode, the envelope's account id is not valid or is
-//     not the record key, the sequence is 0, leaves a gap, or the fold refuses it. A
+//     not the record key, the sequence is 0, the event was altered (its contents do not hash
+//     to its hash) or forged (no valid seal of the sequencer, engine/event_seal.h), its
+//     prev_hash does not link to the applied chain, it leaves a gap, or the fold refuses it. A
 //     v1::DeadLetter with its coordinates, bytes and a reason goes to `dead_letters` in the same
 //     WriteBatch, and the batch goes on (DESIGN.md: nothing is skipped silently).
 // Every record, whatever its fate, moves its (topic, partition) checkpoint to offset + 1;
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/event_seal.h"
 #include "engine/log_record.h"
 #include "engine/status.h"
 
@@ -44,9 +47,10 @@ struct ProjectorStats {
 
 class Projector {
  public:
-  // `store` (a primary) must outlive the projector. `clock` stamps dead letters' recorded_at;
-  // nullptr means the system clock. A non-null clock must outlive the projector.
-  explicit Projector(ViewStore* store, Clock* clock = nullptr);
+  // `store` (a primary) and `seal_key` must outlive the projector. `clock` stamps dead
+  // letters' recorded_at; nullptr means the system clock. A non-null clock must outlive the
+  // projector.
+  Projector(ViewStore* store, const SealKey* seal_key, Clock* clock = nullptr);
 
   // Applies `records` as described above. OK: the batch is stored. Otherwise nothing of the
   // batch is stored and the stats are unchanged: IoError (RocksDB failed), Corruption (a stored
@@ -63,6 +67,7 @@ class Projector {
       const std::map<std::pair<std::string, uint64_t>, std::string>& applied_in_batch) const;
 
   ViewStore* store_;
+  const SealKey* seal_key_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_;
   ProjectorStats stats_;

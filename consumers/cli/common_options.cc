@@ -28,6 +28,9 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
       ->capture_default_str();
   command->add_option("--data", options->data_dir, "directory of this instance's RocksDB stores")
       ->capture_default_str();
+  command->add_option("--seal-key", options->seal_key_path,
+                      "file with the key that seals events (default: <data>/seal.key, created "
+                      "when missing; every process of a deployment must share it)");
   command->add_option("--topic-prefix", options->topic_prefix,
                       "prefix for the topic names (isolates test runs)");
   command->add_option("--group-prefix", options->group_prefix, "prefix for consumer group ids")

@@ -15,13 +15,14 @@ namespace timeline::cli {
 struct CommonOptions {
   std::string brokers = DefaultBrokers();
   std::string data_dir = "data";
+  std::string seal_key_path;  // empty: <data_dir>/seal.key
   std::string topic_prefix;  // empty: account-commands, account-events, account-rejections
   std::string group_prefix = "timeline";
 
   KafkaSettings Kafka() const;
 };
 
-// Adds --brokers, --data, --topic-prefix and --group-prefix to `command`.
+// Adds --brokers, --data, --seal-key, --topic-prefix and --group-prefix to `command`.
 void AddCommonOptions(CLI::App* command, CommonOptions* options);
 
 // Prints "timeline: <status>" to stderr and returns the exit code for it (1).

@@ -29,6 +29,7 @@ template <typename Process, typename Options>
 int RunRole(const RunFlags& flags, Options options) {
   options.kafka = flags.common.Kafka();
   options.data_dir = flags.common.data_dir;
+  options.seal_key_path = flags.common.seal_key_path;
   auto process = Process::Create(options);
   if (!process.ok()) return Fail(process.status());
   std::atomic<bool> stop{false};
@@ -47,6 +48,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
         RunOptions options;
         options.kafka = run_flags->common.Kafka();
         options.data_dir = run_flags->common.data_dir;
+        options.seal_key_path = run_flags->common.seal_key_path;
         options.instance_id = run_flags->instance_id;
         auto runner = EngineRunner::Start(options);
         if (!runner.ok()) {

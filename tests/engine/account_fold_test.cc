@@ -11,6 +11,7 @@
 #include "engine/entity_keys.h"
 #include "engine/hash_chain.h"
 #include "tests/engine/event_builders.h"
+#include "tests/support/test_seal_key.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/events.pb.h"
@@ -29,8 +30,7 @@ class History {
     envelope.set_sequence(envelopes_.size() + 1);
     envelope.mutable_occurred_at()->set_seconds(occurred_at_seconds);
     envelope.set_body(event.SerializeAsString());
-    envelope.set_prev_hash(prev_);
-    envelope.set_hash(ChainHash(prev_, envelope.body()));
+    ChainAndSeal(prev_, &envelope);
     prev_ = envelope.hash();
     envelopes_.push_back(envelope);
     return envelopes_.back();
@@ -416,8 +416,7 @@ TEST_CASE("a body that is not an Event is corruption and leaves the state unchan
   bad.set_sequence(2);
   // Field 1, length-delimited, claims 5 bytes but only 2 follow: not a parseable Event.
   bad.set_body(std::string("\x0a\x05" "ab", 4));
-  bad.set_prev_hash(first.hash());
-  bad.set_hash(ChainHash(first.hash(), bad.body()));
+  ChainAndSeal(first.hash(), &bad);
 
   const Status status = FoldEvent(bad, &state, entities.cache());
   CHECK(status.code() == StatusCode::kCorruption);

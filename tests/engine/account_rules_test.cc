@@ -12,6 +12,7 @@
 #include "engine/entity_keys.h"
 #include "engine/hash_chain.h"
 #include "tests/engine/event_builders.h"
+#include "tests/support/test_seal_key.h"
 #include "timeline/v1/envelope.pb.h"
 
 namespace timeline {
@@ -47,8 +48,7 @@ class AccountUnderTest {
     envelope.mutable_occurred_at()->set_seconds(kJan15 + static_cast<int64_t>(head_.version()));
     envelope.set_body(event.SerializeAsString());
     const std::string prev = head_.last_hash().empty() ? GenesisHash() : head_.last_hash();
-    envelope.set_prev_hash(prev);
-    envelope.set_hash(ChainHash(prev, envelope.body()));
+    ChainAndSeal(prev, &envelope);
     const Status folded = FoldDecodedEvent(envelope, event, head_.mutable_account(), &entities_);
     INFO(folded.ToString());
     REQUIRE(folded.ok());

@@ -13,6 +13,7 @@
 #include "engine/partitioning.h"
 #include "tests/engine/event_builders.h"
 #include "tests/support/test_environment.h"
+#include "tests/support/test_seal_key.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/rejection.pb.h"
 
@@ -118,7 +119,7 @@ void DecideInvoicedAccount(Sequencer& sequencer) {
 
 TEST_CASE("a valid command becomes the account's first event, chained from the genesis hash") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   const v1::SubmitEvent submission = Submission(AccountOpened(), "acme", kJan15);
   Decide(sequencer, Command(submission, "sub-1", 0));
 
@@ -134,7 +135,8 @@ TEST_CASE("a valid command becomes the account's first event, chained from the g
   CHECK(envelope.sequence() == 1);
   CHECK(envelope.prev_hash() == GenesisHash());
   CHECK(envelope.body() == submission.event().SerializeAsString());
-  CHECK(envelope.hash() == ChainHash(GenesisHash(), envelope.body()));
+  CHECK(envelope.hash() == EventHash(envelope));
+  CHECK(CheckIntegrity(testing::TestSealKey(), envelope).ok());
   CHECK(envelope.submission_id() == "sub-1");
   CHECK(envelope.occurred_at().seconds() == kJan15);
   CHECK(envelope.recorded_at().seconds() == kJan15 + 3600);
@@ -145,7 +147,7 @@ TEST_CASE("a valid command becomes the account's first event, chained from the g
 
 TEST_CASE("the next event links to the previous one") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
   fixture.clock().Advance(60);
   Decide(sequencer, Command(ServiceCaseOpened("case-1"), "sub-2", 1));
@@ -156,7 +158,7 @@ TEST_CASE("the next event links to the previous one") {
   const auto second = EnvelopeOf(sequencer.events()[1]);
   CHECK(second.sequence() == 2);
   CHECK(second.prev_hash() == first.hash());
-  CHECK(second.hash() == ChainHash(first.hash(), second.body()));
+  CHECK(second.hash() == EventHash(second));
   CHECK(second.recorded_at().seconds() == kJan15 + 3600 + 60);
   CHECK(second.event_id() != first.event_id());
 
@@ -171,7 +173,7 @@ TEST_CASE("the next event links to the previous one") {
 
 TEST_CASE("a refused command lands in rejections with its code, original bytes and submission id") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
   v1::SubmitEvent payment = Submission(PaymentReceived("pay-1", "inv-9", Money(100)));
   payment.set_idempotency_key("pay-1-key");
@@ -206,7 +208,7 @@ TEST_CASE("a refused command lands in rejections with its code, original bytes a
 
 TEST_CASE("a record that is not a submission is refused as malformed with the header's id") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   LogRecord garbage;
   garbage.topic = "account-commands";
   garbage.key = "acme";
@@ -225,7 +227,7 @@ TEST_CASE("a record that is not a submission is refused as malformed with the he
 
 TEST_CASE("a repeated idempotency key gives DUPLICATE_SUBMISSION naming the original sequence") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
   v1::SubmitEvent submission = Submission(ServiceCaseOpened("case-1"));
   submission.set_idempotency_key("case-1-opened");
@@ -252,7 +254,7 @@ TEST_CASE("a repeated idempotency key gives DUPLICATE_SUBMISSION naming the orig
   }
   SECTION("after Commit, in a new sequencer") {
     REQUIRE(sequencer.Commit({{0, 2}}).ok());
-    Sequencer restarted(fixture.store(), &fixture.clock(), 1);
+    Sequencer restarted(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
     // Even a different event under the same key: the key decides.
     v1::SubmitEvent other = Submission(ServiceCaseOpened("case-2"));
     other.set_idempotency_key("case-1-opened");
@@ -264,7 +266,7 @@ TEST_CASE("a repeated idempotency key gives DUPLICATE_SUBMISSION naming the orig
 
 TEST_CASE("Abort forgets the heads and entities decided since the last Commit") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
   REQUIRE(sequencer.Commit({{0, 1}}).ok());
 
@@ -279,7 +281,7 @@ TEST_CASE("Abort forgets the heads and entities decided since the last Commit") 
   CHECK_FALSE(sequencer.has_pending());
 
   // The same sequencer and a new one over the store both see version 1, no o-1, no key k.
-  Sequencer fresh(fixture.store(), &fixture.clock(), 1);
+  Sequencer fresh(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   for (Sequencer* s : {&sequencer, &fresh}) {
     Decide(*s, Command(InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 10, 1250}}), "sub-4", 3));
     REQUIRE(s->rejections().size() == 1);
@@ -291,10 +293,10 @@ TEST_CASE("Abort forgets the heads and entities decided since the last Commit") 
 
 TEST_CASE("Abort before any Commit leaves the account unknown") {
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
   sequencer.Abort();
-  Sequencer fresh(fixture.store(), &fixture.clock(), 1);
+  Sequencer fresh(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(fresh, Command(ServiceCaseOpened("case-1"), "sub-2", 1));
   REQUIRE(fresh.rejections().size() == 1);
   CHECK(RejectionOf(fresh.rejections()[0]).code() == v1::ACCOUNT_NOT_OPENED);
@@ -308,7 +310,7 @@ TEST_CASE("Commit persists heads and entities: after a restart the account conti
   Fixture fixture;
   std::string last_hash;
   {
-    Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+    Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
     DecideInvoicedAccount(sequencer);
     last_hash = EnvelopeOf(sequencer.events().back()).hash();
     REQUIRE(sequencer.Commit({{0, 3}}).ok());
@@ -320,7 +322,7 @@ TEST_CASE("Commit persists heads and entities: after a restart the account conti
   REQUIRE(offset->has_value());
   CHECK(**offset == 3);
 
-  Sequencer restarted(fixture.store(), &fixture.clock(), 1);
+  Sequencer restarted(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   // The invoice issued before the restart still owes 12 500: a cent more is refused.
   Decide(restarted, Command(PaymentReceived("pay-1", "inv-1", Money(12501)), "sub-pay-1", 3));
   REQUIRE(restarted.rejections().size() == 1);
@@ -338,7 +340,7 @@ TEST_CASE("Commit persists heads and entities: after a restart the account conti
 
   // And the payment itself was persisted: the invoice is settled.
   fixture.Reopen();
-  Sequencer again(fixture.store(), &fixture.clock(), 1);
+  Sequencer again(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   Decide(again, Command(PaymentReceived("pay-2", "inv-1", Money(1)), "sub-pay-3", 5));
   REQUIRE(again.rejections().size() == 1);
   CHECK(RejectionOf(again.rejections()[0]).code() == v1::PAYMENT_EXCEEDS_BALANCE);
@@ -350,14 +352,14 @@ TEST_CASE("Replay brings heads forward from account-events and skips sequences a
   std::string last_hash;
   {
     Fixture elsewhere;
-    Sequencer writer(elsewhere.store(), &elsewhere.clock(), 1);
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
     DecideInvoicedAccount(writer);
     written = AsEventRecords(writer);
     last_hash = EnvelopeOf(writer.events().back()).hash();
   }
 
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   // Delivered twice each (a re-read after a rebalance): the second copy is skipped.
   for (const LogRecord& record : {written[0], written[0], written[1], written[1], written[2]}) {
     const Status replayed = sequencer.Replay(record);
@@ -384,12 +386,48 @@ TEST_CASE("Replay brings heads forward from account-events and skips sequences a
 
   // After the commit the replayed heads and the payment decided on top are persisted: replaying
   // an old record again changes nothing and the next event is sequence 5.
-  Sequencer restarted(fixture.store(), &fixture.clock(), 1);
+  Sequencer restarted(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   REQUIRE(restarted.Replay(written[2]).ok());
   Decide(restarted, Command(ServiceCaseOpened("case-1"), "sub-3", 2));
   const v1::EventEnvelope fifth = LastEvent(restarted, 1);
   CHECK(fifth.sequence() == 5);
   CHECK(fifth.prev_hash() == next.hash());
+}
+
+TEST_CASE("Replay skips a record the sequencer did not seal, so a forger cannot move a head") {
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  // A forger appends sequence 4 with a correct chain hash but no valid seal.
+  v1::EventEnvelope forged = EnvelopeOf({0, "acme", written[2].value, ""});
+  forged.set_sequence(4);
+  forged.set_body(ServiceCaseOpened("case-forged").SerializeAsString());
+  LinkEvent(forged.hash(), &forged);
+  forged.clear_seal();
+  LogRecord forged_record = written[2];
+  forged_record.offset = 3;
+  forged_record.value = forged.SerializeAsString();
+
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  for (const LogRecord& record : {written[0], written[1], written[2], forged_record}) {
+    REQUIRE(sequencer.Replay(record).ok());
+  }
+  CHECK(sequencer.skipped_records() == 1);
+  // The head stays at the sealed sequence 3; the next genuine event is 4, linked to 3.
+  Decide(sequencer, Command(ServiceCaseOpened("case-1"), "sub-1", 0));
+  const v1::EventEnvelope next = LastEvent(sequencer, 1);
+  CHECK(next.sequence() == 4);
+  CHECK(next.prev_hash() == EnvelopeOf({0, "acme", written[2].value, ""}).hash());
+  // The forged record was read, so the stored offset passes it.
+  REQUIRE(sequencer.Commit({}).ok());
+  auto offset = fixture.store()->NextEventOffset(0);
+  REQUIRE(offset.ok());
+  CHECK(offset->value_or(-1) == 4);
 }
 
 // sequencer.cc Replay sets next_event_offsets[partition] = offset + 1 unconditionally, so an
@@ -398,12 +436,12 @@ TEST_CASE("replaying an older record does not move the stored event offset back"
   std::vector<LogRecord> written;
   {
     Fixture elsewhere;
-    Sequencer writer(elsewhere.store(), &elsewhere.clock(), 1);
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
     DecideInvoicedAccount(writer);
     written = AsEventRecords(writer);
   }
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   for (const LogRecord& record : {written[0], written[1], written[2], written[0]}) {
     REQUIRE(sequencer.Replay(record).ok());
   }
@@ -418,12 +456,12 @@ TEST_CASE("Replay of a record that leaves a gap in the account's sequence is cor
   std::vector<LogRecord> written;
   {
     Fixture elsewhere;
-    Sequencer writer(elsewhere.store(), &elsewhere.clock(), 1);
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
     DecideInvoicedAccount(writer);
     written = AsEventRecords(writer);
   }
   Fixture fixture;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), 1);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   REQUIRE(sequencer.Replay(written[0]).ok());
   const Status gap = sequencer.Replay(written[2]);
   CHECK(gap.code() == StatusCode::kCorruption);
@@ -437,7 +475,7 @@ TEST_CASE("Replay of a record that leaves a gap in the account's sequence is cor
 TEST_CASE("a command on a partition that is not its account's is refused with WRONG_PARTITION") {
   Fixture fixture;
   constexpr int32_t kPartitions = 3;
-  Sequencer sequencer(fixture.store(), &fixture.clock(), kPartitions);
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), kPartitions);
   const int32_t home = PartitionForKey("acme", kPartitions);
   const int32_t wrong = (home + 1) % kPartitions;
 

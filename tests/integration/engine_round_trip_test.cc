@@ -50,7 +50,7 @@ TEST_CASE("an appended event reaches the account's state and timeline", "[integr
   REQUIRE(order.accepted);
   CHECK(order.event.sequence() == 2);
   CHECK(order.event.prev_hash() == opened.event.hash());
-  CHECK(order.event.hash() == ChainHash(order.event.prev_hash(), order.event.body()));
+  CHECK(order.event.hash() == EventHash(order.event));
 
   v1::AccountState state = engine.WaitForState("acme", 2);
   CHECK(state.name() == "ACME Corp");

@@ -40,9 +40,8 @@ std::vector<LogRecord> DemoEventRecords(const DemoHistory& demo) {
     *envelope.mutable_recorded_at() = submission.occurred_at();
     envelope.set_idempotency_key(submission.idempotency_key());
     submission.event().SerializeToString(envelope.mutable_body());
-    envelope.set_prev_hash(head.hash);
-    head.hash = ChainHash(head.hash, envelope.body());
-    envelope.set_hash(head.hash);
+    testing::ChainAndSeal(head.hash, &envelope);
+    head.hash = envelope.hash();
 
     LogRecord record;
     record.topic = testing::kEventsTopic;
@@ -82,7 +81,7 @@ TEST_CASE("folding the demo history in one pass equals folding it in random batc
   testing::TempDir dir;
   auto one_pass = ViewStore::OpenPrimary(dir.Sub("one-pass"));
   REQUIRE(one_pass.ok());
-  Projector whole(one_pass->get());
+  Projector whole(one_pass->get(), &testing::TestSealKey());
   REQUIRE(whole.ApplyBatch(records).ok());
   REQUIRE(whole.stats().applied == records.size());
   REQUIRE(whole.stats().dead_lettered == 0);
@@ -92,7 +91,7 @@ TEST_CASE("folding the demo history in one pass equals folding it in random batc
     std::mt19937_64 random(seed);
     auto batched = ViewStore::OpenPrimary(dir.Sub("batched-" + std::to_string(seed)));
     REQUIRE(batched.ok());
-    Projector projector(batched->get());
+    Projector projector(batched->get(), &testing::TestSealKey());
     size_t batches = 0;
     for (size_t start = 0; start < records.size();) {
       const size_t size = 1 + random() % 300;

@@ -8,6 +8,7 @@
 #include "engine/hash_chain.h"
 #include "engine/log_record.h"
 #include "tests/support/test_environment.h"
+#include "tests/support/test_seal_key.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/events.pb.h"
 
@@ -66,7 +67,7 @@ inline v1::Event NthEvent(uint64_t i) {
   return event;
 }
 
-// Events 1..count of `account`, chained with ChainHash as the sequencer chains them.
+// Events 1..count of `account`, chained and sealed as the sequencer does.
 inline std::vector<v1::EventEnvelope> MakeHistory(const std::string& account, uint64_t count) {
   std::vector<v1::EventEnvelope> history;
   std::string prev_hash = GenesisHash();
@@ -80,8 +81,7 @@ inline std::vector<v1::EventEnvelope> MakeHistory(const std::string& account, ui
     envelope.set_actor("jane.doe");
     envelope.set_schema_version(1);
     envelope.set_body(NthEvent(sequence).SerializeAsString());
-    envelope.set_prev_hash(prev_hash);
-    envelope.set_hash(ChainHash(prev_hash, envelope.body()));
+    ChainAndSeal(prev_hash, &envelope);
     prev_hash = envelope.hash();
     history.push_back(std::move(envelope));
   }

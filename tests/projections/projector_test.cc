@@ -21,6 +21,7 @@ using testing::MakeHistory;
 using testing::RecordOf;
 using testing::RecordsOf;
 using testing::TempDir;
+using testing::TestSealKey;
 
 // The state a clean fold of `history` gives, without any storage (the entities live in the cache).
 v1::AccountState FoldAll(const std::vector<v1::EventEnvelope>& history) {
@@ -77,7 +78,7 @@ struct Fixture {
     auto opened = ViewStore::OpenPrimary(dir.Sub("views"));
     REQUIRE(opened.ok());
     store = std::move(opened).value();
-    projector = std::make_unique<Projector>(store.get(), &clock);
+    projector = std::make_unique<Projector>(store.get(), &TestSealKey(), &clock);
   }
 };
 
@@ -170,6 +171,7 @@ TEST_CASE("an envelope the fold refuses is dead-lettered with the fold's reason"
   Fixture f;
   auto envelope = MakeHistory("acme", 1)[0];
   envelope.set_body("\xff\xff not an event");
+  testing::ChainAndSeal(GenesisHash(), &envelope);  // sealed, so only the fold can refuse it
   REQUIRE(f.projector->ApplyBatch({RecordOf(envelope, 0)}).ok());
   const auto letters = StoredDeadLetters(*f.store);
   REQUIRE(letters.size() == 1);
@@ -178,6 +180,44 @@ TEST_CASE("an envelope the fold refuses is dead-lettered with the fold's reason"
   auto state = f.store->GetState("acme");
   REQUIRE(state.ok());
   CHECK_FALSE(state->has_value());
+}
+
+TEST_CASE("an altered, a forged and an unlinked event are dead-lettered and not applied",
+          "[projections][projector]") {
+  Fixture f;
+  const auto history = MakeHistory("acme", 3);
+  // Altered: back-dated after it was sealed.
+  auto altered = history[1];
+  altered.mutable_occurred_at()->set_seconds(42);
+  // Forged: a perfect chain hash, but sealed with a key that is not the sequencer's.
+  auto forged = history[1];
+  forged.set_actor("mallory");
+  LinkEvent(history[0].hash(), &forged);
+  SealEvent(SealKey::FromBytes(std::string(32, 'x')), &forged);
+  // Sealed but linked to a different previous event (a sequencer bug, never a forger's).
+  auto unlinked = history[1];
+  testing::ChainAndSeal(std::string(32, '\x07'), &unlinked);
+
+  REQUIRE(f.projector->ApplyBatch({RecordOf(history[0], 0), RecordOf(altered, 1),
+                                   RecordOf(forged, 2), RecordOf(unlinked, 3),
+                                   RecordOf(history[1], 4), RecordOf(history[2], 5)})
+              .ok());
+  const auto letters = StoredDeadLetters(*f.store);
+  REQUIRE(letters.size() == 3);
+  CHECK(letters[0].offset() == 1);
+  CHECK_THAT(letters[0].reason(), Catch::StartsWith("altered: account acme sequence 2"));
+  CHECK(letters[1].offset() == 2);
+  CHECK_THAT(letters[1].reason(), Catch::StartsWith("forged: account acme sequence 2"));
+  CHECK(letters[2].offset() == 3);
+  CHECK_THAT(letters[2].reason(), Catch::Contains("does not link to the hash"));
+  // The genuine events still apply in order.
+  auto state = f.store->GetState("acme");
+  REQUIRE(state.ok());
+  REQUIRE(state->has_value());
+  CHECK((*state)->version() == 3);
+  CHECK((*state)->last_hash() == ToHex(history[2].hash()));
+  CHECK(f.projector->stats().applied == 3);
+  CHECK(f.projector->stats().dead_lettered == 3);
 }
 
 TEST_CASE("envelopes with a bad account, a foreign key or sequence 0 are dead-lettered",

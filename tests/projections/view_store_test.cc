@@ -56,7 +56,7 @@ TEST_CASE("history scans in sequence order from a sequence, only the account's, 
   TempDir dir;
   auto store = ViewStore::OpenPrimary(dir.Sub("views"));
   REQUIRE(store.ok());
-  Projector projector(store->get());
+  Projector projector(store->get(), &testing::TestSealKey());
   // "acme" sorts right before "acme.eu" and "acme-2": neither may leak into acme's history.
   auto records = RecordsOf(MakeHistory("acme.eu", 3), 0);
   for (auto& record : RecordsOf(MakeHistory("acme", 300), 3)) records.push_back(record);
@@ -89,7 +89,7 @@ TEST_CASE("reopening the store keeps states, history, offsets and dead letters",
   {
     auto store = ViewStore::OpenPrimary(dir.Sub("views"));
     REQUIRE(store.ok());
-    Projector projector(store->get());
+    Projector projector(store->get(), &testing::TestSealKey());
     auto records = RecordsOf(history, 10);
     records.push_back({kEventsTopic, 0, 15, "acme", "not an envelope \xff", {}});
     REQUIRE(projector.ApplyBatch(records).ok());
@@ -125,7 +125,7 @@ TEST_CASE("a secondary opened beside the primary sees its writes after CatchUp",
   TempDir dir;
   auto primary = ViewStore::OpenPrimary(dir.Sub("views"));
   REQUIRE(primary.ok());
-  Projector projector(primary->get());
+  Projector projector(primary->get(), &testing::TestSealKey());
   const auto history = MakeHistory("acme", 4);
   REQUIRE(projector.ApplyBatch(RecordsOf({history[0], history[1]}, 0)).ok());
 
@@ -162,7 +162,7 @@ TEST_CASE("a secondary refuses writes and says why", "[projections][store]") {
   CHECK(written.code() == StatusCode::kInvalidArgument);
   CHECK_THAT(written.message(), Catch::Contains("read-only secondary"));
 
-  Projector projector(secondary->get());
+  Projector projector(secondary->get(), &testing::TestSealKey());
   const Status applied = projector.ApplyBatch(RecordsOf(MakeHistory("acme", 1), 0));
   CHECK(applied.code() == StatusCode::kInvalidArgument);
   CHECK(projector.stats().applied == 0);

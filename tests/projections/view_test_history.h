@@ -65,8 +65,7 @@ class History {
     envelope.set_actor("test");
     envelope.set_schema_version(1);
     envelope.set_body(event.SerializeAsString());
-    envelope.set_prev_hash(envelopes_.empty() ? GenesisHash() : envelopes_.back().hash());
-    envelope.set_hash(ChainHash(envelope.prev_hash(), envelope.body()));
+    ChainAndSeal(envelopes_.empty() ? GenesisHash() : envelopes_.back().hash(), &envelope);
     envelopes_.push_back(std::move(envelope));
     return *this;
   }
@@ -305,7 +304,7 @@ class ViewsFixture {
     auto store = ViewStore::OpenPrimary(dir_.Sub("views"));
     REQUIRE(store.ok());
     store_ = std::move(store).value();
-    projector_ = std::make_unique<Projector>(store_.get());
+    projector_ = std::make_unique<Projector>(store_.get(), &TestSealKey());
   }
 
   // Folds the whole history in one batch; every event must apply.

@@ -1,0 +1,98 @@
+#include "engine/event_seal.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "engine/hash_chain.h"
+#include "timeline/v1/envelope.pb.h"
+
+namespace timeline {
+namespace {
+
+constexpr size_t kKeySize = 32;
+
+Result<std::string> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::IoError("cannot read the seal key " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string hex = text.str();
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) {
+    hex.pop_back();
+  }
+  std::string key;
+  if (hex.size() != 2 * kKeySize || !FromHex(hex, &key)) {
+    return Status::InvalidArgument(fmt::format(
+        "the seal key {} must hold {} hex characters (32 random bytes)", path, 2 * kKeySize));
+  }
+  return key;
+}
+
+// Writes a fresh key next to `path` and links it into place, so that two processes starting
+// together agree on one key: the second link fails and that process reads the first's key.
+Status CreateKeyFile(const std::string& path) {
+  std::string key(kKeySize, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeySize) != 1) {
+    return Status::IoError("OpenSSL could not produce random bytes for the seal key");
+  }
+  std::error_code error;
+  const std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
+  const std::string temporary = fmt::format("{}.{}.tmp", path, ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << ToHex(key) << '\n';
+    if (!out.flush()) return Status::IoError("cannot write the seal key " + temporary);
+  }
+  ::chmod(temporary.c_str(), 0600);
+  const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
+  std::filesystem::remove(temporary, error);
+  if (!linked && !std::filesystem::exists(path)) {
+    return Status::IoError("cannot create the seal key " + path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SealKey> SealKey::LoadOrCreate(const std::string& path) {
+  if (!std::filesystem::exists(path)) TIMELINE_RETURN_IF_ERROR(CreateKeyFile(path));
+  auto key = ReadKeyFile(path);
+  if (!key.ok()) return key.status();
+  return SealKey(std::move(key).value());
+}
+
+std::string SealKey::Seal(std::string_view hash) const { return HmacSha256(key_, hash); }
+
+void SealEvent(const SealKey& key, v1::EventEnvelope* envelope) {
+  envelope->set_seal(key.Seal(envelope->hash()));
+}
+
+Status CheckIntegrity(const SealKey& key, const v1::EventEnvelope& envelope) {
+  const std::string computed = EventHash(envelope);
+  if (envelope.hash() != computed) {
+    return Status::Corruption(fmt::format(
+        "altered: account {} sequence {}: the stored hash is {} but its contents hash to {}",
+        envelope.account_id(), envelope.sequence(), ToHex(envelope.hash()), ToHex(computed)));
+  }
+  const std::string expected = key.Seal(envelope.hash());
+  // Constant-time comparison: a timing leak would help a forger guess a seal byte by byte.
+  if (envelope.seal().size() != expected.size() ||
+      CRYPTO_memcmp(envelope.seal().data(), expected.data(), expected.size()) != 0) {
+    return Status::Corruption(fmt::format(
+        "forged: account {} sequence {}: the seal does not match the sequencer's key, so the "
+        "sequencer did not write this event",
+        envelope.account_id(), envelope.sequence()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace timeline
