@@ -95,6 +95,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
                        message->errstr());
       }
       producer_->poll(0);
+      if (!transaction_open_ && sequencer_.has_unpinned_tips() &&
+          SteadyClock::now() - last_tips_ >= options_.digest_interval) {
+        TIMELINE_RETURN_IF_ERROR(BeginBatch());
+        TIMELINE_RETURN_IF_ERROR(FinishBatch());
+      }
       if (transaction_open_ && (batch_size_ >= options_.max_batch ||
                                 SteadyClock::now() - batch_started_ >= options_.max_batch_wait)) {
         TIMELINE_RETURN_IF_ERROR(FinishBatch());
@@ -128,16 +133,32 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
  private:
-  Status TakeCommand(const RdKafka::Message& message) {
-    if (!transaction_open_) {
-      TIMELINE_RETURN_IF_ERROR(TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
-      transaction_open_ = true;
-      batch_started_ = SteadyClock::now();
-      batch_size_ = 0;
+  Status BeginBatch() {
+    TIMELINE_RETURN_IF_ERROR(TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
+    transaction_open_ = true;
+    batch_started_ = SteadyClock::now();
+    batch_size_ = 0;
+    return Status::Ok();
+  }
+
+  // Pins the current digest of every partition that gained events since its last pin.
+  Status PinTips() {
+    last_tips_ = SteadyClock::now();
+    const size_t pins_before = sequencer_.pins().size();
+    Status status = sequencer_.PinTips();
+    if (!status.ok()) return Fail(status);
+    for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
+      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
     }
+    return Status::Ok();
+  }
+
+  Status TakeCommand(const RdKafka::Message& message) {
+    if (!transaction_open_) TIMELINE_RETURN_IF_ERROR(BeginBatch());
     const LogRecord command = ToLogRecord(message);
     const size_t events_before = sequencer_.events().size();
     const size_t rejections_before = sequencer_.rejections().size();
+    const size_t pins_before = sequencer_.pins().size();
     Status status = sequencer_.Decide(command);
     if (!status.ok()) return Fail(status);
     for (size_t i = events_before; i < sequencer_.events().size(); ++i) {
@@ -145,6 +166,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     }
     for (size_t i = rejections_before; i < sequencer_.rejections().size(); ++i) {
       TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
+    }
+    for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
+      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
     }
     consumed_[command.partition] = command.offset + 1;
     ++batch_size_;
@@ -160,6 +184,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   // Flushes, commits the transaction with the consumed offsets, then persists the heads.
   Status FinishBatch() {
     const int timeout_ms = static_cast<int>(kKafkaTimeout.count() * 1000);
+    if (SteadyClock::now() - last_tips_ >= options_.digest_interval) {
+      TIMELINE_RETURN_IF_ERROR(PinTips());
+    }
     Status status = FromKafka(producer_->flush(timeout_ms), "flushing the batch");
     if (status.ok()) status = deliveries_.TakeError();
     if (!status.ok()) return Fail(status);
@@ -169,12 +196,14 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       offsets.push_back(
           RdKafka::TopicPartition::create(options_.kafka.topics.commands, partition, next));
     }
-    std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-    status = TransactionStatus(
-        producer_->send_offsets_to_transaction(offsets, group.get(), timeout_ms),
-        "send_offsets_to_transaction");
-    RdKafka::TopicPartition::destroy(offsets);
-    if (!status.ok()) return Fail(status);
+    if (!offsets.empty()) {  // a transaction of pins alone consumed no command
+      std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+      status = TransactionStatus(
+          producer_->send_offsets_to_transaction(offsets, group.get(), timeout_ms),
+          "send_offsets_to_transaction");
+      RdKafka::TopicPartition::destroy(offsets);
+      if (!status.ok()) return Fail(status);
+    }
     status = TransactionStatus(producer_->commit_transaction(timeout_ms), "commit_transaction");
     if (!status.ok()) return Fail(status);
     transaction_open_ = false;
@@ -266,6 +295,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   std::map<int32_t, int64_t> consumed_;  // commands partition → next offset, this batch
   bool transaction_open_ = false;
   SteadyClock::time_point batch_started_;
+  SteadyClock::time_point last_tips_;
   int batch_size_ = 0;
   Status fatal_;
 };

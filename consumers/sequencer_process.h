@@ -6,7 +6,9 @@
 // decided. It then decides commands in batches; each batch's events, rejections and consumed
 // command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
 // the commit are heads and account-events offsets written to RocksDB. A batch is also finished
-// before partitions are revoked.
+// before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in
+// the same transactions as the events they pin; an idle partition's last events are pinned by a
+// transaction of their own after digest_interval.
 // Failure: any transaction or store error ends Run() with that Status; the open transaction is
 // aborted, and a restart recovers exactly (nothing lost, nothing repeated).
 // Concurrency: Run() on one thread; Stop() may be called from any thread or a signal handler
@@ -30,6 +32,9 @@ struct SequencerOptions {
   std::string instance_id = "0";        // part of the transactional.id: unique per process
   int max_batch = 5000;                 // commands per transaction at most
   std::chrono::milliseconds max_batch_wait{25};  // how long a batch stays open at most
+  // How often a partition that gained events gets a chain digest pin (besides every
+  // kDigestPinEvery events), so that an auditor can pin the log's state at a recent time.
+  std::chrono::milliseconds digest_interval{2000};
 };
 
 class SequencerProcess {

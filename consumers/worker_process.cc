@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "consumers/dead_letter_publisher.h"
 #include "engine/event_seal.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
@@ -25,6 +26,12 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         projector_(store_.get(), &seal_key_) {}
 
   Status Start() {
+    auto publisher = DeadLetterPublisher::Create(options_.kafka);
+    if (!publisher.ok()) return publisher.status();
+    dead_letters_ = std::move(publisher).value();
+    projector_.set_dead_letter_sink([this](const std::vector<v1::DeadLetter>& letters) {
+      return dead_letters_->Publish(letters);
+    });
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.group_prefix + "-projections";
     auto consumer =
@@ -104,6 +111,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<ViewStore> store_;
   SealKey seal_key_;
   Projector projector_;
+  std::unique_ptr<DeadLetterPublisher> dead_letters_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;
   SteadyClock::time_point batch_started_;

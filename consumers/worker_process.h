@@ -5,6 +5,8 @@
 // ViewStore (RocksDB is the truth; the group's committed offsets only show lag to tools). Records
 // are folded in batches by the Projector: a batch's views and its next offsets go into one
 // RocksDB WriteBatch, so a kill -9 at any moment leaves the views equal to a clean run's.
+// Records the Projector refuses (forged, altered, undecodable, ...) are also published to the
+// dead-letter topic before the batch is written (consumers/dead_letter_publisher.h).
 // Concurrency: Run() on one thread.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/big_endian.h"
+#include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 
 namespace timeline {
@@ -14,6 +15,7 @@ constexpr size_t kHeads = 1;
 constexpr size_t kIdempotency = 2;
 constexpr size_t kCheckpoints = 3;
 constexpr size_t kEntities = 4;
+constexpr size_t kDigests = 5;
 
 Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return Status::Ok();
@@ -40,6 +42,7 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
       {"idempotency", rocksdb::ColumnFamilyOptions()},
       {"checkpoints", rocksdb::ColumnFamilyOptions()},
       {"entities", rocksdb::ColumnFamilyOptions()},
+      {"digests", rocksdb::ColumnFamilyOptions()},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -115,6 +118,20 @@ Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) con
   return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(value)));
 }
 
+Result<v1::ChainDigest> HeadStore::Digest(int32_t partition) const {
+  std::string value;
+  auto status =
+      db_->Get(rocksdb::ReadOptions(), handles_[kDigests], CheckpointKey(partition), &value);
+  if (status.IsNotFound()) return EmptyChainDigest(events_topic_, partition);
+  if (!status.ok()) return FromRocks(status, "reading a chain digest");
+  v1::ChainDigest digest;
+  if (!digest.ParseFromString(value)) {
+    return Status::Corruption(fmt::format("the stored chain digest of partition {} does not decode",
+                                          partition));
+  }
+  return digest;
+}
+
 Status HeadStore::Write(const HeadUpdate& update) {
   rocksdb::WriteBatch batch;
   std::string value;
@@ -128,6 +145,11 @@ Status HeadStore::Write(const HeadUpdate& update) {
   }
   for (const auto& [key, entity] : update.entities) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[kEntities], key, entity), "batching"));
+  }
+  for (const auto& [partition, digest] : update.digests) {
+    digest.SerializeToString(&value);
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch.Put(handles_[kDigests], CheckpointKey(partition), value), "batching"));
   }
   for (const auto& [partition, offset] : update.next_event_offsets) {
     value.clear();

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "timeline/v1/chain_digest.pb.h"
 #include "timeline/v1/sequencer_head.pb.h"
 
 namespace rocksdb {
@@ -36,11 +37,14 @@ struct HeadUpdate {
   // By IdempotencyStoreKey(account, key).
   std::unordered_map<std::string, v1::IdempotencyRecord> idempotency;
   std::map<int32_t, int64_t> next_event_offsets;  // account-events partition → next offset
+  // account-events partition → its chain digest over the events the heads reflect.
+  std::map<int32_t, v1::ChainDigest> digests;
   // Serialized v1::Entity by entity key (engine/entity_keys.h).
   std::vector<std::pair<std::string, std::string>> entities;
 
   bool empty() const {
-    return heads.empty() && idempotency.empty() && next_event_offsets.empty() && entities.empty();
+    return heads.empty() && idempotency.empty() && next_event_offsets.empty() && entities.empty() &&
+           digests.empty();
   }
 };
 
@@ -63,6 +67,10 @@ class HeadStore {
   // The next account-events offset the heads reflect for `partition`; nullopt when never written.
   Result<std::optional<int64_t>> NextEventOffset(int32_t partition) const;
 
+  // The chain digest of `partition` over the events the heads reflect (engine/chain_digest.h);
+  // EmptyChainDigest when the partition has none yet.
+  Result<v1::ChainDigest> Digest(int32_t partition) const;
+
   // Writes `update` atomically (WAL on: survives kill -9).
   Status Write(const HeadUpdate& update);
 
@@ -72,8 +80,8 @@ class HeadStore {
   std::string CheckpointKey(int32_t partition) const;
 
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // default, heads, idempotency, checkpoints,
-                                                      // entities
+  // default, heads, idempotency, checkpoints, entities, digests
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string events_topic_;
 };
 

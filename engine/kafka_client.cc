@@ -77,6 +77,8 @@ TopicNames TopicNames::WithPrefix(const std::string& prefix) {
   names.commands = prefix + names.commands;
   names.events = prefix + names.events;
   names.rejections = prefix + names.rejections;
+  names.chain_digests = prefix + names.chain_digests;
+  names.dead_letters = prefix + names.dead_letters;
   return names;
 }
 
@@ -149,6 +151,11 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
       {settings.topics.events,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
       {settings.topics.rejections,
+       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
+      // Audit evidence: pins of the log, and what the workers refused.
+      {settings.topics.chain_digests,
+       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
+      {settings.topics.dead_letters,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
   };
 

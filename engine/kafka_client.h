@@ -22,6 +22,8 @@ struct TopicNames {
   std::string commands = "account-commands";
   std::string events = "account-events";
   std::string rejections = "account-rejections";
+  std::string chain_digests = "chain-digests";       // the sequencer's ChainDigest pins
+  std::string dead_letters = "account-events-dlq";   // records the workers could not apply
 
   // "<prefix>account-commands" and so on; the default names when prefix is empty.
   static TopicNames WithPrefix(const std::string& prefix);
@@ -54,8 +56,8 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
                                                             RdKafka::RebalanceCb* rebalance,
                                                             const ConfigPairs& extra = {});
 
-// Creates the three topics with `partitions` and `replication`; a topic that already exists
-// is left as it is (and OK). account-events and account-rejections keep records forever.
+// Creates every topic of TopicNames with `partitions` and `replication`; a topic that already
+// exists is left as it is (and OK). All but account-commands keep records forever.
 Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
                     std::chrono::milliseconds timeout);
 

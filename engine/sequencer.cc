@@ -5,6 +5,7 @@
 
 #include "engine/account_fold.h"
 #include "engine/account_rules.h"
+#include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/ids.h"
 #include "engine/partitioning.h"
@@ -99,9 +100,39 @@ Status Sequencer::Decide(const LogRecord& command) {
   return Accept(command, submission, std::move(head).value());
 }
 
+Result<v1::ChainDigest> Sequencer::CurrentDigest(int32_t partition) const {
+  if (auto it = pending_.digests.find(partition); it != pending_.digests.end()) return it->second;
+  return store_->Digest(partition);
+}
+
+void Sequencer::AddPin(v1::ChainDigest digest) {
+  *digest.mutable_published_at() = clock_->Now();
+  SealChainDigest(*seal_key_, &digest);
+  pins_.push_back({digest.partition(), std::to_string(digest.partition()),
+                   digest.SerializeAsString(), ""});
+}
+
+Status Sequencer::PinTips() {
+  for (int32_t partition : unpinned_) {
+    auto digest = CurrentDigest(partition);
+    if (!digest.ok()) return digest.status();
+    AddPin(std::move(digest).value());
+  }
+  unpinned_.clear();
+  return Status::Ok();
+}
+
 Status Sequencer::Advance(const v1::EventEnvelope& envelope, const v1::Event& event,
-                          v1::SequencerHead head) {
+                          v1::SequencerHead head, int32_t partition, bool decided) {
   TIMELINE_RETURN_IF_ERROR(FoldDecodedEvent(envelope, event, head.mutable_account(), &entities_));
+  auto digest = CurrentDigest(partition);
+  if (!digest.ok()) return digest.status();
+  FoldIntoDigest(envelope, &*digest);
+  if (decided) {
+    unpinned_.insert(partition);
+    if (AtPin(*digest)) AddPin(*digest);
+  }
+  pending_.digests[partition] = std::move(digest).value();
   head.set_version(envelope.sequence());
   head.set_last_hash(envelope.hash());
   head.set_opened(true);
@@ -134,7 +165,8 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   LinkEvent(head.last_hash().empty() ? GenesisHash() : head.last_hash(), &envelope);
   SealEvent(*seal_key_, &envelope);
 
-  TIMELINE_RETURN_IF_ERROR(Advance(envelope, submission.event(), std::move(head)));
+  TIMELINE_RETURN_IF_ERROR(
+      Advance(envelope, submission.event(), std::move(head), command.partition, /*decided=*/true));
   events_.push_back({command.partition, submission.account_id(), envelope.SerializeAsString(),
                      submission.submission_id()});
   return Status::Ok();
@@ -191,7 +223,8 @@ Status Sequencer::Replay(const LogRecord& event_record) {
           event_record.partition, event_record.offset, envelope.account_id(), head->version(),
           envelope.sequence()));
     }
-    TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value()));
+    TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value(),
+                                     event_record.partition, /*decided=*/false));
   }
   return Status::Ok();
 }
@@ -214,6 +247,7 @@ void Sequencer::Abort() {
   entities_.Clear();
   events_.clear();
   rejections_.clear();
+  pins_.clear();
 }
 
 }  // namespace timeline

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,12 @@ class Sequencer {
   uint64_t skipped_records() const { return skipped_records_; }
 
   const std::vector<OutgoingRecord>& events() const { return events_; }
+  // Chain digest pins for the chain-digests topic (engine/chain_digest.h): one whenever a
+  // partition's decided events reach a multiple of kDigestPinEvery, plus those PinTips() adds.
+  const std::vector<OutgoingRecord>& pins() const { return pins_; }
+  // Adds a pin of the current digest of every partition that gained events since its last pin.
+  Status PinTips();
+  bool has_unpinned_tips() const { return !unpinned_.empty(); }
   const std::vector<OutgoingRecord>& rejections() const { return rejections_; }
   bool has_pending() const { return !events_.empty() || !rejections_.empty() || !pending_.empty(); }
 
@@ -73,8 +80,12 @@ class Sequencer {
   // Records a refusal of `command`; `submission` is null when it did not decode.
   void Refuse(const LogRecord& command, const v1::SubmitEvent* submission, const Refusal& refusal,
               const v1::IdempotencyRecord* original = nullptr);
-  // Folds an accepted or replayed event into the pending head and entities.
-  Status Advance(const v1::EventEnvelope& envelope, const v1::Event& event, v1::SequencerHead head);
+  // Folds an accepted or replayed event into the pending head, entities and its partition's
+  // chain digest; a decided (not replayed) event that reaches a pin is published.
+  Status Advance(const v1::EventEnvelope& envelope, const v1::Event& event, v1::SequencerHead head,
+                 int32_t partition, bool decided);
+  Result<v1::ChainDigest> CurrentDigest(int32_t partition) const;
+  void AddPin(v1::ChainDigest digest);
   Status Accept(const LogRecord& command, const v1::SubmitEvent& submission,
                 v1::SequencerHead head);
 
@@ -87,6 +98,8 @@ class Sequencer {
   EntityCache entities_;  // over the store: what this batch's rules and fold see
   std::vector<OutgoingRecord> events_;
   std::vector<OutgoingRecord> rejections_;
+  std::vector<OutgoingRecord> pins_;
+  std::set<int32_t> unpinned_;  // partitions with events decided since their last pin
 };
 
 }  // namespace timeline

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/account_fold.h"
+#include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/submission_validation.h"
 #include "projections/view_keys.h"
@@ -62,6 +63,8 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   EntityCache entities([this](const std::string& key) { return store_->GetEntity(key); });
   std::map<std::pair<std::string, uint64_t>, std::string> applied_hashes;  // in this batch
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
+  std::map<std::pair<std::string, int32_t>, v1::ChainDigest> digests;  // touched this batch
+  std::vector<v1::DeadLetter> dead_letters;
 
   // Dead-letters `record` in the batch being built.
   auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
@@ -74,6 +77,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     letter.set_reason(std::move(reason));
     *letter.mutable_recorded_at() = clock_->Now();
     ++counted.dead_lettered;
+    dead_letters.push_back(letter);
     return FromRocks(
         batch.Put(store_->dead_letters_family(),
                   EncodeDeadLetterKey(record.topic, record.partition, record.offset),
@@ -170,6 +174,20 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     }
     pending.changed = true;
     ++counted.applied;
+    auto digest_it = digests.find({record.topic, record.partition});
+    if (digest_it == digests.end()) {
+      auto current = store_->CurrentDigest(record.topic, record.partition);
+      if (!current.ok()) return current.status();
+      digest_it = digests.emplace(std::make_pair(record.topic, record.partition), *current).first;
+    }
+    FoldIntoDigest(envelope, &digest_it->second);
+    if (AtPin(digest_it->second)) {
+      TIMELINE_RETURN_IF_ERROR(FromRocks(
+          batch.Put(store_->digests_family(),
+                    EncodeDigestPinKey(record.topic, record.partition, digest_it->second.events()),
+                    digest_it->second.SerializeAsString()),
+          "batching a digest pin"));
+    }
     applied_hashes[{account, envelope.sequence()}] = envelope.hash();
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
@@ -198,6 +216,17 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
                                        "batching a checkpoint"));
   }
 
+  for (const auto& [coordinates, digest] : digests) {
+    TIMELINE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(store_->digests_family(),
+                  EncodeCurrentDigestKey(coordinates.first, coordinates.second),
+                  digest.SerializeAsString()),
+        "batching a digest"));
+  }
+
+  if (dead_letter_sink_ && !dead_letters.empty()) {
+    TIMELINE_RETURN_IF_ERROR(dead_letter_sink_(dead_letters));
+  }
   TIMELINE_RETURN_IF_ERROR(store_->Write(&batch));
   ++stats_.batches;
   stats_.applied += counted.applied;

@@ -16,12 +16,17 @@
 //     v1::DeadLetter with its coordinates, bytes and a reason goes to `dead_letters` in the same
 //     WriteBatch, and the batch goes on (DESIGN.md: nothing is skipped silently).
 // Every record, whatever its fate, moves its (topic, partition) checkpoint to offset + 1;
-// a checkpoint never moves backwards.
+// a checkpoint never moves backwards. Each applied event is folded into its partition's chain
+// digest (engine/chain_digest.h), stored in `digests` at every pin and as the current digest,
+// so the views can be proven complete against the sequencer's published pins.
+// Dead letters also go to the dead-letter sink, when one is set, before the batch is written:
+// a crash in between publishes them again (at-least-once; their coordinates identify them).
 // Kafka-free: the worker hands it records, tests drive it directly.
 // Concurrency: not thread-safe. One Projector per store: it must be the store's only writer.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,10 +37,15 @@
 #include "engine/event_seal.h"
 #include "engine/log_record.h"
 #include "engine/status.h"
+#include "timeline/v1/dead_letter.pb.h"
 
 namespace timeline {
 
 class ViewStore;
+
+// Publishes a batch's dead letters (the worker: to the account-events-dlq topic). Not OK fails
+// the batch, which is then not written.
+using DeadLetterSink = std::function<Status(const std::vector<v1::DeadLetter>&)>;
 
 // Counts since the Projector was made; a batch counts only once its write succeeded.
 struct ProjectorStats {
@@ -60,6 +70,8 @@ class Projector {
 
   const ProjectorStats& stats() const { return stats_; }
 
+  void set_dead_letter_sink(DeadLetterSink sink) { dead_letter_sink_ = std::move(sink); }
+
  private:
   // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
   Result<std::string> EarlierHash(
@@ -71,6 +83,7 @@ class Projector {
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_;
   ProjectorStats stats_;
+  DeadLetterSink dead_letter_sink_;
 };
 
 }  // namespace timeline

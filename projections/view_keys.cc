@@ -135,4 +135,14 @@ Result<DeadLetterKey> DecodeDeadLetterKey(std::string_view key) {
                        static_cast<int64_t>(offset)};
 }
 
+std::string EncodeCurrentDigestKey(std::string_view topic, int32_t partition) {
+  return EncodeCheckpointKey(topic, partition);
+}
+
+std::string EncodeDigestPinKey(std::string_view topic, int32_t partition, uint64_t events) {
+  std::string key = EncodeCheckpointKey(topic, partition);
+  AppendBigEndian64(events, &key);
+  return key;
+}
+
 }  // namespace timeline

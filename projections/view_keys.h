@@ -11,6 +11,10 @@
 //   checkpoints   topic '\0' partition:u32be                       next offset:u64be
 //   dead_letters  topic '\0' partition:u32be offset:u64be          v1::DeadLetter
 //   entities      account_id '\0' kind:char id                     v1::Entity (engine/entity_keys.h)
+//   digests       topic '\0' partition:u32be                       v1::ChainDigest: the
+//                                                                  partition's digest now
+//                 topic '\0' partition:u32be events:u64be          v1::ChainDigest at each pin
+//                                                                  (engine/chain_digest.h)
 //
 // Account ids are 1..64 characters of [A-Za-z0-9._:-] (IsValidAccountId) and Kafka topic names
 // are [A-Za-z0-9._-], so neither holds a '\0': the separator makes keys unambiguous and puts
@@ -35,6 +39,7 @@ inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kCheckpointsFamily[] = "checkpoints";
 inline constexpr char kDeadLettersFamily[] = "dead_letters";
 inline constexpr char kEntitiesFamily[] = "entities";
+inline constexpr char kDigestsFamily[] = "digests";
 
 // events: (account, sequence).
 struct EventKey {
@@ -70,5 +75,9 @@ struct DeadLetterKey {
 };
 std::string EncodeDeadLetterKey(std::string_view topic, int32_t partition, int64_t offset);
 Result<DeadLetterKey> DecodeDeadLetterKey(std::string_view key);
+
+// digests: the partition's current digest, and its digest at a pin (`events` events applied).
+std::string EncodeCurrentDigestKey(std::string_view topic, int32_t partition);
+std::string EncodeDigestPinKey(std::string_view topic, int32_t partition, uint64_t events);
 
 }  // namespace timeline

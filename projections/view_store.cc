@@ -9,6 +9,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "projections/view_keys.h"
 
@@ -54,7 +55,7 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
   const auto family_options = FamilyOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
                                     kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
-                                    kEntitiesFamily};
+                                    kEntitiesFamily, kDigestsFamily};
   if (!secondary) {
     // A primary must open every family in the directory, including ones a newer build added.
     std::vector<std::string> existing;
@@ -96,6 +97,7 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
     if (name == kCheckpointsFamily) checkpoints_ = handle;
     if (name == kDeadLettersFamily) dead_letters_ = handle;
     if (name == kEntitiesFamily) entities_ = handle;
+    if (name == kDigestsFamily) digests_ = handle;
   }
 }
 
@@ -159,6 +161,38 @@ Status ViewStore::ScanHistory(std::string_view account, uint64_t from_sequence,
     if (!visit(envelope)) return Status::Ok();
   }
   return FromRocks(it->status(), fmt::format("reading the history of account {}", account));
+}
+
+namespace {
+
+Result<std::optional<v1::ChainDigest>> ReadDigest(rocksdb::DB* db,
+                                                  rocksdb::ColumnFamilyHandle* family,
+                                                  const std::string& key) {
+  std::string value;
+  auto status = db->Get(rocksdb::ReadOptions(), family, key, &value);
+  if (status.IsNotFound()) return std::optional<v1::ChainDigest>();
+  if (!status.ok()) return FromRocks(status, "reading a chain digest");
+  v1::ChainDigest digest;
+  if (!digest.ParseFromString(value)) {
+    return Status::Corruption(
+        fmt::format("the digest at key {} is not a timeline.v1.ChainDigest", ToHex(key)));
+  }
+  return std::optional<v1::ChainDigest>(std::move(digest));
+}
+
+}  // namespace
+
+Result<v1::ChainDigest> ViewStore::CurrentDigest(const std::string& topic,
+                                                 int32_t partition) const {
+  auto digest = ReadDigest(db_.get(), digests_, EncodeCurrentDigestKey(topic, partition));
+  if (!digest.ok()) return digest.status();
+  return digest->has_value() ? std::move(**digest) : EmptyChainDigest(topic, partition);
+}
+
+Result<std::optional<v1::ChainDigest>> ViewStore::DigestAtPin(const std::string& topic,
+                                                              int32_t partition,
+                                                              uint64_t events) const {
+  return ReadDigest(db_.get(), digests_, EncodeDigestPinKey(topic, partition, events));
 }
 
 Status ViewStore::ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const {

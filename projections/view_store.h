@@ -1,7 +1,7 @@
 // ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
 //
 // Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
-// events, checkpoints, dead_letters, entities), created if missing. A primary instance reads and writes;
+// events, checkpoints, dead_letters, entities, digests), created if missing. A primary instance reads and writes;
 // the Projector is its only writer and writes through Write(), one WriteBatch per Kafka batch,
 // so views and offsets move together. A secondary instance (rocksdb::DB::OpenAsSecondary) reads
 // the same directory while a primary writes it (`timeline state` / `history` next to
@@ -25,6 +25,7 @@
 
 #include "engine/status.h"
 #include "timeline/v1/account_state.pb.h"
+#include "timeline/v1/chain_digest.pb.h"
 #include "timeline/v1/dead_letter.pb.h"
 #include "timeline/v1/entities.pb.h"
 #include "timeline/v1/envelope.pb.h"
@@ -71,6 +72,13 @@ class ViewStore {
                       const std::function<bool(const v1::Entity&)>& visit) const;
   // Visits every account's state in account order until `visit` returns false.
   Status ScanStates(const std::function<bool(const v1::AccountState&)>& visit) const;
+  // The chain digest of what the views applied of (topic, partition) (engine/chain_digest.h);
+  // EmptyChainDigest when nothing was applied yet.
+  Result<v1::ChainDigest> CurrentDigest(const std::string& topic, int32_t partition) const;
+  // The digest when the views had applied `events` events of (topic, partition); nullopt unless
+  // `events` is a pin (a multiple of kDigestPinEvery) the views have reached.
+  Result<std::optional<v1::ChainDigest>> DigestAtPin(const std::string& topic, int32_t partition,
+                                                      uint64_t events) const;
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
@@ -84,6 +92,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* checkpoints_family() const { return checkpoints_; }
   rocksdb::ColumnFamilyHandle* dead_letters_family() const { return dead_letters_; }
   rocksdb::ColumnFamilyHandle* entities_family() const { return entities_; }
+  rocksdb::ColumnFamilyHandle* digests_family() const { return digests_; }
 
  private:
   ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
@@ -100,6 +109,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;
   rocksdb::ColumnFamilyHandle* dead_letters_ = nullptr;
   rocksdb::ColumnFamilyHandle* entities_ = nullptr;
+  rocksdb::ColumnFamilyHandle* digests_ = nullptr;
 };
 
 }  // namespace timeline

@@ -10,7 +10,8 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
   auto* topics = app->add_subcommand("topics", "Manage the Kafka topics");
   topics->require_subcommand(1);
   auto* create = topics->add_subcommand(
-      "create", "Create account-commands, account-events and account-rejections (idempotent)");
+      "create", "Create account-commands, account-events, account-rejections, chain-digests and "
+      "account-events-dlq (idempotent)");
   struct Flags {
     CommonOptions common;
     int partitions = 3;
@@ -32,9 +33,10 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
       *exit_code = Fail(status);
       return;
     }
-    std::printf("topics ready on %s: %s, %s, %s\n", kafka.brokers.c_str(),
+    std::printf("topics ready on %s: %s, %s, %s, %s, %s\n", kafka.brokers.c_str(),
                 kafka.topics.commands.c_str(), kafka.topics.events.c_str(),
-                kafka.topics.rejections.c_str());
+                kafka.topics.rejections.c_str(), kafka.topics.chain_digests.c_str(),
+                kafka.topics.dead_letters.c_str());
   });
 }
 

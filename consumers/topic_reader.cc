@@ -1,0 +1,88 @@
+#include "consumers/topic_reader.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace timeline {
+namespace {
+constexpr auto kTimeout = std::chrono::seconds(30);
+constexpr int kTimeoutMs = 30'000;
+}  // namespace
+
+Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
+                      const std::function<Status(const LogRecord&)>& visit) {
+  auto consumer = MakeConsumer(settings, "", nullptr, {{"enable.partition.eof", "true"}});
+  if (!consumer.ok()) return consumer.status();
+  auto partitions = PartitionCount(consumer->get(), topic, kTimeout);
+  if (!partitions.ok()) return partitions.status();
+
+  // The end of each partition now: later records are not this read's business.
+  std::map<int32_t, int64_t> ends;
+  std::vector<RdKafka::TopicPartition*> starts;
+  for (int32_t partition = 0; partition < *partitions; ++partition) {
+    int64_t low = 0, high = 0;
+    const auto code =
+        (*consumer)->query_watermark_offsets(topic, partition, &low, &high, kTimeoutMs);
+    if (code != RdKafka::ERR_NO_ERROR) {
+      RdKafka::TopicPartition::destroy(starts);
+      return Status::KafkaError(fmt::format("reading the end offsets of {}[{}]: {}", topic,
+                                            partition, RdKafka::err2str(code)));
+    }
+    if (high > low) {
+      ends[partition] = high;
+      starts.push_back(RdKafka::TopicPartition::create(topic, partition, low));
+    }
+  }
+  if (starts.empty()) return Status::Ok();
+  const auto assigned = (*consumer)->assign(starts);
+  RdKafka::TopicPartition::destroy(starts);
+  if (assigned != RdKafka::ERR_NO_ERROR) {
+    return Status::KafkaError(fmt::format("assigning {}: {}", topic, RdKafka::err2str(assigned)));
+  }
+
+  // The last records before an end may be transaction markers, never delivered: a partition is
+  // done when the consumer's position, or the end-of-partition event, reaches its end.
+  auto last_progress = std::chrono::steady_clock::now();
+  while (!ends.empty()) {
+    std::unique_ptr<RdKafka::Message> message((*consumer)->consume(200));
+    if (message->err() == RdKafka::ERR_NO_ERROR) {
+      last_progress = std::chrono::steady_clock::now();
+      const LogRecord record = ToLogRecord(*message);
+      if (auto end = ends.find(record.partition);
+          end != ends.end() && record.offset < end->second) {
+        TIMELINE_RETURN_IF_ERROR(visit(record));
+      }
+    } else if (message->err() == RdKafka::ERR__PARTITION_EOF) {
+      if (auto end = ends.find(message->partition());
+          end != ends.end() && message->offset() >= end->second) {
+        ends.erase(end);
+      }
+    } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
+      return Status::KafkaError(fmt::format("reading {}: {}", topic, message->errstr()));
+    }
+    std::vector<RdKafka::TopicPartition*> positions;
+    for (const auto& [partition, end] : ends) {
+      positions.push_back(RdKafka::TopicPartition::create(topic, partition));
+    }
+    (*consumer)->position(positions);
+    for (const auto* position : positions) {
+      if (auto end = ends.find(position->partition());
+          end != ends.end() && position->offset() >= end->second) {
+        ends.erase(end);
+      }
+    }
+    RdKafka::TopicPartition::destroy(positions);
+    if (std::chrono::steady_clock::now() - last_progress > kTimeout) {
+      return Status::TimedOut(fmt::format("reading {}: no record for {} s before its end", topic,
+                                          kTimeout.count()));
+    }
+  }
+  (*consumer)->close();
+  return Status::Ok();
+}
+
+}  // namespace timeline
