@@ -12,6 +12,7 @@
 #include "engine/account_fold.h"
 #include "engine/hash_chain.h"
 #include "engine/submission_validation.h"
+#include "projections/snapshot_writer.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 #include "timeline/v1/account_state.pb.h"
@@ -61,6 +62,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   EntityCache entities([this](const std::string& key) { return store_->GetEntity(key); });
   std::map<std::pair<std::string, uint64_t>, std::string> applied_hashes;  // in this batch
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
+  SnapshotWriter snapshots(store_);  // as-of snapshots, in this same WriteBatch
 
   // Dead-letters `record` in the batch being built.
   auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
@@ -156,6 +158,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     pending.changed = true;
     ++counted.applied;
     applied_hashes[{account, envelope.sequence()}] = envelope.hash();
+    snapshots.Observe(envelope, &pending.state);
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
                   record.value),
@@ -172,6 +175,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->entities_family(), key, entity->SerializeAsString()), "batching an entity"));
   }
+  TIMELINE_RETURN_IF_ERROR(snapshots.AddToBatch(entities, &batch));
   for (const auto& [coordinates, next_offset] : next_offsets) {
     const auto& [topic, partition] = coordinates;
     auto stored = store_->NextOffset(topic, partition);
