@@ -3,16 +3,14 @@
 // functions of a snapshot and a reference date.
 //
 // Two sources: the worker's current views (LoadAccountSnapshot: GetState + one ScanEntities)
-// and a replay of the account's timeline up to a date (LoadAccountSnapshotAsOf: "state as of
-// D", DESIGN.md), folded with the engine's fold into memory; neither writes anything.
+// and the account as of a date and known at another (projections/bitemporal_loader.h);
+// neither writes anything.
 // Concurrency: the loaders only read the store; a snapshot is a plain value.
 #pragma once
 
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include <google/protobuf/timestamp.pb.h>
 
 #include "engine/status.h"
 #include "timeline/v1/account_state.pb.h"
@@ -44,13 +42,5 @@ struct AccountSnapshot {
 // Corruption from the store.
 Result<std::optional<AccountSnapshot>> LoadAccountSnapshot(const ViewStore& store,
                                                            std::string_view account);
-
-// The account as of `as_of`: its stored events with occurred_at <= as_of folded in sequence
-// order into a fresh state (version = the last such event's sequence). nullopt when no event
-// qualifies. Corruption when a stored event does not decode or the fold refuses it.
-// Limitation: entity fields that record a sequence (ContractVersion.sequence, ...) count the
-// replayed events, not the log's sequences, when a late event was left out.
-Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAsOf(
-    const ViewStore& store, std::string_view account, const google::protobuf::Timestamp& as_of);
 
 }  // namespace timeline

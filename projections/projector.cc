@@ -13,6 +13,7 @@
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/submission_validation.h"
+#include "projections/snapshot_writer.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 #include "timeline/v1/account_state.pb.h"
@@ -65,6 +66,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
   std::map<std::pair<std::string, int32_t>, v1::ChainDigest> digests;  // touched this batch
   std::vector<v1::DeadLetter> dead_letters;
+  SnapshotWriter snapshots(store_);  // as-of snapshots, in this same WriteBatch
 
   // Dead-letters `record` in the batch being built.
   auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
@@ -189,6 +191,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
           "batching a digest pin"));
     }
     applied_hashes[{account, envelope.sequence()}] = envelope.hash();
+    snapshots.Observe(envelope, &pending.state);
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
                   record.value),
@@ -205,6 +208,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->entities_family(), key, entity->SerializeAsString()), "batching an entity"));
   }
+  TIMELINE_RETURN_IF_ERROR(snapshots.AddToBatch(entities, &batch));
   for (const auto& [coordinates, next_offset] : next_offsets) {
     const auto& [topic, partition] = coordinates;
     auto stored = store_->NextOffset(topic, partition);

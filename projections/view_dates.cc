@@ -113,6 +113,22 @@ Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text) {
   return at;
 }
 
+Result<google::protobuf::Timestamp> ParseTimeFlag(std::string_view flag, std::string_view text,
+                                                  DateBound bound) {
+  auto at = ParseViewDate(text);
+  if (!at.ok()) {
+    return Status::InvalidArgument(std::string(flag) + ": \"" + std::string(text) +
+                                   "\" is not an RFC 3339 time or a YYYY-MM-DD date");
+  }
+  if (text.size() == 10 && bound == DateBound::kLastInstant) {
+    google::protobuf::Timestamp last = StartOfDay(DayOf(*at) + 1);
+    last.set_seconds(last.seconds() - 1);
+    last.set_nanos(999'999'999);
+    return last;
+  }
+  return *at;
+}
+
 google::protobuf::Timestamp TodayUtc() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(now).count();

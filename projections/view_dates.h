@@ -43,6 +43,16 @@ std::string FormatDay(int64_t day);
 // ("2026-03-01T12:00:00Z", "2026-03-01T12:00:00.5+01:00"). InvalidArgument names the text.
 Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text);
 
+// Which instant of a YYYY-MM-DD date a bound means: its first (a lower bound, "from") or its
+// last nanosecond (an upper bound, "through that day").
+enum class DateBound { kFirstInstant, kLastInstant };
+
+// Parses the value of a time flag such as --as-of: RFC 3339 as written, or a YYYY-MM-DD date
+// taken as `bound` says. InvalidArgument names the flag and the text, e.g.
+// `--as-of: "2024-13-01" is not an RFC 3339 time or a YYYY-MM-DD date`.
+Result<google::protobuf::Timestamp> ParseTimeFlag(std::string_view flag, std::string_view text,
+                                                  DateBound bound);
+
 // 00:00:00Z of today in UTC, from the system clock (the CLI's default reference date).
 google::protobuf::Timestamp TodayUtc();
 

@@ -66,6 +66,43 @@ std::string EventKeyLimit(std::string_view account_id) {
   return limit;
 }
 
+std::string EncodeSnapshotKey(std::string_view account_id, uint64_t sequence) {
+  return EncodeEventKey(account_id, sequence);
+}
+
+Result<EventKey> DecodeSnapshotKey(std::string_view key) {
+  std::string_view account, suffix;
+  if (!SplitNamed(key, 8, &account, &suffix) || !IsValidAccountId(account)) {
+    return BadKey(kSnapshotsFamily, key, "expected account_id '\\0' sequence:u64be");
+  }
+  return EventKey{std::string(account), ReadBigEndian64(suffix)};
+}
+
+std::string SnapshotEntityKeyPrefix(std::string_view account_id, uint64_t sequence) {
+  return EncodeEventKey(account_id, sequence);
+}
+
+Result<std::string> EntityKeyOfSnapshotEntity(std::string_view account_id, uint64_t sequence,
+                                              std::string_view key) {
+  const std::string prefix = SnapshotEntityKeyPrefix(account_id, sequence);
+  if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) {
+    return BadKey(kSnapshotEntitiesFamily, key,
+                  fmt::format("expected account {} sequence {} and an entity kind", account_id,
+                              sequence));
+  }
+  std::string entity_key = EventKeyPrefix(account_id);
+  entity_key.append(key.substr(prefix.size()));
+  return entity_key;
+}
+
+std::string OpenSegmentKey(std::string_view account_id) { return EventKeyPrefix(account_id); }
+
+std::string OpenSegmentChangesStart(std::string_view account_id) {
+  std::string start = EventKeyPrefix(account_id);
+  start.push_back('\1');
+  return start;
+}
+
 std::string EncodeStateKey(std::string_view account_id) { return std::string(account_id); }
 
 Result<std::string> DecodeStateKey(std::string_view key) {

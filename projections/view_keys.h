@@ -15,6 +15,12 @@
 //                                                                  partition's digest now
 //                 topic '\0' partition:u32be events:u64be          v1::ChainDigest at each pin
 //                                                                  (engine/chain_digest.h)
+//   snapshots     account_id '\0' sequence:u64be                   v1::SnapshotHeader
+//   snapshot_entities
+//                 account_id '\0' sequence:u64be kind:char id      v1::Entity as of that snapshot
+//   open_segments account_id '\0'                                  v1::OpenSegment
+//                 account_id '\0' kind:char id (an entity key)     empty: the entity changed since
+//                                                                  the account's last snapshot
 //
 // Account ids are 1..64 characters of [A-Za-z0-9._:-] (IsValidAccountId) and Kafka topic names
 // are [A-Za-z0-9._-], so neither holds a '\0': the separator makes keys unambiguous and puts
@@ -40,6 +46,9 @@ inline constexpr char kCheckpointsFamily[] = "checkpoints";
 inline constexpr char kDeadLettersFamily[] = "dead_letters";
 inline constexpr char kEntitiesFamily[] = "entities";
 inline constexpr char kDigestsFamily[] = "digests";
+inline constexpr char kSnapshotsFamily[] = "snapshots";
+inline constexpr char kSnapshotEntitiesFamily[] = "snapshot_entities";
+inline constexpr char kOpenSegmentsFamily[] = "open_segments";
 
 // events: (account, sequence).
 struct EventKey {
@@ -52,6 +61,24 @@ Result<EventKey> DecodeEventKey(std::string_view key);
 std::string EventKeyPrefix(std::string_view account_id);
 // The smallest key after every event of the account (account_id + '\1'): an iterate bound.
 std::string EventKeyLimit(std::string_view account_id);
+
+// snapshots: (account, sequence), encoded as the events key: the same prefix and limit apply.
+std::string EncodeSnapshotKey(std::string_view account_id, uint64_t sequence);
+Result<EventKey> DecodeSnapshotKey(std::string_view key);
+
+// snapshot_entities: (account, sequence) followed by the entity key's part after the account
+// prefix (kind letter and id), so one snapshot's entities are one prefix, in entity key order.
+std::string SnapshotEntityKeyPrefix(std::string_view account_id, uint64_t sequence);
+// The entity key (engine/entity_keys.h) a snapshot_entities key stands for; Corruption when
+// `key` does not start with SnapshotEntityKeyPrefix(account_id, sequence).
+Result<std::string> EntityKeyOfSnapshotEntity(std::string_view account_id, uint64_t sequence,
+                                              std::string_view key);
+
+// open_segments: the summary sits under the account's entity key prefix alone (account_id
+// '\0'), which sorts before every entity key of the account (those that changed since the last
+// snapshot follow it); OpenSegmentChangesStart is the first key after the summary.
+std::string OpenSegmentKey(std::string_view account_id);
+std::string OpenSegmentChangesStart(std::string_view account_id);
 
 // state: account.
 std::string EncodeStateKey(std::string_view account_id);

@@ -4,6 +4,7 @@
 
 #include "projections/account_snapshot.h"
 #include "projections/account_summary_view.h"
+#include "projections/bitemporal_loader.h"
 #include "projections/contract_compliance_view.h"
 #include "projections/growth_view.h"
 #include "projections/portfolio_view.h"
@@ -38,9 +39,13 @@ const AccountView* FindAccountView(std::string_view name) {
   return nullptr;
 }
 
+bool IsBitemporal(const ViewRequest& request) {
+  return request.cut.occurred_through || request.cut.recorded_through;
+}
+
 Result<std::optional<AccountSnapshot>> Load(const ViewStore& store, std::string_view account,
                                             const ViewRequest& request) {
-  if (request.as_of) return LoadAccountSnapshotAsOf(store, account, *request.as_of);
+  if (IsBitemporal(request)) return LoadAccountSnapshotAt(store, account, request.cut);
   return LoadAccountSnapshot(store, account);
 }
 
@@ -102,7 +107,7 @@ Result<std::unique_ptr<Message>> RunView(const ViewStore& store, std::string_vie
   if (!snapshot.ok()) return snapshot.status();
   if (!snapshot->has_value()) {
     return Status::NotFound("no account " + request.account +
-                            (request.as_of ? " with events by that date" : ""));
+                            (IsBitemporal(request) ? " with events by that date" : ""));
   }
   return (*view)(**snapshot, request.reference);
 }

@@ -4,8 +4,8 @@
 //   summary, compliance, project-health, growth, training   one account (ViewRequest.account)
 //   portfolio                                                every account; no account
 //
-// With ViewRequest.as_of the accounts are replayed up to that instant
-// (LoadAccountSnapshotAsOf) instead of read as they are now.
+// With a bound in ViewRequest.cut the accounts are loaded as that cut sees them (as of T, known
+// at R: projections/bitemporal_loader.h) instead of read as they are now.
 // Errors: InvalidArgument for an unknown name, a missing or superfluous account; NotFound for
 // an account without events; IoError / Corruption from the store.
 // Concurrency: stateless; safe from any thread while the store is.
@@ -21,6 +21,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "engine/status.h"
+#include "projections/bitemporal_cut.h"
 
 namespace timeline {
 
@@ -29,7 +30,7 @@ class ViewStore;
 struct ViewRequest {
   std::string account;                               // empty for portfolio
   google::protobuf::Timestamp reference;             // "now" of the date-dependent figures
-  std::optional<google::protobuf::Timestamp> as_of;  // replay up to here; none: current
+  BitemporalCut cut;                                 // no bound: the current views
 };
 
 struct ViewInfo {

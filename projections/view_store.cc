@@ -55,7 +55,8 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
   const auto family_options = FamilyOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
                                     kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
-                                    kEntitiesFamily, kDigestsFamily};
+                                    kEntitiesFamily, kSnapshotsFamily, kSnapshotEntitiesFamily,
+                                    kOpenSegmentsFamily, kDigestsFamily};
   if (!secondary) {
     // A primary must open every family in the directory, including ones a newer build added.
     std::vector<std::string> existing;
@@ -98,6 +99,9 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
     if (name == kDeadLettersFamily) dead_letters_ = handle;
     if (name == kEntitiesFamily) entities_ = handle;
     if (name == kDigestsFamily) digests_ = handle;
+    if (name == kSnapshotsFamily) snapshots_ = handle;
+    if (name == kSnapshotEntitiesFamily) snapshot_entities_ = handle;
+    if (name == kOpenSegmentsFamily) open_segments_ = handle;
   }
 }
 
@@ -229,6 +233,84 @@ Status ViewStore::ScanEntities(const std::string& prefix,
                                             ToHex(std::string_view(it->key().data(), it->key().size()))));
     }
     if (!visit(entity)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "reading entities");
+}
+
+Status ViewStore::ScanSnapshotHeaders(
+    std::string_view account, const std::function<bool(const v1::SnapshotHeader&)>& visit) const {
+  const std::string limit = EventKeyLimit(account);
+  const rocksdb::Slice upper_bound(limit);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, snapshots_));
+  v1::SnapshotHeader header;
+  for (it->Seek(EventKeyPrefix(account)); it->Valid(); it->Next()) {
+    if (!header.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption(fmt::format(
+          "the snapshot at key {} is not a timeline.v1.SnapshotHeader",
+          ToHex(std::string_view(it->key().data(), it->key().size()))));
+    }
+    if (!visit(header)) return Status::Ok();
+  }
+  return FromRocks(it->status(), fmt::format("reading the snapshots of account {}", account));
+}
+
+Status ViewStore::ScanSnapshotEntities(
+    std::string_view account, uint64_t sequence,
+    const std::function<bool(const std::string&, std::string_view)>& visit) const {
+  const std::string prefix = SnapshotEntityKeyPrefix(account, sequence);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), snapshot_entities_));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto entity_key = EntityKeyOfSnapshotEntity(
+        account, sequence, std::string_view(it->key().data(), it->key().size()));
+    if (!entity_key.ok()) return entity_key.status();
+    if (!visit(*entity_key, std::string_view(it->value().data(), it->value().size()))) {
+      return Status::Ok();
+    }
+  }
+  return FromRocks(it->status(), fmt::format("reading snapshot {} of account {}", sequence,
+                                             account));
+}
+
+Result<std::optional<v1::OpenSegment>> ViewStore::GetOpenSegment(std::string_view account) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), open_segments_, OpenSegmentKey(account), &value);
+  if (status.IsNotFound()) return std::optional<v1::OpenSegment>();
+  if (!status.ok()) {
+    return FromRocks(status, fmt::format("reading the open segment of account {}", account));
+  }
+  v1::OpenSegment segment;
+  if (!segment.ParseFromString(value)) {
+    return Status::Corruption(fmt::format(
+        "the open segment of account {} is not a timeline.v1.OpenSegment", account));
+  }
+  return std::optional<v1::OpenSegment>(std::move(segment));
+}
+
+Status ViewStore::ScanOpenSegmentChanges(
+    std::string_view account, const std::function<void(const std::string&)>& visit) const {
+  const std::string limit = EventKeyLimit(account);
+  const rocksdb::Slice upper_bound(limit);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, open_segments_));
+  for (it->Seek(OpenSegmentChangesStart(account)); it->Valid(); it->Next()) {
+    visit(it->key().ToString());
+  }
+  return FromRocks(it->status(),
+                   fmt::format("reading the changes since account {}'s last snapshot", account));
+}
+
+Status ViewStore::ScanEntityBytes(
+    const std::string& prefix,
+    const std::function<bool(const std::string&, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), entities_));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!visit(it->key().ToString(), std::string_view(it->value().data(), it->value().size()))) {
+      return Status::Ok();
+    }
   }
   return FromRocks(it->status(), "reading entities");
 }

@@ -1,7 +1,8 @@
 // ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
 //
 // Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
-// events, checkpoints, dead_letters, entities, digests), created if missing. A primary instance reads and writes;
+// events, checkpoints, dead_letters, entities, snapshots, snapshot_entities, open_segments,
+// digests), created if missing. A primary instance reads and writes;
 // the Projector is its only writer and writes through Write(), one WriteBatch per Kafka batch,
 // so views and offsets move together. A secondary instance (rocksdb::DB::OpenAsSecondary) reads
 // the same directory while a primary writes it (`timeline state` / `history` next to
@@ -29,6 +30,7 @@
 #include "timeline/v1/dead_letter.pb.h"
 #include "timeline/v1/entities.pb.h"
 #include "timeline/v1/envelope.pb.h"
+#include "timeline/v1/snapshots.pb.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -70,6 +72,24 @@ class ViewStore {
   // `visit` returns false.
   Status ScanEntities(const std::string& prefix,
                       const std::function<bool(const v1::Entity&)>& visit) const;
+  // Visits the account's snapshot headers in sequence order until `visit` returns false.
+  Status ScanSnapshotHeaders(
+      std::string_view account,
+      const std::function<bool(const v1::SnapshotHeader&)>& visit) const;
+  // Visits the entities stored with the account's snapshot at `sequence`, in entity key order,
+  // as (entity key, serialized v1::Entity), until `visit` returns false.
+  Status ScanSnapshotEntities(
+      std::string_view account, uint64_t sequence,
+      const std::function<bool(const std::string&, std::string_view)>& visit) const;
+  // The account's open segment summary; nullopt when the projector never wrote one.
+  Result<std::optional<v1::OpenSegment>> GetOpenSegment(std::string_view account) const;
+  // Visits the keys of the account's entities changed since its last snapshot, in key order.
+  Status ScanOpenSegmentChanges(std::string_view account,
+                                const std::function<void(const std::string&)>& visit) const;
+  // As ScanEntities, giving each entity's key and serialized bytes, undecoded.
+  Status ScanEntityBytes(
+      const std::string& prefix,
+      const std::function<bool(const std::string&, std::string_view)>& visit) const;
   // Visits every account's state in account order until `visit` returns false.
   Status ScanStates(const std::function<bool(const v1::AccountState&)>& visit) const;
   // The chain digest of what the views applied of (topic, partition) (engine/chain_digest.h);
@@ -93,6 +113,9 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* dead_letters_family() const { return dead_letters_; }
   rocksdb::ColumnFamilyHandle* entities_family() const { return entities_; }
   rocksdb::ColumnFamilyHandle* digests_family() const { return digests_; }
+  rocksdb::ColumnFamilyHandle* snapshots_family() const { return snapshots_; }
+  rocksdb::ColumnFamilyHandle* snapshot_entities_family() const { return snapshot_entities_; }
+  rocksdb::ColumnFamilyHandle* open_segments_family() const { return open_segments_; }
 
  private:
   ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
@@ -110,6 +133,9 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* dead_letters_ = nullptr;
   rocksdb::ColumnFamilyHandle* entities_ = nullptr;
   rocksdb::ColumnFamilyHandle* digests_ = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots_ = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshot_entities_ = nullptr;
+  rocksdb::ColumnFamilyHandle* open_segments_ = nullptr;
 };
 
 }  // namespace timeline

@@ -1,5 +1,6 @@
-// `timeline view NAME [ACCOUNT] [--on DATE] [--as-of-date DATE] --data DIR`: prints one of the
-// views of projections/view_registry.h as JSON (views.proto).
+// `timeline view NAME [ACCOUNT] [--on DATE] [--as-of T] [--known-at R] --data DIR`: prints one
+// of the views of projections/view_registry.h as JSON (views.proto). `--as-of-date` is the
+// earlier name of --as-of and stays an alias.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -22,6 +23,7 @@ struct ViewFlags {
   std::string account;
   std::string on;
   std::string as_of;
+  std::string known_at;
   bool json_line = false;
 };
 
@@ -37,22 +39,20 @@ std::string HelpText() {
 Result<ViewRequest> MakeRequest(const ViewFlags& flags) {
   ViewRequest request;
   request.account = flags.account;
+  request.reference = TodayUtc();
+  if (!flags.known_at.empty()) {
+    auto known_at = ParseTimeFlag("--known-at", flags.known_at, DateBound::kLastInstant);
+    if (!known_at.ok()) return known_at.status();
+    request.cut.recorded_through = *known_at;
+  }
   if (!flags.as_of.empty()) {
-    auto as_of = ParseViewDate(flags.as_of);
+    auto as_of = ParseTimeFlag("--as-of", flags.as_of, DateBound::kLastInstant);
     if (!as_of.ok()) return as_of.status();
-    google::protobuf::Timestamp through = *as_of;
-    if (flags.as_of.size() == 10) {  // a whole day: every event of that day
-      through = StartOfDay(DayOf(*as_of) + 1);
-      through.set_seconds(through.seconds() - 1);
-      through.set_nanos(999'999'999);
-    }
-    request.as_of = through;
-    request.reference = StartOfDay(DayOf(*as_of));
-  } else {
-    request.reference = TodayUtc();
+    request.cut.occurred_through = *as_of;
+    request.reference = StartOfDay(DayOf(*as_of));  // the views' "now" is the as-of day
   }
   if (!flags.on.empty()) {
-    auto on = ParseViewDate(flags.on);
+    auto on = ParseTimeFlag("--on", flags.on, DateBound::kFirstInstant);
     if (!on.ok()) return on.status();
     request.reference = *on;
   }
@@ -69,10 +69,13 @@ void AddViewCommand(CLI::App* app, int* exit_code) {
   view->add_option("account", flags->account, "the account id (every view but portfolio)");
   view->add_option("--on", flags->on,
                    "the reference date (\"now\"): YYYY-MM-DD or RFC 3339; default today (UTC), "
-                   "or the --as-of-date");
-  view->add_option("--as-of-date", flags->as_of,
-                   "replay the accounts' events that occurred up to this date (a YYYY-MM-DD "
-                   "date includes the whole day) instead of reading the current state");
+                   "or the --as-of date");
+  view->add_option("--as-of,--as-of-date", flags->as_of,
+                   "the accounts as of this time: only events that occurred at or before it (a "
+                   "YYYY-MM-DD date includes the whole day); RFC 3339 or YYYY-MM-DD");
+  view->add_option("--known-at", flags->known_at,
+                   "the accounts as known at this time: leave out events recorded after it (a "
+                   "YYYY-MM-DD date includes the whole day); RFC 3339 or YYYY-MM-DD");
   view->add_flag("--json-line", flags->json_line, "print one line of JSON, not indented");
   view->callback([flags, exit_code] {
     auto request = MakeRequest(*flags);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The `timeline` CLI as a person uses it, from a shell, against the local broker: create topics,
-# run the engine, append, read state and history, get refused, repeat an idempotency key, stop
+# run the engine, append, read state (also --as-of) and history (also --type), get refused, repeat an idempotency key, stop
 # the engine with SIGTERM and start it again.
 #
 #   tests/cli/cli_round_trip_test.sh path/to/timeline
@@ -206,6 +206,26 @@ else
   fail "history's hashes are the ones append printed" \
     "append printed $first_hash and $second_hash" "$(last_run)"
 fi
+
+# --- bitemporal state, filtered history ---------------------------------------------------------
+# The account opened on 2026-01-05 and the order occurred on 2026-02-02.
+run "$bin" state "$account" --as-of 2026-01-31 --data "$data" "${common[@]}"
+what="state --as-of 2026-01-31 folds only the opening (version 1, no order)"
+if [ "$RC" = 0 ] && [ "$(field "$(flat "$OUT")" version)" = 1 ] &&
+   [ "$(field "$(flat "$OUT")" ordersPlaced)" = 0 ]; then pass "$what"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" history "$account" --type orderPlaced --data "$data" "${common[@]}"
+what="history --type orderPlaced prints only the order (sequence 2)"
+if [ "$RC" = 0 ] && [ "$(grep -c . <<<"$OUT")" = 1 ] &&
+   [ "$(field "$(tr -d ' ' <<<"$OUT")" sequence)" = 2 ]; then pass "$what"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" history "$account" --type invoiceSent --data "$data" "${common[@]}"
+what="history --type with an unknown type fails naming it and the valid types"
+if [ "$RC" != 0 ] && grep -q '"invoiceSent"' <<<"$ERR" && grep -q invoiceIssued <<<"$ERR"; then
+  pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
 
 # --- refusals ---------------------------------------------------------------------------------
 run "$bin" append "${common[@]}" --timeout 60 <<<"$(order_json PO-STALE '"expectedVersion": "0",')"

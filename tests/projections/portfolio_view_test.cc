@@ -5,6 +5,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "consumers/json_views.h"
+#include "projections/bitemporal_loader.h"
 #include "projections/view_registry.h"
 #include "tests/projections/view_test_scenarios.h"
 
@@ -100,7 +101,7 @@ TEST_CASE("views run by name print lowerCamelCase JSON and refuse bad requests")
 TEST_CASE("a replay up to a date gives the account as it was then") {
   ViewsFixture views;
   views.Apply(ProjectHistory());
-  auto everything = LoadAccountSnapshotAsOf(views.store(), "gamma", Date("2030-01-01"));
+  auto everything = LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2030-01-01"), {}});
   REQUIRE(everything.ok());
   REQUIRE(everything->has_value());
   const AccountSnapshot now = views.Snapshot("gamma");
@@ -111,7 +112,7 @@ TEST_CASE("a replay up to a date gives the account as it was then") {
   ViewRequest request;
   request.account = "gamma";
   request.reference = Date("2026-04-19");
-  request.as_of = Date("2026-04-20");
+  request.cut.occurred_through = Date("2026-04-20");
   auto result = RunView(views.store(), "project-health", request);
   REQUIRE(result.ok());
   const auto& then = dynamic_cast<const v1::ProjectHealthView&>(**result);
@@ -121,7 +122,7 @@ TEST_CASE("a replay up to a date gives the account as it was then") {
   CHECK(then.projects(0).overdue_milestones(0).milestone_id() == "M-2");
   CHECK(then.projects(0).overdue_milestones(0).days_overdue() == 4);
 
-  auto before = LoadAccountSnapshotAsOf(views.store(), "gamma", Date("2025-01-01"));
+  auto before = LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2025-01-01"), {}});
   REQUIRE(before.ok());
   CHECK_FALSE(before->has_value());
 }

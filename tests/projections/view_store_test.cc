@@ -189,7 +189,8 @@ TEST_CASE("a primary opens a store holding a column family it does not know",
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : {"default", kStateFamily, kEventsFamily, kCheckpointsFamily,
-                             kDeadLettersFamily, kEntitiesFamily}) {
+                             kDeadLettersFamily, kEntitiesFamily, kSnapshotsFamily,
+                             kSnapshotEntitiesFamily, kOpenSegmentsFamily, kDigestsFamily}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Sub("views"), families, &handles, &raw)
