@@ -13,5 +13,7 @@ void AddReadCommands(CLI::App* app, int* exit_code);  // state, history
 void AddDemoCommand(CLI::App* app, int* exit_code);
 void AddViewCommand(CLI::App* app, int* exit_code);   // view NAME [ACCOUNT]
 void AddVerifyCommand(CLI::App* app, int* exit_code);
+void AddExportCommand(CLI::App* app, int* exit_code);  // export ACCOUNT
+void AddExplainCommand(CLI::App* app, int* exit_code);  // explain ACCOUNT FIGURE
 
 }  // namespace timeline::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   timeline::cli::AddDemoCommand(&app, &exit_code);
   timeline::cli::AddViewCommand(&app, &exit_code);
   timeline::cli::AddVerifyCommand(&app, &exit_code);
+  timeline::cli::AddExportCommand(&app, &exit_code);
+  timeline::cli::AddExplainCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
