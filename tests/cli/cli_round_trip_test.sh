@@ -325,5 +325,24 @@ else
   fail "history after the restart: $next events, one unbroken chain" "$(last_run)"
 fi
 
+run "$bin" verify --all --data "$data" "${common[@]}"
+what="timeline verify --all checks the log's chains and seals: no problem, exit 0"
+if [ "$RC" = 0 ] && grep -q '"source":"log"' <<<"$OUT" && grep -q '"sealChecked":true' <<<"$OUT" &&
+   grep -q "\"eventsVerified\":\"$next\"" <<<"$OUT"
+then pass "$what" "$OUT"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" verify "$account" --source view --data "$data" "${common[@]}"
+what="timeline verify ACCOUNT --source view checks the worker's timeline: exit 0"
+if [ "$RC" = 0 ] && grep -q '"source":"view"' <<<"$OUT"
+then pass "$what" "$OUT"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" verify --data "$data" "${common[@]}"
+what="timeline verify without ACCOUNT or --all is refused naming both"
+if [ "$RC" = 1 ] && grep -q "ACCOUNT or --all" <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
