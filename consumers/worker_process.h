@@ -5,6 +5,9 @@
 // ViewStore (RocksDB is the truth; the group's committed offsets only show lag to tools). Records
 // are folded in batches by the Projector: a batch's views and its next offsets go into one
 // RocksDB WriteBatch, so a kill -9 at any moment leaves the views equal to a clean run's.
+// The worker holds <data>/views.lock for its life. Between batches, at most once a second, it
+// looks for views that `timeline rebuild` left READY and swaps them in (consumers/view_swap.h),
+// then resumes from their checkpoints; at start it finishes a swap a crash interrupted.
 // Concurrency: Run() on one thread.
 #pragma once
 

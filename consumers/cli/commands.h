@@ -12,6 +12,7 @@ void AddAppendCommand(CLI::App* app, int* exit_code);
 void AddReadCommands(CLI::App* app, int* exit_code);  // state, history
 void AddDemoCommand(CLI::App* app, int* exit_code);
 void AddViewCommand(CLI::App* app, int* exit_code);   // view NAME [ACCOUNT]
+void AddRebuildCommand(CLI::App* app, int* exit_code);
 void AddDigestCommand(CLI::App* app, int* exit_code);
 
 }  // namespace timeline::cli

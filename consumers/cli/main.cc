@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   timeline::cli::AddReadCommands(&app, &exit_code);
   timeline::cli::AddDemoCommand(&app, &exit_code);
   timeline::cli::AddViewCommand(&app, &exit_code);
+  timeline::cli::AddRebuildCommand(&app, &exit_code);
   timeline::cli::AddDigestCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
