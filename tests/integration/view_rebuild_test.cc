@@ -145,6 +145,31 @@ TEST_CASE("with no worker running, a rebuild swaps the views in itself",
   engine.Stop();
 }
 
+TEST_CASE("a swap a crash interrupted after its claim is finished when the worker starts",
+          "[integration][rebuild]") {
+  testing::RunningEngine engine;
+  engine.Start();
+  SubmitDemo(engine, {2, 3, 4});
+  engine.Stop();
+  const v1::ViewStoreDigest live = DigestOfViews(engine.data_dir());
+
+  // The state a crash leaves between the claim and the renames that follow it: a complete
+  // store in views.incoming (here a copy of the closed views) next to the views.
+  fs::copy(ViewsDirectory(engine.data_dir()), IncomingViewsDirectory(engine.data_dir()),
+           fs::copy_options::recursive);
+  engine.Start();
+  CHECK_FALSE(fs::exists(IncomingViewsDirectory(engine.data_dir())));
+  int old_views = 0;
+  for (const auto& entry : fs::directory_iterator(engine.data_dir())) {
+    if (entry.path().filename().string().rfind("views.old-", 0) == 0) ++old_views;
+  }
+  CHECK(old_views == 1);
+  CHECK(DigestOfViews(engine.data_dir()).DebugString() == live.DebugString());
+  REQUIRE(engine.Submit(AccountOpened("after-recovery")).accepted);
+  engine.WaitForState("after-recovery", 1);
+  engine.Stop();
+}
+
 TEST_CASE("events appended during a rebuild reach the new views after the swap",
           "[integration][rebuild]") {
   testing::RunningEngine engine;
