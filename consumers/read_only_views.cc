@@ -14,6 +14,10 @@ Result<std::unique_ptr<ReadOnlyViews>> ReadOnlyViews::Open(const std::string& da
     return Status::NotFound("no views in " + views + "; run `timeline run --data " + data_dir +
                             "` first");
   }
+  return OpenDirectory(views);
+}
+
+Result<std::unique_ptr<ReadOnlyViews>> ReadOnlyViews::OpenDirectory(const std::string& views) {
   std::string scratch =
       (std::filesystem::temp_directory_path() / "timeline-reader-XXXXXX").string();
   if (mkdtemp(scratch.data()) == nullptr) return Status::IoError("cannot create " + scratch);

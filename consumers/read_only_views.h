@@ -15,6 +15,8 @@ class ReadOnlyViews {
  public:
   // NotFound (naming the command to run) when `data_dir` holds no views yet.
   static Result<std::unique_ptr<ReadOnlyViews>> Open(const std::string& data_dir);
+  // The same for any views directory, e.g. views.old-* kept by a rebuild (no primary needed).
+  static Result<std::unique_ptr<ReadOnlyViews>> OpenDirectory(const std::string& views_dir);
   ~ReadOnlyViews();
 
   const ViewStore& store() const { return *store_; }

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "consumers/dead_letter_publisher.h"
+#include "consumers/file_lock.h"
+#include "consumers/view_swap.h"
 #include "engine/event_seal.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
@@ -14,13 +16,19 @@
 namespace timeline {
 namespace {
 using SteadyClock = std::chrono::steady_clock;
+// How often the worker looks for rebuilt views to swap in: one stat(2) at most this often.
+constexpr std::chrono::seconds kRebuildCheckEvery{1};
+// How long a starting worker waits for views.lock (a rebuild holds it for a swap's few renames).
+constexpr std::chrono::seconds kViewsLockPatience{30};
 }  // namespace
 
 
 class WorkerProcess::Impl : public RdKafka::RebalanceCb {
  public:
-  Impl(const WorkerOptions& options, std::unique_ptr<ViewStore> store, SealKey seal_key)
-      : options_(options),
+  Impl(const WorkerOptions& options, FileLock views_lock, std::unique_ptr<ViewStore> store,
+       SealKey seal_key)
+      : views_lock_(std::move(views_lock)),
+        options_(options),
         store_(std::move(store)),
         seal_key_(std::move(seal_key)),
         projector_(store_.get(), &seal_key_) {}
@@ -29,9 +37,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     auto publisher = DeadLetterPublisher::Create(options_.kafka);
     if (!publisher.ok()) return publisher.status();
     dead_letters_ = std::move(publisher).value();
-    projector_.set_dead_letter_sink([this](const std::vector<v1::DeadLetter>& letters) {
-      return dead_letters_->Publish(letters);
-    });
+    PublishDeadLetters();
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.group_prefix + "-projections";
     auto consumer =
@@ -56,6 +62,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
                               SteadyClock::now() - batch_started_ >= options_.max_batch_wait)) {
         TIMELINE_RETURN_IF_ERROR(ApplyBatch());
       }
+      TIMELINE_RETURN_IF_ERROR(SwapInRebuiltViewsIfReady());
     }
     if (!fatal_.ok()) return fatal_;
     TIMELINE_RETURN_IF_ERROR(ApplyBatch());
@@ -107,6 +114,57 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     return Status::Ok();
   }
 
+  // `timeline rebuild` left complete views in <data>/views.rebuild (consumers/view_swap.h):
+  // fold what is read, close the views, swap the directories, reopen, and re-seek the assigned
+  // partitions to the new views' checkpoints. Looks at most once a second.
+  // The projector's dead letters also go to the dead-letter topic.
+  void PublishDeadLetters() {
+    projector_.set_dead_letter_sink([this](const std::vector<v1::DeadLetter>& letters) {
+      return dead_letters_->Publish(letters);
+    });
+  }
+
+  Status SwapInRebuiltViewsIfReady() {
+    if (SteadyClock::now() - last_rebuild_check_ < kRebuildCheckEvery) return Status::Ok();
+    last_rebuild_check_ = SteadyClock::now();
+    if (!RebuiltViewsReady(options_.data_dir)) return Status::Ok();
+    TIMELINE_RETURN_IF_ERROR(ApplyBatch());
+
+    std::vector<RdKafka::TopicPartition*> assigned;
+    TIMELINE_RETURN_IF_ERROR(FromKafka(consumer_->assignment(assigned), "reading the assignment"));
+    consumer_->unassign();  // nothing fetched for the old views may reach the new ones
+    store_.reset();
+    auto swapped = SwapInRebuiltViews(options_.data_dir);
+    auto reopened = ViewStore::OpenPrimary(ViewsDirectory(options_.data_dir));
+    Status status = !swapped.ok() ? swapped.status() : reopened.status();
+    if (reopened.ok()) {
+      store_ = std::move(reopened).value();
+      projector_ = Projector(store_.get(), &seal_key_);  // a fresh fold over the new store
+      PublishDeadLetters();
+      // Resume where the views stand: the rebuild's checkpoints, else the beginning.
+      for (auto* partition : assigned) {
+        auto next = store_->NextOffset(partition->topic(), partition->partition());
+        if (!next.ok()) {
+          status = next.status();
+          break;
+        }
+        partition->set_offset(next->value_or(RdKafka::Topic::OFFSET_BEGINNING));
+      }
+      if (status.ok()) status = FromKafka(consumer_->assign(assigned), "re-assigning partitions");
+    }
+    RdKafka::TopicPartition::destroy(assigned);
+    if (!status.ok()) {
+      fatal_ = status;
+      return status;
+    }
+    if (swapped->swapped) {
+      spdlog::info("worker: swapped in the rebuilt views; the old ones are in {}",
+                   swapped->old_views.empty() ? "(none)" : swapped->old_views);
+    }
+    return Status::Ok();
+  }
+
+  FileLock views_lock_;  // first: held until the views are closed
   WorkerOptions options_;
   std::unique_ptr<ViewStore> store_;
   SealKey seal_key_;
@@ -116,18 +174,29 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   std::vector<LogRecord> batch_;
   SteadyClock::time_point batch_started_;
   Status fatal_;
+  SteadyClock::time_point last_rebuild_check_;
 };
 
 Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions& options) {
   const std::string dir = ViewsDirectory(options.data_dir);
   std::error_code ignored;
+  std::filesystem::create_directories(options.data_dir, ignored);
+  // This worker writes <data>/views: hold views.lock for its life (consumers/view_swap.h).
+  auto views_lock = FileLock::Acquire(ViewsLockPath(options.data_dir), kViewsLockPatience);
+  if (!views_lock.ok()) {
+    return Status(views_lock.status().code(),
+                  views_lock.status().message() +
+                      " (another worker on this --data, or a rebuild swapping the views)");
+  }
+  auto finished = FinishInterruptedSwap(options.data_dir);  // a crash mid-swap rolls forward
+  if (!finished.ok()) return finished.status();
   std::filesystem::create_directories(dir, ignored);
   auto store = ViewStore::OpenPrimary(dir);
   if (!store.ok()) return store.status();
   auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
   if (!seal_key.ok()) return seal_key.status();
-  auto impl =
-      std::make_unique<Impl>(options, std::move(store).value(), std::move(seal_key).value());
+  auto impl = std::make_unique<Impl>(options, std::move(views_lock).value(),
+                                     std::move(store).value(), std::move(seal_key).value());
   TIMELINE_RETURN_IF_ERROR(impl->Start());
   return std::unique_ptr<WorkerProcess>(new WorkerProcess(std::move(impl)));
 }

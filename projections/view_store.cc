@@ -327,6 +327,30 @@ Status ViewStore::ScanStates(const std::function<bool(const v1::AccountState&)>&
   return FromRocks(it->status(), "reading account states");
 }
 
+std::vector<std::string> ViewStore::FamilyNames() const {
+  std::vector<std::string> names;
+  for (const auto* handle : handles_) names.push_back(handle->GetName());
+  return names;
+}
+
+Status ViewStore::ScanFamily(
+    std::string_view name,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  auto handle = std::find_if(handles_.begin(), handles_.end(),
+                             [&](const auto* h) { return h->GetName() == name; });
+  if (handle == handles_.end()) {
+    return Status::NotFound(fmt::format("the views at {} have no column family {}", dir_, name));
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), *handle));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size()))) {
+      return Status::Ok();
+    }
+  }
+  return FromRocks(it->status(), fmt::format("reading the column family {} at {}", name, dir_));
+}
+
 Status ViewStore::Write(rocksdb::WriteBatch* batch) {
   if (secondary_) {
     return Status::InvalidArgument(fmt::format(

@@ -102,6 +102,15 @@ class ViewStore {
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
+  // Every column family open in the store (default included), in the order RocksDB opened them.
+  std::vector<std::string> FamilyNames() const;
+  // Visits every (key, value) of the family `name` in key order until `visit` returns false, from
+  // one implicit snapshot of that family. NotFound when the store has no such family. Generic on
+  // purpose: digests and tools read families this build may not know (added by a newer one).
+  Status ScanFamily(std::string_view name,
+                    const std::function<bool(std::string_view key, std::string_view value)>&
+                        visit) const;
+
   // Applies `batch` atomically with the WAL on and no fsync: it survives a kill -9 of the
   // process (not a power loss of the machine). InvalidArgument on a secondary.
   Status Write(rocksdb::WriteBatch* batch);

@@ -14,45 +14,11 @@
 #include "engine/partitioning.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
+#include "tests/projections/demo_event_records.h"
 #include "tests/projections/projection_fixtures.h"
 
 namespace timeline {
 namespace {
-
-constexpr int32_t kPartitions = 3;
-
-// The demo's submissions as the sequencer would have written them: per-account sequences and
-// hash chain, each account on its murmur2 partition, offsets counted per partition.
-std::vector<LogRecord> DemoEventRecords(const DemoHistory& demo) {
-  struct Head {
-    uint64_t version = 0;
-    std::string hash = GenesisHash();
-  };
-  std::unordered_map<std::string, Head> heads;
-  std::vector<int64_t> next_offset(kPartitions, 0);
-  std::vector<LogRecord> records;
-  for (const auto& submission : demo.submissions) {
-    Head& head = heads[submission.account_id()];
-    v1::EventEnvelope envelope;
-    envelope.set_account_id(submission.account_id());
-    envelope.set_sequence(++head.version);
-    *envelope.mutable_occurred_at() = submission.occurred_at();
-    *envelope.mutable_recorded_at() = submission.occurred_at();
-    envelope.set_idempotency_key(submission.idempotency_key());
-    submission.event().SerializeToString(envelope.mutable_body());
-    testing::ChainAndSeal(head.hash, &envelope);
-    head.hash = envelope.hash();
-
-    LogRecord record;
-    record.topic = testing::kEventsTopic;
-    record.partition = PartitionForKey(submission.account_id(), kPartitions);
-    record.offset = next_offset[record.partition]++;
-    record.key = submission.account_id();
-    record.value = envelope.SerializeAsString();
-    records.push_back(std::move(record));
-  }
-  return records;
-}
 
 // Every state and entity of a store, serialized, in key order: equal strings, equal views.
 std::vector<std::string> Contents(const ViewStore& store) {
@@ -75,7 +41,7 @@ std::vector<std::string> Contents(const ViewStore& store) {
 TEST_CASE("folding the demo history in one pass equals folding it in random batch sizes",
           "[projections][property]") {
   const DemoHistory demo = GenerateDemoHistory({6, 12, 7});
-  const std::vector<LogRecord> records = DemoEventRecords(demo);
+  const std::vector<LogRecord> records = testing::DemoEventRecords(demo);
   REQUIRE(records.size() > 500);
 
   testing::TempDir dir;
