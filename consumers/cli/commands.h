@@ -15,5 +15,7 @@ void AddViewCommand(CLI::App* app, int* exit_code);   // view NAME [ACCOUNT]
 void AddVerifyCommand(CLI::App* app, int* exit_code);
 void AddExportCommand(CLI::App* app, int* exit_code);  // export ACCOUNT
 void AddExplainCommand(CLI::App* app, int* exit_code);  // explain ACCOUNT FIGURE
+void AddServeCommand(CLI::App* app, int* exit_code);    // serve: the HTTP/JSON query API
+void AddTokenCommand(CLI::App* app, int* exit_code);    // token new NAME
 
 }  // namespace timeline::cli

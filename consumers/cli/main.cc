@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   timeline::cli::AddVerifyCommand(&app, &exit_code);
   timeline::cli::AddExportCommand(&app, &exit_code);
   timeline::cli::AddExplainCommand(&app, &exit_code);
+  timeline::cli::AddServeCommand(&app, &exit_code);
+  timeline::cli::AddTokenCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
