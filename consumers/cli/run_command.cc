@@ -73,6 +73,11 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
           return;
         }
         std::unique_ptr<QueryServer> server;
+        if (server_options && !server_options->seal_key) {
+          // The engine creates the seal key when it first starts; verify checks seals with it.
+          auto key = ExistingSealKey(run_flags->common);
+          if (key.ok() && key->has_value()) server_options->seal_key = std::move(**key);
+        }
         if (server_options) {
           // The worker has opened its views by now, so the server can open them read-only.
           auto started = QueryServer::StartOnDataDir(std::move(*server_options), options.data_dir);

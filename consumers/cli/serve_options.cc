@@ -39,13 +39,18 @@ Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
   options.tls_cert_path = flags.tls_cert_path;
   options.tls_key_path = flags.tls_key_path;
   options.kafka = common.Kafka();
-  const std::string key_path = SealKeyPath(common.data_dir, common.seal_key_path);
-  if (std::filesystem::exists(key_path)) {
-    auto key = SealKey::LoadOrCreate(key_path);
-    if (!key.ok()) return key.status();
-    options.seal_key = std::move(key).value();
-  }
+  auto key = ExistingSealKey(common);
+  if (!key.ok()) return key.status();
+  options.seal_key = std::move(*key);
   return options;
+}
+
+Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
+  const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
+  if (!std::filesystem::exists(path)) return std::optional<SealKey>();
+  auto key = SealKey::LoadOrCreate(path);
+  if (!key.ok()) return key.status();
+  return std::optional<SealKey>(std::move(key).value());
 }
 
 }  // namespace timeline::cli

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
 #include "consumers/cli/common_options.h"
@@ -27,5 +28,9 @@ void AddServeOptions(CLI::App* command, ServeFlags* flags, const std::string& li
 // the seal key when its file exists (the server never creates one).
 Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
                                                   const CommonOptions& common);
+
+// The deployment's seal key when its file exists (<data>/seal.key or --seal-key); never creates
+// one. nullopt when there is no file yet.
+Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common);
 
 }  // namespace timeline::cli

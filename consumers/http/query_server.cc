@@ -13,6 +13,7 @@ namespace timeline {
 namespace {
 
 constexpr std::chrono::milliseconds kCatchUpEvery{100};
+constexpr size_t kServerThreads = 64;
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -65,6 +66,13 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
     server->server_ = std::make_unique<httplib::Server>();
   }
 
+  // httplib writes a reply's headers and body separately: without TCP_NODELAY, Nagle's
+  // algorithm holds the body until the client's delayed ACK, ~40 ms a request on Linux.
+  server->server_->set_tcp_nodelay(true);
+  server->server_->set_keep_alive_max_count(1000);  // httplib's default of 5 reconnects often
+  // A kept-alive connection holds a pool thread while it lasts, so the pool must exceed the
+  // clients a server expects at once (httplib's default is 8); idle ones only wait in poll().
+  server->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   QueryServer* self = server.get();
   server->server_->set_pre_routing_handler([self](const httplib::Request&, httplib::Response&) {
     self->MaybeCatchUp();
