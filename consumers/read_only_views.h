@@ -1,6 +1,6 @@
 // ReadOnlyViews: the worker's views, opened read-only next to a running `timeline run` on the
 // same --data (a RocksDB secondary instance with its own scratch directory, removed on close).
-// Used by the CLI's read commands; the HTTP server will read the same way.
+// Used by the CLI's read commands and the query server (consumers/http/query_server.h).
 #pragma once
 
 #include <memory>
@@ -20,6 +20,9 @@ class ReadOnlyViews {
   ~ReadOnlyViews();
 
   const ViewStore& store() const { return *store_; }
+  // Replays what the worker wrote since the last catch-up (ViewStore::CatchUp); reads may run
+  // meanwhile. Long-lived readers (the query server) call it to see fresh data.
+  Status CatchUp() { return store_->CatchUp(); }
 
  private:
   ReadOnlyViews(std::unique_ptr<ViewStore> store, std::string scratch);

@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
   python3 netcat-openbsd
+  wrk                       # query latency under load (BENCHMARKS.md)
 )
 
 missing=()

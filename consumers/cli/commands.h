@@ -17,5 +17,7 @@ void AddExportCommand(CLI::App* app, int* exit_code);  // export ACCOUNT
 void AddExplainCommand(CLI::App* app, int* exit_code);  // explain ACCOUNT FIGURE
 void AddRebuildCommand(CLI::App* app, int* exit_code);
 void AddDigestCommand(CLI::App* app, int* exit_code);
+void AddServeCommand(CLI::App* app, int* exit_code);    // serve: the HTTP/JSON query API
+void AddTokenCommand(CLI::App* app, int* exit_code);    // token new NAME
 
 }  // namespace timeline::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   timeline::cli::AddExplainCommand(&app, &exit_code);
   timeline::cli::AddRebuildCommand(&app, &exit_code);
   timeline::cli::AddDigestCommand(&app, &exit_code);
+  timeline::cli::AddServeCommand(&app, &exit_code);
+  timeline::cli::AddTokenCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

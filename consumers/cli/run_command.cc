@@ -1,10 +1,14 @@
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
+#include "consumers/cli/serve_options.h"
 #include "consumers/engine_runner.h"
+#include "consumers/http/query_server.h"
 
 namespace timeline::cli {
 namespace {
@@ -12,6 +16,7 @@ namespace {
 struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
+  ServeFlags serve;  // `run` only: the query server in-process when --listen is given
 };
 
 CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::string& help,
@@ -42,18 +47,49 @@ int RunRole(const RunFlags& flags, Options options) {
 
 void AddRunCommands(CLI::App* app, int* exit_code) {
   auto run_flags = std::make_shared<RunFlags>();
-  AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
-                 run_flags)
-      ->callback([run_flags, exit_code] {
+  auto* run = AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
+                             run_flags);
+  AddServeOptions(run, &run_flags->serve,
+                  "also serve the HTTP/JSON query API on HOST:PORT (as `timeline serve`); prints "
+                  "its address");
+  run->callback([run_flags, exit_code] {
         RunOptions options;
         options.kafka = run_flags->common.Kafka();
         options.data_dir = run_flags->common.data_dir;
         options.seal_key_path = run_flags->common.seal_key_path;
         options.instance_id = run_flags->instance_id;
+        std::optional<QueryServerOptions> server_options;  // checked before anything starts
+        if (!run_flags->serve.listen.empty()) {
+          auto made = MakeQueryServerOptions(run_flags->serve, run_flags->common);
+          if (!made.ok()) {
+            *exit_code = Fail(made.status());
+            return;
+          }
+          server_options = std::move(made).value();
+        }
         auto runner = EngineRunner::Start(options);
         if (!runner.ok()) {
           *exit_code = Fail(runner.status());
           return;
+        }
+        std::unique_ptr<QueryServer> server;
+        if (server_options && !server_options->seal_key) {
+          // The engine creates the seal key when it first starts; verify checks seals with it.
+          auto key = ExistingSealKey(run_flags->common);
+          if (key.ok() && key->has_value()) server_options->seal_key = std::move(**key);
+        }
+        if (server_options) {
+          // The worker has opened its views by now, so the server can open them read-only.
+          auto started = QueryServer::StartOnDataDir(std::move(*server_options), options.data_dir);
+          if (!started.ok()) {
+            (*runner)->Stop();
+            (void)(*runner)->Wait();
+            *exit_code = Fail(started.status());
+            return;
+          }
+          server = std::move(started).value();
+          std::printf("%s\n", server->url().c_str());
+          std::fflush(stdout);
         }
         spdlog::info("timeline run: sequencer and worker running on {} (data in {}); Ctrl-C stops",
                      options.kafka.brokers, options.data_dir);
@@ -65,6 +101,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
           (*runner)->Stop();
         });
         Status status = (*runner)->Wait();
+        if (server) server->Stop();
         stop.store(true);
         watcher.join();
         spdlog::info("timeline run: stopped");

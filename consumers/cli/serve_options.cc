@@ -1,0 +1,56 @@
+#include "consumers/cli/serve_options.h"
+
+#include <filesystem>
+
+#include "consumers/data_directory.h"
+
+namespace timeline::cli {
+
+void AddServeOptions(CLI::App* command, ServeFlags* flags, const std::string& listen_help) {
+  command->add_option("--listen", flags->listen, listen_help);
+  command->add_option("--tokens", flags->tokens_path,
+                      "the tokens file (one ApiToken JSON line each; `timeline token new` "
+                      "writes it): who may read which accounts");
+  command->add_flag("--insecure-no-auth", flags->insecure_no_auth,
+                    "serve without --tokens: EVERY account to ANYONE who can connect (local "
+                    "experiments only)");
+  command->add_option("--tls-cert", flags->tls_cert_path, "PEM certificate: serve HTTPS");
+  command->add_option("--tls-key", flags->tls_key_path, "PEM private key of --tls-cert");
+}
+
+Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
+                                                  const CommonOptions& common) {
+  QueryServerOptions options;
+  TIMELINE_RETURN_IF_ERROR(ParseListenAddress(flags.listen, &options));
+  if (flags.tokens_path.empty() && !flags.insecure_no_auth) {
+    return Status::InvalidArgument(
+        "--tokens FILE is required: the server will not start without access control (create "
+        "tokens with `timeline token new`), unless --insecure-no-auth says to serve every "
+        "account to anyone who can connect");
+  }
+  if (!flags.tokens_path.empty() && flags.insecure_no_auth) {
+    return Status::InvalidArgument("give --tokens or --insecure-no-auth, not both");
+  }
+  if (!flags.tokens_path.empty()) {
+    auto tokens = TokenStore::Load(flags.tokens_path);
+    if (!tokens.ok()) return tokens.status();
+    options.tokens = std::move(tokens).value();
+  }
+  options.tls_cert_path = flags.tls_cert_path;
+  options.tls_key_path = flags.tls_key_path;
+  options.kafka = common.Kafka();
+  auto key = ExistingSealKey(common);
+  if (!key.ok()) return key.status();
+  options.seal_key = std::move(*key);
+  return options;
+}
+
+Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
+  const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
+  if (!std::filesystem::exists(path)) return std::optional<SealKey>();
+  auto key = SealKey::LoadOrCreate(path);
+  if (!key.ok()) return key.status();
+  return std::optional<SealKey>(std::move(key).value());
+}
+
+}  // namespace timeline::cli

@@ -1,0 +1,337 @@
+#include "consumers/http/api_routes.h"
+
+#include <charconv>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "consumers/chain_audit.h"
+#include "consumers/http/access_control.h"
+#include "consumers/http/api_replies.h"
+#include "consumers/json_views.h"
+#include "projections/bitemporal_loader.h"
+#include "projections/history_filter.h"
+#include "projections/view_dates.h"
+#include "projections/view_registry.h"
+#include "projections/view_store.h"
+#include "timeline/v1/api.pb.h"
+#include "timeline/v1/views.pb.h"
+
+namespace timeline {
+namespace {
+
+using google::protobuf::Timestamp;
+using httplib::Request;
+using httplib::Response;
+
+constexpr uint64_t kDefaultHistoryLimit = 100;
+constexpr uint64_t kMaxHistoryLimit = 1000;
+
+// A whole-number query parameter, or `fallback` when absent. InvalidArgument names it.
+Result<uint64_t> CountParam(const Request& req, const char* name, uint64_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  const std::string text = req.get_param_value(name);
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end) {
+    return Status::InvalidArgument(std::string(name) + ": \"" + text + "\" is not a whole number");
+  }
+  return value;
+}
+
+// A time query parameter (RFC 3339 or YYYY-MM-DD, projections/view_dates.h), nullopt when absent.
+Result<std::optional<Timestamp>> TimeParam(const Request& req, const char* name,
+                                           DateBound bound) {
+  if (!req.has_param(name)) return std::optional<Timestamp>();
+  auto at = ParseTimeFlag(name, req.get_param_value(name), bound);
+  if (!at.ok()) return at.status();
+  return std::optional<Timestamp>(*at);
+}
+
+Result<BitemporalCut> CutParams(const Request& req) {
+  BitemporalCut cut;
+  auto as_of = TimeParam(req, "as_of", DateBound::kLastInstant);
+  if (!as_of.ok()) return as_of.status();
+  auto known_at = TimeParam(req, "known_at", DateBound::kLastInstant);
+  if (!known_at.ok()) return known_at.status();
+  if (*as_of) cut.occurred_through = **as_of;
+  if (*known_at) cut.recorded_through = **known_at;
+  return cut;
+}
+
+Result<HistoryFilter> HistoryParams(const Request& req, uint64_t* limit) {
+  HistoryFilter filter;
+  auto from_seq = CountParam(req, "from_seq", 1);
+  if (!from_seq.ok()) return from_seq.status();
+  if (*from_seq == 0) return Status::InvalidArgument("from_seq: sequences start at 1");
+  filter.from_sequence = *from_seq;
+  auto count = CountParam(req, "limit", kDefaultHistoryLimit);
+  if (!count.ok()) return count.status();
+  if (*count == 0 || *count > kMaxHistoryLimit) {
+    return Status::InvalidArgument("limit: " + std::to_string(*count) + " is not between 1 and " +
+                                   std::to_string(kMaxHistoryLimit));
+  }
+  *limit = *count;
+  auto from = TimeParam(req, "from", DateBound::kFirstInstant);
+  if (!from.ok()) return from.status();
+  auto to = TimeParam(req, "to", DateBound::kLastInstant);
+  if (!to.ok()) return to.status();
+  filter.occurred_from = *from;
+  filter.occurred_to = *to;
+  for (size_t i = 0; i < req.get_param_value_count("type"); ++i) {
+    auto type = ParseEventType(req.get_param_value("type", i));
+    if (!type.ok()) return Status::InvalidArgument("type: " + type.status().message());
+    filter.event_types.insert(*type);
+  }
+  return filter;
+}
+
+Result<ViewRequest> ViewParams(const Request& req) {
+  ViewRequest request;
+  request.account = req.get_param_value("account");
+  request.reference = TodayUtc();
+  auto cut = CutParams(req);
+  if (!cut.ok()) return cut.status();
+  request.cut = *cut;
+  // As `timeline view`: the views' "now" is the as-of day unless `on` says otherwise.
+  if (request.cut.occurred_through) request.reference = StartOfDay(DayOf(*request.cut.occurred_through));
+  auto on = TimeParam(req, "on", DateBound::kFirstInstant);
+  if (!on.ok()) return on.status();
+  if (*on) request.reference = **on;
+  return request;
+}
+
+const ViewInfo* FindView(const std::string& name) {
+  for (const auto& info : ViewCatalogue()) {
+    if (name == info.name) return &info;
+  }
+  return nullptr;
+}
+
+std::string ViewNames() {
+  std::string names;
+  for (const auto& info : ViewCatalogue()) names += (names.empty() ? "" : ", ") + std::string(info.name);
+  return names;
+}
+
+// The portfolio restricted to `visible` accounts, with its counts recomputed.
+v1::PortfolioView KeepVisible(const v1::PortfolioView& all, const std::set<std::string>& visible) {
+  v1::PortfolioView kept;
+  *kept.mutable_reference_date() = all.reference_date();
+  uint32_t accounts = 0;
+  for (const auto& manager : all.managers()) {
+    v1::ManagerPortfolio portfolio;
+    portfolio.set_manager(manager.manager());
+    for (const auto& headline : manager.accounts()) {
+      if (visible.count(headline.account_id()) == 0) continue;
+      *portfolio.add_accounts() = headline;
+      if (!headline.flags().empty()) portfolio.set_flagged_accounts(portfolio.flagged_accounts() + 1);
+      ++accounts;
+    }
+    if (portfolio.accounts_size() > 0) *kept.add_managers() = std::move(portfolio);
+  }
+  kept.set_accounts(accounts);
+  return kept;
+}
+
+class ApiHandlers {
+ public:
+  explicit ApiHandlers(const ApiContext& context) : ctx_(context) {}
+
+  void Accounts(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    v1::AccountList list;
+    Status status = ctx_.store->ScanStates([&](const v1::AccountState& state) {
+      if (grant->MaySee(state)) {
+        auto* entry = list.add_accounts();
+        entry->set_account_id(state.account_id());
+        entry->set_name(state.name());
+        entry->set_manager(state.manager());
+        entry->set_version(state.version());
+      }
+      return true;
+    });
+    if (!status.ok()) return ReplyStatus(res, status);
+    ReplyMessage(res, list);
+  }
+
+  void AccountState(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    auto cut = CutParams(req);
+    if (!cut.ok()) return ReplyStatus(res, cut.status());
+    const std::string account = req.matches[1];
+    auto state = VisibleAccount(*grant, account, res);
+    if (!state) return;
+    if (!cut->occurred_through && !cut->recorded_through) return ReplyMessage(res, *state);
+    auto snapshot = LoadAccountSnapshotAt(*ctx_.store, account, *cut);
+    if (!snapshot.ok()) return ReplyStatus(res, snapshot.status());
+    if (!snapshot->has_value()) {
+      return ReplyStatus(res, Status::NotFound("account " + account +
+                                               " has no events as of and known at that time"));
+    }
+    ReplyMessage(res, (*snapshot)->state);
+  }
+
+  void History(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    uint64_t limit = kDefaultHistoryLimit;
+    auto filter = HistoryParams(req, &limit);
+    if (!filter.ok()) return ReplyStatus(res, filter.status());
+    const std::string account = req.matches[1];
+    if (!VisibleAccount(*grant, account, res)) return;
+    v1::HistoryPage page;
+    Status failure;
+    Status status = ScanFilteredHistory(
+        *ctx_.store, account, *filter, [&](const v1::EventEnvelope& envelope) {
+          if (static_cast<uint64_t>(page.entries_size()) == limit) {
+            page.set_next_from_seq(envelope.sequence());  // the first event not on this page
+            return false;
+          }
+          auto entry = ToHistoryEntry(envelope);
+          if (!entry.ok()) {
+            failure = entry.status();
+            return false;
+          }
+          *page.add_entries() = std::move(*entry);
+          return true;
+        });
+    if (status.ok()) status = failure;
+    if (!status.ok()) return ReplyStatus(res, status);
+    ReplyMessage(res, page);
+  }
+
+  void View(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    const std::string name = req.matches[1];
+    const ViewInfo* info = FindView(name);
+    if (info == nullptr) {
+      return ReplyError(res, 404, "not_found", "no view " + name + "; views: " + ViewNames());
+    }
+    auto request = ViewParams(req);
+    if (!request.ok()) return ReplyStatus(res, request.status());
+    if (info->per_account && request->account.empty()) {
+      return ReplyStatus(res, Status::InvalidArgument(std::string("account: the ") + info->name +
+                                                      " view needs ?account=ID"));
+    }
+    if (!info->per_account && !request->account.empty()) {
+      return ReplyStatus(res, Status::InvalidArgument(std::string("account: the ") + info->name +
+                                                      " view covers every account; leave it out"));
+    }
+    if (info->per_account && !VisibleAccount(*grant, request->account, res)) return;
+    auto view = RunView(*ctx_.store, name, *request);
+    if (!view.ok()) return ReplyStatus(res, view.status());
+    const auto* portfolio = dynamic_cast<const v1::PortfolioView*>(view->get());
+    if (portfolio != nullptr && !grant->all_accounts) {
+      std::set<std::string> visible;
+      Status status = ctx_.store->ScanStates([&](const v1::AccountState& state) {
+        if (grant->MaySee(state)) visible.insert(state.account_id());
+        return true;
+      });
+      if (!status.ok()) return ReplyStatus(res, status);
+      return ReplyMessage(res, KeepVisible(*portfolio, visible));
+    }
+    ReplyMessage(res, **view);
+  }
+
+  void Verify(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    if (!grant->MayVerify()) {
+      return ReplyForbidden(res, std::string("verify is for auditor tokens; this one is a ") +
+                                     RoleName(grant->role) + " token");
+    }
+    const std::string account = req.matches[1];
+    if (!VisibleAccount(*grant, account, res)) return;
+    v1::AccountVerification verification;
+    verification.set_account_id(account);
+    AuditOptions options;
+    options.account = account;
+    options.seal_key = ctx_.seal_key;
+    options.on_problem = [&](const v1::ChainProblem& problem) {
+      *verification.add_problems() = problem;
+    };
+    PublishedPins pins;
+    if (ctx_.read_pins) {
+      auto published = ReadPublishedPins(ctx_.kafka, options);
+      if (published.ok()) {
+        pins = std::move(*published);
+        verification.set_pins_read(true);
+      } else {
+        verification.set_note("chain checks only: the pins on chain-digests could not be read (" +
+                              published.status().message() + ")");
+      }
+    } else {
+      verification.set_note("chain checks only: this server does not read chain-digests");
+    }
+    auto report = VerifyView(*ctx_.store, ctx_.kafka.topics.events, pins, options);
+    if (!report.ok()) return ReplyStatus(res, report.status());
+    *verification.mutable_report() = std::move(*report);
+    ReplyMessage(res, verification);
+  }
+
+ private:
+  // The token's grant; nullptr after replying 401 when there is no valid token.
+  const Grant* Authenticate(const Request& req, Response& res) const {
+    if (ctx_.tokens == nullptr) return &Grant::Unrestricted();
+    const std::string header = req.get_header_value("Authorization");
+    const auto token = BearerToken(header);
+    const Grant* grant = token ? ctx_.tokens->Authenticate(*token) : nullptr;
+    if (grant == nullptr) {
+      ReplyUnauthenticated(res, token ? "the bearer token is not valid"
+                                      : "send Authorization: Bearer <token>");
+    }
+    return grant;
+  }
+
+  // The account's current state when `grant` may see it; otherwise replies 403, 404 or 500
+  // and returns nullopt.
+  std::optional<v1::AccountState> VisibleAccount(const Grant& grant, const std::string& account,
+                                                 Response& res) const {
+    auto state = ctx_.store->GetState(account);
+    if (!state.ok()) {
+      ReplyStatus(res, state.status());
+      return std::nullopt;
+    }
+    if (!state->has_value()) {
+      if (grant.MayLearnAbsence(account)) {
+        ReplyStatus(res, Status::NotFound("no account " + account));
+      } else {
+        ReplyForbidden(res, "this token may not read account " + account);
+      }
+      return std::nullopt;
+    }
+    if (!grant.MaySee(**state)) {
+      ReplyForbidden(res, "this token may not read account " + account);
+      return std::nullopt;
+    }
+    return std::move(**state);
+  }
+
+  ApiContext ctx_;
+};
+
+}  // namespace
+
+void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
+  auto api = std::make_shared<const ApiHandlers>(context);
+  server->Get("/healthz", [](const Request&, Response& res) { res.set_content("ok", "text/plain"); });
+  server->Get("/api/accounts",
+              [api](const Request& req, Response& res) { api->Accounts(req, res); });
+  server->Get(R"(/api/accounts/([^/]+))",
+              [api](const Request& req, Response& res) { api->AccountState(req, res); });
+  server->Get(R"(/api/accounts/([^/]+)/history)",
+              [api](const Request& req, Response& res) { api->History(req, res); });
+  server->Get(R"(/api/accounts/([^/]+)/verify)",
+              [api](const Request& req, Response& res) { api->Verify(req, res); });
+  server->Get(R"(/api/views/([^/]+))",
+              [api](const Request& req, Response& res) { api->View(req, res); });
+}
+
+}  // namespace timeline

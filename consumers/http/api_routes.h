@@ -1,0 +1,38 @@
+// The routes of the JSON query API under /api/ (and /healthz), registered on an httplib::Server:
+//
+//   GET /healthz                                 200 "ok", no token needed
+//   GET /api/accounts                            AccountList: the accounts the token may see
+//   GET /api/accounts/{id}?as_of=&known_at=      AccountState, current or bitemporal
+//   GET /api/accounts/{id}/history?from_seq=&limit=&from=&to=&type=   HistoryPage
+//   GET /api/views/{name}?account=&on=&as_of=&known_at=               the views.proto message
+//   GET /api/accounts/{id}/verify                AccountVerification (auditors only)
+//
+// Bodies are protobuf's JSON mapping (api_replies.h); errors are ApiError: 400 naming the bad
+// parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not
+// use, 404 for an unknown account, view or route, 500 for anything else (logged, never shown).
+// Access rules: access_control.h.
+// Concurrency: handlers run on the server's worker threads; they only read the store.
+#pragma once
+
+#include <httplib.h>
+
+#include "engine/event_seal.h"
+#include "engine/kafka_client.h"
+
+namespace timeline {
+
+class TokenStore;
+class ViewStore;
+
+struct ApiContext {
+  const ViewStore* store = nullptr;    // the views served; must outlive the server
+  const TokenStore* tokens = nullptr;  // null: no authentication (--insecure-no-auth)
+  KafkaSettings kafka;                 // for verify: the events topic and the pins' topic
+  bool read_pins = true;               // false: verify checks the chain only, no broker
+  const SealKey* seal_key = nullptr;   // null: verify checks chains and digests, not seals
+};
+
+// Registers the routes above on `server`; `context` is copied, its pointers must outlive it.
+void RegisterApiRoutes(httplib::Server* server, const ApiContext& context);
+
+}  // namespace timeline

@@ -1,0 +1,142 @@
+#include "consumers/http/query_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "consumers/http/api_replies.h"
+#include "consumers/read_only_views.h"
+#include "projections/view_store.h"
+
+namespace timeline {
+namespace {
+
+constexpr std::chrono::milliseconds kCatchUpEvery{100};
+constexpr size_t kServerThreads = 64;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status ParseListenAddress(const std::string& listen, QueryServerOptions* options) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    return Status::InvalidArgument("--listen: \"" + listen + "\" is not HOST:PORT");
+  }
+  int port = -1;
+  const char* first = listen.data() + colon + 1;
+  const char* end = listen.data() + listen.size();
+  auto [stop, error] = std::from_chars(first, end, port);
+  if (error != std::errc() || stop != end || port < 0 || port > 65535) {
+    return Status::InvalidArgument("--listen: \"" + listen + "\" has no port between 0 and 65535");
+  }
+  options->host = listen.substr(0, colon);
+  options->port = port;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions options,
+                                                        const ViewStore* store,
+                                                        std::function<Status()> catch_up) {
+  if (options.tls_cert_path.empty() != options.tls_key_path.empty()) {
+    return Status::InvalidArgument("--tls-cert and --tls-key go together");
+  }
+  std::unique_ptr<QueryServer> server(new QueryServer());
+  server->options_ = std::move(options);
+  server->catch_up_ = std::move(catch_up);
+  const auto& opts = server->options_;
+  if (!opts.tls_cert_path.empty()) {
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    server->server_ = std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(),
+                                                           opts.tls_key_path.c_str());
+    server->tls_ = true;
+    if (!server->server_->is_valid()) {
+      return Status::InvalidArgument("--tls-cert " + opts.tls_cert_path + " and --tls-key " +
+                                     opts.tls_key_path + " do not load as a PEM certificate and key");
+    }
+#else
+    return Status::InvalidArgument("--tls-cert: this build's cpp-httplib has no OpenSSL support");
+#endif
+  } else {
+    server->server_ = std::make_unique<httplib::Server>();
+  }
+
+  // httplib writes a reply's headers and body separately: without TCP_NODELAY, Nagle's
+  // algorithm holds the body until the client's delayed ACK, ~40 ms a request on Linux.
+  server->server_->set_tcp_nodelay(true);
+  server->server_->set_keep_alive_max_count(1000);  // httplib's default of 5 reconnects often
+  // A kept-alive connection holds a pool thread while it lasts, so the pool must exceed the
+  // clients a server expects at once (httplib's default is 8); idle ones only wait in poll().
+  server->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  QueryServer* self = server.get();
+  server->server_->set_pre_routing_handler([self](const httplib::Request&, httplib::Response&) {
+    self->MaybeCatchUp();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  InstallErrorReplies(server->server_.get());
+  ApiContext context;
+  context.store = store;
+  context.tokens = opts.tokens ? &*opts.tokens : nullptr;
+  context.kafka = opts.kafka;
+  context.read_pins = opts.read_pins;
+  context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
+  RegisterApiRoutes(server->server_.get(), context);
+
+  if (opts.port == 0) {
+    server->port_ = server->server_->bind_to_any_port(opts.host);
+  } else if (server->server_->bind_to_port(opts.host, opts.port)) {
+    server->port_ = opts.port;
+  } else {
+    server->port_ = -1;
+  }
+  if (server->port_ <= 0) {
+    return Status::IoError("cannot listen on " + opts.host + ":" + std::to_string(opts.port));
+  }
+  server->thread_ = std::thread([self] {
+    if (!self->server_->listen_after_bind()) spdlog::error("query server: stopped listening");
+  });
+  return server;
+}
+
+Result<std::unique_ptr<QueryServer>> QueryServer::StartOnDataDir(QueryServerOptions options,
+                                                                 const std::string& data_dir) {
+  auto views = ReadOnlyViews::Open(data_dir);
+  if (!views.ok()) return views.status();
+  ReadOnlyViews* raw = views->get();
+  auto server = Start(std::move(options), &raw->store(), [raw] { return raw->CatchUp(); });
+  if (!server.ok()) return server.status();
+  (*server)->owned_views_ = std::move(views).value();
+  return server;
+}
+
+QueryServer::~QueryServer() { Stop(); }
+
+std::string QueryServer::url() const {
+  return std::string(tls_ ? "https://" : "http://") + options_.host + ":" + std::to_string(port_);
+}
+
+void QueryServer::Stop() {
+  std::call_once(stopped_, [this] {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+  });
+}
+
+void QueryServer::MaybeCatchUp() {
+  if (!catch_up_) return;
+  const int64_t now = NowNs();
+  if (now - last_catch_up_ns_.load() < std::chrono::nanoseconds(kCatchUpEvery).count()) return;
+  // One thread catches up; the others read what is there (ViewStore allows reads meanwhile).
+  std::unique_lock<std::mutex> lock(catch_up_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
+  last_catch_up_ns_.store(now);
+  Status status = catch_up_();
+  if (!status.ok()) spdlog::warn("query server: catching up with the worker: {}", status.ToString());
+}
+
+}  // namespace timeline

@@ -1,0 +1,89 @@
+// QueryServer: the HTTP/JSON query API (api_routes.h) on a cpp-httplib server, over TLS when
+// given a certificate and key. Used by `timeline serve` (over a data directory's views, read as a
+// RocksDB secondary) and by `timeline run --listen` (in-process, next to the worker).
+//
+// Operation: Start() binds (port 0 picks a free port), then serves on its own thread until
+// Stop() or destruction. Before a request it catches the views up with the worker, at most
+// every 100 ms, so a read is at most that much older than the worker's last write.
+// Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
+// Extension seams for what issue 5 adds next (event stream, /metrics, the dashboard at `/`):
+// more Register*Routes functions on server().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "consumers/http/access_control.h"
+#include "consumers/http/api_routes.h"
+#include "engine/event_seal.h"
+#include "engine/kafka_client.h"
+#include "engine/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace timeline {
+
+class ReadOnlyViews;
+class ViewStore;
+
+struct QueryServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                     // 0: any free port
+  std::optional<TokenStore> tokens;    // nullopt: no authentication (--insecure-no-auth)
+  std::string tls_cert_path;           // both or neither: HTTPS with this PEM certificate ...
+  std::string tls_key_path;            // ... and PEM private key
+  KafkaSettings kafka;                 // verify reads the pins on chain-digests with these
+  bool read_pins = true;
+  std::optional<SealKey> seal_key;     // verify checks seals with it when given
+};
+
+// "HOST:PORT" (e.g. "127.0.0.1:8080", "0.0.0.0:0") into options.host and options.port.
+// InvalidArgument names --listen.
+Status ParseListenAddress(const std::string& listen, QueryServerOptions* options);
+
+class QueryServer {
+ public:
+  // Serves `store` (not owned; must outlive the server). `catch_up`, if set, is called before
+  // requests at most every 100 ms (ViewStore::CatchUp of a secondary). InvalidArgument when the
+  // TLS files do not load; IoError when the address cannot be bound.
+  static Result<std::unique_ptr<QueryServer>> Start(QueryServerOptions options,
+                                                    const ViewStore* store,
+                                                    std::function<Status()> catch_up);
+  // Opens the worker's views in `data_dir` read-only (consumers/read_only_views.h) and serves
+  // them. NotFound when the directory holds no views yet.
+  static Result<std::unique_ptr<QueryServer>> StartOnDataDir(QueryServerOptions options,
+                                                             const std::string& data_dir);
+  ~QueryServer();  // Stop()
+
+  // The bound port (the real one when 0 was asked for) and "http(s)://HOST:PORT".
+  int port() const { return port_; }
+  std::string url() const;
+
+  // Stops accepting, finishes the requests in flight and joins the serving thread. Idempotent.
+  void Stop();
+
+ private:
+  QueryServer() = default;
+  void MaybeCatchUp();
+
+  QueryServerOptions options_;
+  std::unique_ptr<ReadOnlyViews> owned_views_;  // StartOnDataDir only
+  std::unique_ptr<httplib::Server> server_;
+  std::function<Status()> catch_up_;
+  std::mutex catch_up_mutex_;
+  std::atomic<int64_t> last_catch_up_ns_{0};
+  int port_ = 0;
+  bool tls_ = false;
+  std::thread thread_;
+  std::once_flag stopped_;
+};
+
+}  // namespace timeline
