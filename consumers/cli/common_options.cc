@@ -3,6 +3,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+
+#include "consumers/data_directory.h"
 
 namespace timeline::cli {
 namespace {
@@ -35,6 +38,14 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
                       "prefix for the topic names (isolates test runs)");
   command->add_option("--group-prefix", options->group_prefix, "prefix for consumer group ids")
       ->capture_default_str();
+}
+
+Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
+  const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
+  if (!std::filesystem::exists(path)) return std::optional<SealKey>();
+  auto key = SealKey::LoadOrCreate(path);
+  if (!key.ok()) return key.status();
+  return std::optional<SealKey>(std::move(key).value());
 }
 
 int Fail(const Status& status) {

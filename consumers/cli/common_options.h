@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <optional>
 #include <string>
 
+#include "engine/event_seal.h"
 #include "engine/kafka_client.h"
 #include "engine/status.h"
 
@@ -24,6 +26,10 @@ struct CommonOptions {
 
 // Adds --brokers, --data, --seal-key, --topic-prefix and --group-prefix to `command`.
 void AddCommonOptions(CLI::App* command, CommonOptions* options);
+
+// The deployment's seal key when its file exists (<data>/seal.key or --seal-key); never creates
+// one (readers and auditors must not invent a key). nullopt when there is no file.
+Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common);
 
 // Prints "timeline: <status>" to stderr and returns the exit code for it (1).
 int Fail(const Status& status);

@@ -45,12 +45,4 @@ Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
   return options;
 }
 
-Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
-  const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
-  if (!std::filesystem::exists(path)) return std::optional<SealKey>();
-  auto key = SealKey::LoadOrCreate(path);
-  if (!key.ok()) return key.status();
-  return std::optional<SealKey>(std::move(key).value());
-}
-
 }  // namespace timeline::cli

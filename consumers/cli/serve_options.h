@@ -29,8 +29,4 @@ void AddServeOptions(CLI::App* command, ServeFlags* flags, const std::string& li
 Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
                                                   const CommonOptions& common);
 
-// The deployment's seal key when its file exists (<data>/seal.key or --seal-key); never creates
-// one. nullopt when there is no file yet.
-Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common);
-
 }  // namespace timeline::cli

@@ -21,15 +21,6 @@ struct VerifyFlags {
   std::string source = "log";
 };
 
-// The deployment's seal key when its file exists; verify never creates one.
-Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
-  const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
-  if (!std::filesystem::exists(path)) return std::optional<SealKey>();
-  auto key = SealKey::LoadOrCreate(path);
-  if (!key.ok()) return key.status();
-  return std::optional<SealKey>(std::move(key).value());
-}
-
 int Verify(const VerifyFlags& flags) {
   auto key = ExistingSealKey(flags.common);
   if (!key.ok()) return Fail(key.status());
