@@ -24,7 +24,7 @@ bool IssuedBefore(const v1::InvoiceRecord& a, const v1::InvoiceRecord& b) {
   return a.sequence() < b.sequence();
 }
 
-class FindingFigure : public FigureDefinition {
+class FindingFigure : public SubjectFigure {
  public:
   explicit FindingFigure(std::string invoice_id) : invoice_id_(std::move(invoice_id)) {}
 
@@ -54,27 +54,12 @@ class FindingFigure : public FigureDefinition {
         contracts_.insert(in_force.contract->contract_id());
       }
     }
-    return FindingsOn(account, reference);
-  }
-
-  Result<std::optional<v1::FigureContribution>> Contribution(const AccountBefore&,
-                                                             const v1::EventEnvelope& envelope,
-                                                             const v1::Event& event) override {
-    std::string effect = Effect(event);
-    if (effect.empty()) return std::optional<v1::FigureContribution>();
-    TIMELINE_RETURN_IF_ERROR(replay_.Fold(envelope, event));
-    v1::FigureContribution contribution;
-    contribution.set_effect(std::move(effect));
-    return std::optional<v1::FigureContribution>(std::move(contribution));
-  }
-
-  Result<v1::FigureValue> Total(const google::protobuf::Timestamp& reference) override {
-    return FindingsOn(replay_.Snapshot(), reference);
+    return ValueOf(account, reference);
   }
 
  private:
-  v1::FigureValue FindingsOn(const AccountSnapshot& account,
-                             const google::protobuf::Timestamp& reference) const {
+  v1::FigureValue ValueOf(const AccountSnapshot& account,
+                          const google::protobuf::Timestamp& reference) const override {
     v1::FigureValue value;
     const v1::ComplianceView view = BuildComplianceView(account, reference);
     for (const auto& finding : view.findings()) {
@@ -84,7 +69,7 @@ class FindingFigure : public FigureDefinition {
   }
 
   // Why the event matters to the findings, in words; empty when it does not.
-  std::string Effect(const v1::Event& event) const {
+  std::string Effect(const v1::Event& event) const override {
     using E = v1::Event;
     switch (event.event_case()) {
       case E::kInvoiceIssued: {
@@ -131,7 +116,6 @@ class FindingFigure : public FigureDefinition {
   std::set<std::string> invoices_;   // the invoice and the earlier ones of its order
   std::set<std::string> contracts_;  // what it was compared against
   std::string order_id_;             // empty: it bills no order
-  SubjectReplay replay_;
 };
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace timeline {
 namespace {
 
-class MilestoneFigure : public FigureDefinition {
+class MilestoneFigure : public SubjectFigure {
  public:
   explicit MilestoneFigure(std::string id) {
     if (const auto slash = id.find('/'); slash != std::string::npos) {
@@ -45,28 +45,13 @@ class MilestoneFigure : public FigureDefinition {
     return ValueOf(account, reference);
   }
 
-  Result<std::optional<v1::FigureContribution>> Contribution(const AccountBefore&,
-                                                             const v1::EventEnvelope& envelope,
-                                                             const v1::Event& event) override {
-    std::string effect = Effect(event);
-    if (effect.empty()) return std::optional<v1::FigureContribution>();
-    TIMELINE_RETURN_IF_ERROR(replay_.Fold(envelope, event));
-    v1::FigureContribution contribution;
-    contribution.set_effect(std::move(effect));
-    return std::optional<v1::FigureContribution>(std::move(contribution));
-  }
-
-  Result<v1::FigureValue> Total(const google::protobuf::Timestamp& reference) override {
-    return ValueOf(replay_.Snapshot(), reference);
-  }
-
  private:
   std::string Name() const {
     return project_id_.empty() ? milestone_id_ : project_id_ + "/" + milestone_id_;
   }
 
   v1::FigureValue ValueOf(const AccountSnapshot& account,
-                          const google::protobuf::Timestamp& reference) const {
+                          const google::protobuf::Timestamp& reference) const override {
     v1::FigureValue value;
     for (const auto& milestone : account.milestones) {
       if (milestone.project_id() == project_id_ && milestone.milestone_id() == milestone_id_) {
@@ -89,7 +74,7 @@ class MilestoneFigure : public FigureDefinition {
   }
 
   // What the event did to the milestone, in words; empty when it is not about it.
-  std::string Effect(const v1::Event& event) const {
+  std::string Effect(const v1::Event& event) const override {
     using E = v1::Event;
     switch (event.event_case()) {
       case E::kMilestonePlanned: {
@@ -125,7 +110,6 @@ class MilestoneFigure : public FigureDefinition {
 
   std::string project_id_;  // empty until Reported() found the milestone, unless given
   std::string milestone_id_;
-  SubjectReplay replay_;
 };
 
 }  // namespace

@@ -27,4 +27,18 @@ AccountSnapshot SubjectReplay::Snapshot() const {
   return snapshot;
 }
 
+Result<std::optional<v1::FigureContribution>> SubjectFigure::Contribution(
+    const AccountBefore&, const v1::EventEnvelope& envelope, const v1::Event& event) {
+  std::string effect = Effect(event);
+  if (effect.empty()) return std::optional<v1::FigureContribution>();
+  TIMELINE_RETURN_IF_ERROR(replay_.Fold(envelope, event));
+  v1::FigureContribution contribution;
+  contribution.set_effect(std::move(effect));
+  return std::optional<v1::FigureContribution>(std::move(contribution));
+}
+
+Result<v1::FigureValue> SubjectFigure::Total(const google::protobuf::Timestamp& reference) {
+  return ValueOf(replay_.Snapshot(), reference);
+}
+
 }  // namespace timeline
