@@ -274,6 +274,20 @@ Status ViewStore::ScanSnapshotEntities(
                                              account));
 }
 
+Result<std::optional<std::string>> ViewStore::GetSnapshotEntity(std::string_view account,
+                                                                uint64_t sequence,
+                                                                std::string_view entity_key) const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), snapshot_entities_,
+                         EncodeSnapshotEntityKey(account, sequence, entity_key), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) {
+    return FromRocks(status, fmt::format("reading an entity of snapshot {} of account {}",
+                                         sequence, account));
+  }
+  return std::optional<std::string>(std::move(value));
+}
+
 Result<std::optional<v1::OpenSegment>> ViewStore::GetOpenSegment(std::string_view account) const {
   std::string value;
   auto status = db_->Get(rocksdb::ReadOptions(), open_segments_, OpenSegmentKey(account), &value);

@@ -81,6 +81,11 @@ class ViewStore {
   Status ScanSnapshotEntities(
       std::string_view account, uint64_t sequence,
       const std::function<bool(const std::string&, std::string_view)>& visit) const;
+  // The serialized entity `entity_key` (engine/entity_keys.h, of `account`) as stored with the
+  // account's snapshot at `sequence`; nullopt when that snapshot holds none. One point read.
+  Result<std::optional<std::string>> GetSnapshotEntity(std::string_view account,
+                                                       uint64_t sequence,
+                                                       std::string_view entity_key) const;
   // The account's open segment summary; nullopt when the projector never wrote one.
   Result<std::optional<v1::OpenSegment>> GetOpenSegment(std::string_view account) const;
   // Visits the keys of the account's entities changed since its last snapshot, in key order.
