@@ -9,9 +9,9 @@
 //     hold a qualifying event, filtering event by event. Cost: one full and a few partial
 //     snapshots' entities plus ~kSnapshotInterval events per segment folded.
 //   - LoadAccountStateAt: the same fold from the same snapshot, for the state alone: it reads
-//     an entity of the snapshot only when a later event needs it (a point read in the newest
-//     snapshot that holds it, back to the full base) and decodes no other. Cost: a few point
-//     reads per entity the folded segments touch, not the account's whole entity set.
+//     an entity of the snapshot only when a later event needs it (one MultiGet of its key in
+//     the snapshots from the start back to the full base; the newest hit wins) and decodes no
+//     other. Cost: one MultiGet per entity the folded segments touch, not the whole entity set.
 //   - ReplayAccountSnapshotAt: folds the whole stored history from sequence 1; the reference.
 // All only read the store. nullopt when no event qualifies. Corruption when stored bytes do not
 // decode or the fold refuses a stored event; IoError from the store.
