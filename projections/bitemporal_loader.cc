@@ -17,23 +17,13 @@ namespace {
 
 using EntityBytes = std::map<std::string, std::string>;  // entity key -> serialized v1::Entity
 
-// An account being folded from a starting point: its state, the entities it started with
-// (`start`, serialized) and those the fold built or changed since (in `cache`).
+// An account being folded from a starting point: its state, and the entities the fold built or
+// changed since (in `cache`); `start_entities` reads an entity as it was at the starting point.
 class CutFold {
  public:
-  CutFold(std::string_view account, const BitemporalCut& cut, EntityBytes start,
-          v1::AccountState state)
-      : account_(account),
-        cut_(cut),
-        start_(std::move(start)),
-        state_(std::move(state)),
-        cache_([this](const std::string& key) -> Result<std::optional<std::string>> {
-          auto it = start_.find(key);
-          if (it == start_.end()) return std::optional<std::string>();
-          return std::optional<std::string>(it->second);
-        }) {}
-  CutFold(const CutFold&) = delete;  // the cache's loader points at this object
-  CutFold& operator=(const CutFold&) = delete;
+  CutFold(std::string_view account, const BitemporalCut& cut, v1::AccountState state,
+          EntityCache::Loader start_entities)
+      : account_(account), cut_(cut), state_(std::move(state)), cache_(std::move(start_entities)) {}
 
   // Folds the stored events with sequences in [from, through] (through 0: to the end) that the
   // cut keeps.
@@ -48,16 +38,23 @@ class CutFold {
       state_.set_version(e.sequence() - 1);
       failure = FoldEvent(e, &state_, &cache_);
       if (!failure.ok()) {
-        failure = Status::Corruption(fmt::format("replaying account {} sequence {}: {}",
-                                                 account_, e.sequence(), failure.message()));
+        failure = Status::Corruption(fmt::format("replaying account {} sequence {}: {}", account_,
+                                                 e.sequence(), failure.message()));
       }
       return failure.ok();
     }));
     return failure;
   }
 
-  // The folded account; nullopt when nothing qualified.
-  Result<std::optional<AccountSnapshot>> Finish() {
+  // The folded state alone; nullopt when nothing qualified.
+  std::optional<v1::AccountState> TakeState() {
+    if (state_.version() == 0) return std::nullopt;
+    return std::move(state_);
+  }
+
+  // The folded account, `start` (every entity at the starting point) as the fold changed it;
+  // nullopt when nothing qualified.
+  Result<std::optional<AccountSnapshot>> Finish(const EntityBytes& start) {
     if (state_.version() == 0) return std::optional<AccountSnapshot>();
     std::map<std::string, const v1::Entity*> changed;
     for (const auto& [key, entity] : cache_.Changed()) changed.emplace(key, entity);
@@ -71,7 +68,7 @@ class CutFold {
       }
     };
     v1::Entity entity;
-    for (const auto& [key, bytes] : start_) {
+    for (const auto& [key, bytes] : start) {
       add_changed_before(&key);
       if (next_changed != changed.end() && next_changed->first == key) continue;  // changed
       if (!entity.ParseFromString(bytes)) {
@@ -87,33 +84,23 @@ class CutFold {
  private:
   std::string account_;
   const BitemporalCut& cut_;
-  EntityBytes start_;
   v1::AccountState state_;
   EntityCache cache_;
 };
 
-Status ReadSnapshotEntities(const ViewStore& store, std::string_view account, uint64_t sequence,
-                            EntityBytes* entities) {
-  return store.ScanSnapshotEntities(account, sequence,
-                                    [&](const std::string& key, std::string_view bytes) {
-                                      (*entities)[key] = std::string(bytes);
-                                      return true;
-                                    });
-}
+// Where a cut's fold starts: the latest snapshot whose every event qualifies (none: the
+// beginning), and the later segments that may hold a qualifying event.
+struct StartingPoint {
+  v1::AccountState state;  // the snapshot's; empty at the beginning
+  // The snapshots whose entities make the starting point's: its full base first, then every
+  // partial snapshot after the base up to the start. Empty at the beginning.
+  std::vector<uint64_t> entity_snapshots;
+  // The sequence ranges [from, through] (through 0: to the end) left to fold, in order.
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+};
 
-}  // namespace
-
-Result<std::optional<AccountSnapshot>> ReplayAccountSnapshotAt(const ViewStore& store,
-                                                               std::string_view account,
-                                                               const BitemporalCut& cut) {
-  CutFold fold(account, cut, EntityBytes(), v1::AccountState());
-  TIMELINE_RETURN_IF_ERROR(fold.FoldRange(store, 1, 0));
-  return fold.Finish();
-}
-
-Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAt(const ViewStore& store,
-                                                             std::string_view account,
-                                                             const BitemporalCut& cut) {
+Result<StartingPoint> FindStartingPoint(const ViewStore& store, std::string_view account,
+                                        const BitemporalCut& cut) {
   std::vector<v1::SnapshotHeader> headers;
   TIMELINE_RETURN_IF_ERROR(store.ScanSnapshotHeaders(account, [&](const v1::SnapshotHeader& h) {
     headers.push_back(h);
@@ -127,41 +114,96 @@ Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAt(const ViewStore& st
       break;
     }
   }
-  EntityBytes entities;
-  v1::AccountState state;
+  StartingPoint point;
   uint64_t folded_through = 0;
   if (start < headers.size()) {
     const v1::SnapshotHeader& snapshot = headers[start];
-    // Its full base, then every partial snapshot after the base up to it, in order.
     size_t base = start;
     while (base > 0 && headers[base].state().version() != snapshot.base_sequence()) --base;
     if (headers[base].state().version() != snapshot.base_sequence() || !headers[base].full()) {
-      return Status::Corruption(fmt::format(
-          "account {}: snapshot {} names the full snapshot {}, which is not stored", account,
-          snapshot.state().version(), snapshot.base_sequence()));
+      return Status::Corruption(
+          fmt::format("account {}: snapshot {} names the full snapshot {}, which is not stored",
+                      account, snapshot.state().version(), snapshot.base_sequence()));
     }
     for (size_t i = base; i <= start; ++i) {
-      TIMELINE_RETURN_IF_ERROR(
-          ReadSnapshotEntities(store, account, headers[i].state().version(), &entities));
+      point.entity_snapshots.push_back(headers[i].state().version());
     }
-    state = snapshot.state();
+    point.state = snapshot.state();
     folded_through = snapshot.state().version();
   }
-  CutFold fold(account, cut, std::move(entities), std::move(state));
   const size_t first_later = start < headers.size() ? start + 1 : 0;
   for (size_t i = first_later; i < headers.size(); ++i) {
     const uint64_t through = headers[i].state().version();
-    if (cut.MayInclude(headers[i].segment())) {
-      TIMELINE_RETURN_IF_ERROR(fold.FoldRange(store, folded_through + 1, through));
-    }
+    if (cut.MayInclude(headers[i].segment()))
+      point.ranges.emplace_back(folded_through + 1, through);
     folded_through = through;
   }
   auto open = store.GetOpenSegment(account);
   if (!open.ok()) return open.status();
   if (!open->has_value() || cut.MayInclude((*open)->segment())) {
-    TIMELINE_RETURN_IF_ERROR(fold.FoldRange(store, folded_through + 1, 0));
+    point.ranges.emplace_back(folded_through + 1, 0);
   }
-  return fold.Finish();
+  return point;
+}
+
+Status FoldRanges(const ViewStore& store, const StartingPoint& point, CutFold* fold) {
+  for (const auto& [from, through] : point.ranges) {
+    TIMELINE_RETURN_IF_ERROR(fold->FoldRange(store, from, through));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::optional<AccountSnapshot>> ReplayAccountSnapshotAt(const ViewStore& store,
+                                                               std::string_view account,
+                                                               const BitemporalCut& cut) {
+  const EntityBytes none;
+  CutFold fold(account, cut, v1::AccountState(), [](const std::string&) {
+    return Result<std::optional<std::string>>(std::optional<std::string>());
+  });
+  TIMELINE_RETURN_IF_ERROR(fold.FoldRange(store, 1, 0));
+  return fold.Finish(none);
+}
+
+Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAt(const ViewStore& store,
+                                                             std::string_view account,
+                                                             const BitemporalCut& cut) {
+  auto point = FindStartingPoint(store, account, cut);
+  if (!point.ok()) return point.status();
+  // Every entity at the start: the base's, then each partial snapshot's over them, in order.
+  EntityBytes start;
+  for (const uint64_t sequence : point->entity_snapshots) {
+    TIMELINE_RETURN_IF_ERROR(store.ScanSnapshotEntities(
+        account, sequence, [&](const std::string& key, std::string_view bytes) {
+          start[key] = std::string(bytes);
+          return true;
+        }));
+  }
+  CutFold fold(account, cut, std::move(point->state),
+               [&start](const std::string& key) -> Result<std::optional<std::string>> {
+                 auto it = start.find(key);
+                 if (it == start.end()) return std::optional<std::string>();
+                 return std::optional<std::string>(it->second);
+               });
+  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, *point, &fold));
+  return fold.Finish(start);
+}
+
+Result<std::optional<v1::AccountState>> LoadAccountStateAt(const ViewStore& store,
+                                                           std::string_view account,
+                                                           const BitemporalCut& cut) {
+  auto point = FindStartingPoint(store, account, cut);
+  if (!point.ok()) return point.status();
+  // An entity at the start is as the newest of the snapshots that holds it stored it: one
+  // batched point read (MultiGet) of them all, the bloom filters making the misses cheap.
+  const std::vector<uint64_t> newest_first(point->entity_snapshots.rbegin(),
+                                           point->entity_snapshots.rend());
+  CutFold fold(account, cut, std::move(point->state), [&](const std::string& key) {
+    return store.GetNewestSnapshotEntity(account, newest_first, key);
+  });
+  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, *point, &fold));
+  return fold.TakeState();
 }
 
 }  // namespace timeline

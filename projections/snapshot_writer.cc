@@ -22,12 +22,6 @@ Status FromRocks(const rocksdb::Status& status, std::string_view what) {
 // The account an entity key (engine/entity_keys.h) belongs to.
 std::string AccountOfEntityKey(const std::string& key) { return key.substr(0, key.find('\0')); }
 
-// The snapshot_entities key of `entity_key` in the account's snapshot at `sequence`.
-std::string SnapshotEntityKey(const std::string& account, uint64_t sequence,
-                              const std::string& entity_key) {
-  return SnapshotEntityKeyPrefix(account, sequence) + entity_key.substr(account.size() + 1);
-}
-
 }  // namespace
 
 void SnapshotWriter::Observe(const v1::EventEnvelope& event, const v1::AccountState* state) {
@@ -122,10 +116,10 @@ Status SnapshotWriter::WriteSnapshot(const std::string& account, const v1::Accou
         if (!stored->has_value()) continue;
         value = std::move(**stored);
       }
-      TIMELINE_RETURN_IF_ERROR(FromRocks(
-          batch->Put(store_->snapshot_entities_family(), SnapshotEntityKey(account, sequence, key),
-                     value),
-          "batching a snapshot entity"));
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch->Put(store_->snapshot_entities_family(),
+                               EncodeSnapshotEntityKey(account, sequence, key), value),
+                    "batching a snapshot entity"));
     }
     open->set_entities_since_base(open->entities_since_base() + changed_keys.size());
   }
@@ -153,7 +147,7 @@ Status SnapshotWriter::WriteFullEntities(const std::string& account, uint64_t se
   Status failure;
   const auto put = [&](const std::string& key, std::string_view value) {
     failure = FromRocks(batch->Put(store_->snapshot_entities_family(),
-                                   SnapshotEntityKey(account, sequence, key), value),
+                                   EncodeSnapshotEntityKey(account, sequence, key), value),
                         "batching a snapshot entity");
     ++*count;
     return failure.ok();

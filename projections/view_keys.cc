@@ -82,6 +82,13 @@ std::string SnapshotEntityKeyPrefix(std::string_view account_id, uint64_t sequen
   return EncodeEventKey(account_id, sequence);
 }
 
+std::string EncodeSnapshotEntityKey(std::string_view account_id, uint64_t sequence,
+                                    std::string_view entity_key) {
+  std::string key = SnapshotEntityKeyPrefix(account_id, sequence);
+  key.append(entity_key.substr(account_id.size() + 1));
+  return key;
+}
+
 Result<std::string> EntityKeyOfSnapshotEntity(std::string_view account_id, uint64_t sequence,
                                               std::string_view key) {
   const std::string prefix = SnapshotEntityKeyPrefix(account_id, sequence);

@@ -69,6 +69,10 @@ Result<EventKey> DecodeSnapshotKey(std::string_view key);
 // snapshot_entities: (account, sequence) followed by the entity key's part after the account
 // prefix (kind letter and id), so one snapshot's entities are one prefix, in entity key order.
 std::string SnapshotEntityKeyPrefix(std::string_view account_id, uint64_t sequence);
+// The snapshot_entities key of `entity_key` (an entity key of `account_id`, engine/entity_keys.h)
+// in the account's snapshot at `sequence`.
+std::string EncodeSnapshotEntityKey(std::string_view account_id, uint64_t sequence,
+                                    std::string_view entity_key);
 // The entity key (engine/entity_keys.h) a snapshot_entities key stands for; Corruption when
 // `key` does not start with SnapshotEntityKeyPrefix(account_id, sequence).
 Result<std::string> EntityKeyOfSnapshotEntity(std::string_view account_id, uint64_t sequence,

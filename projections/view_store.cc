@@ -274,6 +274,31 @@ Status ViewStore::ScanSnapshotEntities(
                                              account));
 }
 
+Result<std::optional<std::string>> ViewStore::GetNewestSnapshotEntity(
+    std::string_view account, const std::vector<uint64_t>& newest_first,
+    std::string_view entity_key) const {
+  const size_t count = newest_first.size();
+  std::vector<std::string> keys(count);
+  std::vector<rocksdb::Slice> slices(count);
+  for (size_t i = 0; i < count; ++i) {
+    keys[i] = EncodeSnapshotEntityKey(account, newest_first[i], entity_key);
+    slices[i] = keys[i];
+  }
+  std::vector<rocksdb::PinnableSlice> values(count);
+  std::vector<rocksdb::Status> statuses(count);
+  db_->MultiGet(rocksdb::ReadOptions(), snapshot_entities_, count, slices.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < count; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) {
+      return FromRocks(statuses[i], fmt::format("reading an entity of snapshot {} of account {}",
+                                                newest_first[i], account));
+    }
+    return std::optional<std::string>(values[i].ToString());
+  }
+  return std::optional<std::string>();
+}
+
 Result<std::optional<v1::OpenSegment>> ViewStore::GetOpenSegment(std::string_view account) const {
   std::string value;
   auto status = db_->Get(rocksdb::ReadOptions(), open_segments_, OpenSegmentKey(account), &value);

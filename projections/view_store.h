@@ -81,6 +81,12 @@ class ViewStore {
   Status ScanSnapshotEntities(
       std::string_view account, uint64_t sequence,
       const std::function<bool(const std::string&, std::string_view)>& visit) const;
+  // The serialized entity `entity_key` (engine/entity_keys.h, of `account`) as stored with the
+  // newest of the account's snapshots at `newest_first` (sequences, newest first) that holds it;
+  // nullopt when none does. One batched point read (MultiGet) of every snapshot.
+  Result<std::optional<std::string>> GetNewestSnapshotEntity(
+      std::string_view account, const std::vector<uint64_t>& newest_first,
+      std::string_view entity_key) const;
   // The account's open segment summary; nullopt when the projector never wrote one.
   Result<std::optional<v1::OpenSegment>> GetOpenSegment(std::string_view account) const;
   // Visits the keys of the account's entities changed since its last snapshot, in key order.

@@ -50,15 +50,13 @@ Result<BitemporalCut> MakeCut(const StateFlags& flags) {
   return cut;
 }
 
-// The account's state: current, or as the cut sees it.
+// The account's state: current, or as the cut sees it (the state alone: no entity is decoded
+// but those the fold after the snapshot needs).
 Result<std::optional<v1::AccountState>> ReadState(const ViewStore& store,
                                                   const std::string& account,
                                                   const BitemporalCut& cut) {
   if (!cut.occurred_through && !cut.recorded_through) return store.GetState(account);
-  auto snapshot = LoadAccountSnapshotAt(store, account, cut);
-  if (!snapshot.ok()) return snapshot.status();
-  if (!snapshot->has_value()) return std::optional<v1::AccountState>();
-  return std::optional<v1::AccountState>(std::move((*snapshot)->state));
+  return LoadAccountStateAt(store, account, cut);
 }
 
 Result<HistoryFilter> MakeFilter(const HistoryFlags& flags) {

@@ -3,8 +3,9 @@
 // Folds a generated account (orders, shipments, invoices, payments, corrections, credits; 5%
 // late events) with the real Projector into a temp RocksDB in batches of 5000, then times:
 // the full history stream (scan + decode) and a 1000-event page from the middle with and
-// without protobuf's JSON printing, as `timeline history` does minus the printf; as-of and known-at state at 20 random instants through
-// the snapshots; and a plain full replay as-of for comparison. Not a ctest: run it by hand.
+// without protobuf's JSON printing, as `timeline history` does minus the printf; as-of and
+// known-at at 20 random instants through the snapshots, both the whole account (views) and the
+// state alone (`timeline state`); and a plain full replay as-of for comparison. Not a ctest: run it by hand.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <google/protobuf/util/json_util.h>
 
 #include "consumers/json_views.h"
 #include "projections/bitemporal_loader.h"
@@ -37,9 +40,20 @@ struct Times {
   double Max() const { return *std::max_element(ms.begin(), ms.end()); }
 };
 
+enum class Json { kNone, kLine, kProtobufDirect };
+
+// protobuf's MessageToJsonString as ToJsonLine called it before it cached the types.
+size_t ProtobufJsonSize(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json.size();
+}
+
 // Streams the history through `filter` as `timeline history` does, minus the printing; with
-// `json` false it stops at the decoded HistoryEntry (protobuf's JSON printer dominates).
-bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, bool json,
+// Json::kNone it stops at the decoded HistoryEntry.
+bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, Json json,
                    uint64_t* count, size_t* bytes) {
   Status failure;
   Status status = ScanFilteredHistory(store, "bench", filter, [&](const v1::EventEnvelope& e) {
@@ -48,7 +62,11 @@ bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, bool jso
       failure = entry.status();
       return false;
     }
-    *bytes += json ? ToJsonLine(*entry).size() : entry->ByteSizeLong();
+    switch (json) {
+      case Json::kNone: *bytes += entry->ByteSizeLong(); break;
+      case Json::kLine: *bytes += ToJsonLine(*entry).size(); break;
+      case Json::kProtobufDirect: *bytes += ProtobufJsonSize(*entry); break;
+    }
     ++*count;
     return true;
   });
@@ -56,6 +74,9 @@ bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, bool jso
   if (!status.ok()) std::fprintf(stderr, "history: %s\n", status.ToString().c_str());
   return status.ok();
 }
+
+uint64_t Version(const AccountSnapshot& snapshot) { return snapshot.state.version(); }
+uint64_t Version(const v1::AccountState& state) { return state.version(); }
 
 // Times `runs` loads at random instants in [low, high] for the bound `bound` picks.
 template <typename Loader>
@@ -75,9 +96,9 @@ bool TimeCuts(const char* what, int runs, int64_t low, int64_t high, bool known_
       std::fprintf(stderr, "%s: %s\n", what, snapshot.status().ToString().c_str());
       return false;
     }
-    if (snapshot->has_value()) versions += (*snapshot)->state.version();
+    if (snapshot->has_value()) versions += Version(**snapshot);
   }
-  std::printf("%-34s %2d instants: p50 %8.1f ms, max %8.1f ms (mean version %llu)\n", what, runs,
+  std::printf("%-36s %2d instants: p50 %8.1f ms, max %8.1f ms (mean version %llu)\n", what, runs,
               times.P50(), times.Max(), static_cast<unsigned long long>(versions / runs));
   return true;
 }
@@ -107,25 +128,36 @@ int Run(uint64_t events) {
   uint64_t count = 0;
   size_t bytes = 0;
   auto start = Clock::now();
-  if (!StreamHistory(store, HistoryFilter(), false, &count, &bytes)) return 1;
+  if (!StreamHistory(store, HistoryFilter(), Json::kNone, &count, &bytes)) return 1;
   std::printf("history, full stream (no JSON):     %llu events in %.0f ms\n",
               static_cast<unsigned long long>(count), MillisSince(start));
   HistoryFilter page;
   page.from_sequence = load.events / 2;
   page.to_sequence = page.from_sequence + 999;
-  for (bool json : {false, true}) {
-    count = bytes = 0;
-    start = Clock::now();
-    if (!StreamHistory(store, page, json, &count, &bytes)) return 1;
-    std::printf("history, 1000-event page from %llu%s: %llu events in %.2f ms\n",
+  // The JSON printers alternate three times (the machine is shared); the best of each is shown.
+  double best[3] = {1e9, 1e9, 1e9};
+  for (int round = 0; round < 3; ++round) {
+    for (const Json json : {Json::kNone, Json::kLine, Json::kProtobufDirect}) {
+      count = bytes = 0;
+      start = Clock::now();
+      if (!StreamHistory(store, page, json, &count, &bytes)) return 1;
+      double& slot = best[static_cast<int>(json)];
+      slot = std::min(slot, MillisSince(start));
+    }
+  }
+  for (const Json json : {Json::kNone, Json::kLine, Json::kProtobufDirect}) {
+    std::printf("history, 1000-event page from %llu%s: 1000 events in %.2f ms (best of 3)\n",
                 static_cast<unsigned long long>(page.from_sequence),
-                json ? ", JSON" : "", static_cast<unsigned long long>(count), MillisSince(start));
+                json == Json::kNone   ? ""
+                : json == Json::kLine ? ", JSON"
+                                      : ", JSON (MessageToJsonString, as before)",
+                best[static_cast<int>(json)]);
   }
   HistoryFilter invoices;
   invoices.event_types = {v1::Event::kInvoiceIssued};
   count = bytes = 0;
   start = Clock::now();
-  if (!StreamHistory(store, invoices, false, &count, &bytes)) return 1;
+  if (!StreamHistory(store, invoices, Json::kNone, &count, &bytes)) return 1;
   std::printf("history --type invoiceIssued (no JSON): %llu events in %.0f ms\n",
               static_cast<unsigned long long>(count), MillisSince(start));
 
@@ -133,13 +165,25 @@ int Run(uint64_t events) {
   const auto snapshot_path = [&](const BitemporalCut& cut) {
     return LoadAccountSnapshotAt(store, "bench", cut);
   };
+  const auto state_path = [&](const BitemporalCut& cut) {
+    return LoadAccountStateAt(store, "bench", cut);
+  };
   const auto replay_path = [&](const BitemporalCut& cut) {
     return ReplayAccountSnapshotAt(store, "bench", cut);
   };
   const int64_t low = load.first_second, high = load.last_second;
-  if (!TimeCuts("as-of state (snapshots)", 20, low, high, false, &random, snapshot_path) ||
-      !TimeCuts("known-at state (snapshots)", 20, low, high, true, &random, snapshot_path) ||
-      !TimeCuts("as-of state (plain full replay)", 3, low, high, false, &random, replay_path)) {
+  // Each state-only line times the same instants as the snapshot line above it.
+  for (const bool known_at : {false, true}) {
+    std::mt19937_64 same = random;
+    if (!TimeCuts(known_at ? "known-at state (snapshots)" : "as-of state (snapshots)", 20, low,
+                  high, known_at, &random, snapshot_path) ||
+        !TimeCuts(known_at ? "known-at state only (lazy entities)"
+                           : "as-of state only (lazy entities)",
+                  20, low, high, known_at, &same, state_path)) {
+      return 1;
+    }
+  }
+  if (!TimeCuts("as-of state (plain full replay)", 3, low, high, false, &random, replay_path)) {
     return 1;
   }
   return 0;
