@@ -71,6 +71,12 @@ Status AddPositions(const ViewStore& store, v1::ViewStoreDigest* digest) {
   return failure;
 }
 
+// The as-of snapshot families: batching decides where snapshots fall (view_digest.h).
+bool IsSnapshotCache(std::string_view family) {
+  return family == kSnapshotsFamily || family == kSnapshotEntitiesFamily ||
+         family == kOpenSegmentsFamily;
+}
+
 }  // namespace
 
 Result<v1::ViewStoreDigest> DigestViews(const ViewStore& store, std::string_view only_view) {
@@ -81,6 +87,12 @@ Result<v1::ViewStoreDigest> DigestViews(const ViewStore& store, std::string_view
         "checkpoints are not digested: they say where the views stand in the log, not what they "
         "hold; every digest lists them as positions");
   }
+  if (IsSnapshotCache(only_view)) {
+    return Status::InvalidArgument(fmt::format(
+        "{} is not digested: the as-of snapshots are a cache whose placement depends on the "
+        "worker's batches; digest the views they are made from (state, entities, events)",
+        only_view));
+  }
   if (!only_view.empty() &&
       std::find(families.begin(), families.end(), only_view) == families.end()) {
     return Status::NotFound(fmt::format("no view {}; the store has: {}", only_view,
@@ -89,7 +101,7 @@ Result<v1::ViewStoreDigest> DigestViews(const ViewStore& store, std::string_view
 
   v1::ViewStoreDigest digest;
   for (const auto& family : families) {
-    if (family == kCheckpointsFamily) continue;
+    if (family == kCheckpointsFamily || IsSnapshotCache(family)) continue;
     if (!only_view.empty() && family != only_view) continue;
     auto view = DigestFamily(store, family);
     if (!view.ok()) return view.status();

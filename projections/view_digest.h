@@ -13,6 +13,10 @@
 //     log position.
 //   - a dead letter's `recorded_at`: the wall-clock moment the worker met the record. The dead
 //     letter is hashed with that field cleared (a value that is not a DeadLetter is hashed raw).
+//   - the as-of snapshots (`snapshots`, `snapshot_entities`, `open_segments`): a cache, not a
+//     view. Where a snapshot falls depends on where the worker's batches ended, so a live worker
+//     and a rebuild place them differently; what they answer is the same, which the
+//     snapshot-versus-replay property test checks (tests/projections/).
 // Every other family, including ones this build does not know (a newer build's), is hashed byte
 // for byte. A family that gains a wall-clock field must get its normalisation here.
 //
@@ -31,7 +35,8 @@ namespace timeline {
 
 class ViewStore;
 
-// Digests every family of `store` but `checkpoints`, or only `only_view` when it is not empty.
+// Digests every family of `store` but `checkpoints` and the snapshot caches, or only `only_view`
+// when it is not empty.
 // NotFound names the families there are when `only_view` is not one of them; InvalidArgument
 // when it is `checkpoints`; IoError when RocksDB fails to read; Corruption when a checkpoint
 // does not decode.
