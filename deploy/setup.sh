@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
   python3 netcat-openbsd
+  python3-protobuf          # 3.21 like protoc: deploy/proto_compat.py
   wrk                       # query latency under load (BENCHMARKS.md)
 )
 
