@@ -2,6 +2,7 @@
 # Installs everything Account Timeline needs to build, test and run on Debian 12 (bookworm).
 # Non-interactive and idempotent: run it as root as often as you like.
 set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache git
@@ -14,6 +15,8 @@ packages=(
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
   python3 netcat-openbsd
+  python3-protobuf          # 3.21 like protoc: deploy/proto_compat.py, examples/python/
+  python3-venv              # .venv-python, below
   wrk                       # query latency under load (BENCHMARKS.md)
 )
 
@@ -33,4 +36,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "setup.sh: every package is already installed"
+fi
+
+# examples/python/ use a Kafka client from PyPI (not ours), pinned, in a project-local venv; it
+# sees Debian's python3-protobuf, which matches protoc. Debian's python3 on purpose: another
+# python3 first on PATH would not see python3-protobuf.
+kafka_client="confluent-kafka==2.16.1"
+venv="$root/.venv-python"
+if ! "$venv/bin/pip" freeze 2>/dev/null | grep -qx "$kafka_client"; then
+  echo "setup.sh: installing $kafka_client into $venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "$kafka_client"
 fi
