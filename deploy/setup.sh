@@ -13,7 +13,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
-  python3 netcat-openbsd
+  python3 netcat-openbsd curl
   wrk                       # query latency under load (BENCHMARKS.md)
 )
 
