@@ -11,6 +11,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   sequencer_options.data_dir = options.data_dir;
   sequencer_options.seal_key_path = options.seal_key_path;
   sequencer_options.instance_id = options.instance_id;
+  sequencer_options.metrics = options.metrics;
   auto sequencer = SequencerProcess::Create(sequencer_options);
   if (!sequencer.ok()) return sequencer.status();
   runner->sequencer_ = std::move(sequencer).value();
@@ -20,6 +21,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   worker_options.data_dir = options.data_dir;
   worker_options.seal_key_path = options.seal_key_path;
   worker_options.instance_id = options.instance_id;
+  worker_options.metrics = options.metrics;
   auto worker = WorkerProcess::Create(worker_options);
   if (!worker.ok()) return worker.status();
   runner->worker_ = std::move(worker).value();

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string data_dir;
   std::string seal_key_path;  // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";
+  std::shared_ptr<MetricsRegistry> metrics;  // shared by both roles (and a server); null: none
 };
 
 class EngineRunner {

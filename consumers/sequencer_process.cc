@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "consumers/metrics/metrics_registry.h"
 #include "engine/head_store.h"
+#include "timeline/v1/rejection.pb.h"
 #include "consumers/data_directory.h"
 #include "engine/event_seal.h"
 #include "engine/sequencer.h"
@@ -54,7 +56,16 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         store_(std::move(store)),
         seal_key_(std::move(seal_key)),
         sequencer_(store_.get(), &clock_, &seal_key_, partitions),
-        deliveries_(options.kafka.topics.events) {}
+        deliveries_(options.kafka.topics.events),
+        metrics_(options.metrics ? options.metrics : std::make_shared<MetricsRegistry>()),
+        sequenced_(metrics_
+                       ->AddCounter("timeline_events_sequenced_total",
+                                    "Events the sequencer wrote to account-events (committed)")
+                       .With()),
+        refused_(metrics_->AddCounter(
+            "timeline_events_refused_total",
+            "Submissions the sequencer refused (committed to account-rejections), by reason code",
+            {"reason"})) {}
 
   Status Start() {
     const std::string transactional_id =
@@ -166,7 +177,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     }
     for (size_t i = rejections_before; i < sequencer_.rejections().size(); ++i) {
       TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
+      v1::Rejection rejection;
+      const bool parsed = rejection.ParseFromString(sequencer_.rejections()[i].value);
+      ++batch_refused_[parsed ? v1::RejectionCode_Name(rejection.code()) : "unknown"];
     }
+    batch_sequenced_ += sequencer_.events().size() - events_before;
     for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
       TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
     }
@@ -208,6 +223,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     if (!status.ok()) return Fail(status);
     transaction_open_ = false;
     consumed_.clear();
+    CountCommittedBatch();
 
     status = sequencer_.Commit(deliveries_.TakeOffsets());
     if (!status.ok()) {
@@ -259,7 +275,17 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
   // A transactional error: abort what can be aborted, forget the batch, and stop.
+  // The batch's counts join the metrics once Kafka has committed it (an aborted one never does).
+  void CountCommittedBatch() {
+    sequenced_.Increment(batch_sequenced_);
+    for (const auto& [reason, count] : batch_refused_) refused_.With({reason}).Increment(count);
+    batch_sequenced_ = 0;
+    batch_refused_.clear();
+  }
+
   Status Fail(Status status) {
+    batch_sequenced_ = 0;
+    batch_refused_.clear();
     if (transaction_open_) {
       producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000));
       transaction_open_ = false;
@@ -298,6 +324,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   SteadyClock::time_point last_tips_;
   int batch_size_ = 0;
   Status fatal_;
+  std::shared_ptr<MetricsRegistry> metrics_;
+  Counter& sequenced_;
+  MetricFamily<Counter>& refused_;
+  uint64_t batch_sequenced_ = 0;                   // in the open transaction
+  std::map<std::string, uint64_t> batch_refused_;  // reason → count, in the open transaction
 };
 
 Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(

@@ -25,6 +25,8 @@
 
 namespace timeline {
 
+class MetricsRegistry;
+
 struct SequencerOptions {
   KafkaSettings kafka;
   std::string data_dir;                 // the HeadStore lives in <data_dir>/sequencer
@@ -35,6 +37,9 @@ struct SequencerOptions {
   // How often a partition that gained events gets a chain digest pin (besides every
   // kDigestPinEvery events), so that an auditor can pin the log's state at a recent time.
   std::chrono::milliseconds digest_interval{2000};
+  // Counts events sequenced and submissions refused (by reason) once their transaction commits;
+  // null: a registry of its own, not exposed.
+  std::shared_ptr<MetricsRegistry> metrics;
 };
 
 class SequencerProcess {

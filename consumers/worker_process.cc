@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "consumers/dead_letter_publisher.h"
 #include "consumers/file_lock.h"
 #include "consumers/view_swap.h"
+#include "consumers/worker_metrics.h"
 #include "engine/event_seal.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
@@ -20,6 +23,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kRebuildCheckEvery{1};
 // How long a starting worker waits for views.lock (a rebuild holds it for a swap's few renames).
 constexpr std::chrono::seconds kViewsLockPatience{30};
+// How often the lag gauges are refreshed.
+constexpr std::chrono::seconds kLagEvery{1};
 }  // namespace
 
 
@@ -31,7 +36,9 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         options_(options),
         store_(std::move(store)),
         seal_key_(std::move(seal_key)),
-        projector_(store_.get(), &seal_key_) {}
+        projector_(store_.get(), &seal_key_),
+        registry_(options.metrics ? options.metrics : std::make_shared<MetricsRegistry>()),
+        metrics_(*registry_, options.instance_id) {}
 
   Status Start() {
     auto publisher = DeadLetterPublisher::Create(options_.kafka);
@@ -41,7 +48,9 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.group_prefix + "-projections";
     auto consumer =
-        MakeConsumer(options_.kafka, group, this, {{"group.instance.id", group + "-" + options_.instance_id}});
+        MakeConsumer(options_.kafka, group, this,
+                     {{"group.instance.id", group + "-" + options_.instance_id},
+                      {"enable.partition.eof", "true"}});  // tells when a partition is caught up
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();
     return FromKafka(consumer_->subscribe({options_.kafka.topics.events}),
@@ -54,8 +63,12 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       if (message->err() == RdKafka::ERR_NO_ERROR) {
         if (batch_.empty()) batch_started_ = SteadyClock::now();
         batch_.push_back(ToLogRecord(*message));
-      } else if (message->err() != RdKafka::ERR__TIMED_OUT &&
-                 message->err() != RdKafka::ERR__PARTITION_EOF) {
+        at_end_.erase(message->partition());
+      } else if (message->err() == RdKafka::ERR__PARTITION_EOF) {
+        // Caught up means applied, not only read: until then, fold what was read at once.
+        if (metrics_.caught_up.value() == 0) TIMELINE_RETURN_IF_ERROR(ApplyBatch());
+        ReachedEnd(message->partition());
+      } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
         spdlog::warn("worker: consuming {}: {}", options_.kafka.topics.events, message->errstr());
       }
       if (!batch_.empty() && (static_cast<int>(batch_.size()) >= options_.max_batch ||
@@ -63,6 +76,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         TIMELINE_RETURN_IF_ERROR(ApplyBatch());
       }
       TIMELINE_RETURN_IF_ERROR(SwapInRebuiltViewsIfReady());
+      UpdateLag();
     }
     if (!fatal_.ok()) return fatal_;
     TIMELINE_RETURN_IF_ERROR(ApplyBatch());
@@ -84,8 +98,13 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       }
       spdlog::info("worker: assigned {} partition(s) of {}", partitions.size(),
                    options_.kafka.topics.events);
+      for (auto* partition : partitions) assigned_.insert(partition->partition());
       consumer->assign(partitions);
     } else {
+      for (auto* partition : partitions) {
+        assigned_.erase(partition->partition());
+        at_end_.erase(partition->partition());
+      }
       Status status = ApplyBatch();  // fold what was read while the partitions were ours
       if (!status.ok()) fatal_ = status;
       consumer->unassign();
@@ -95,11 +114,17 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
  private:
   Status ApplyBatch() {
     if (batch_.empty()) return Status::Ok();
+    const ProjectorStats before = projector_.stats();
+    const auto started = SteadyClock::now();
     Status status = projector_.ApplyBatch(batch_);
     if (!status.ok()) {
       fatal_ = status;
       return status;
     }
+    const std::chrono::duration<double> took = SteadyClock::now() - started;
+    metrics_.fold_seconds.Observe(took.count());
+    metrics_.applied.Increment(projector_.stats().applied - before.applied);
+    metrics_.dead_lettered.Increment(projector_.stats().dead_lettered - before.dead_lettered);
     // Show progress to Kafka tools (lag); RocksDB stays the truth, so this may fail harmlessly.
     std::map<int32_t, int64_t> next;
     for (const auto& record : batch_) next[record.partition] = record.offset + 1;
@@ -164,6 +189,42 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     return Status::Ok();
   }
 
+  // The consumer read to the end of `partition`: its lag is 0, and once every assigned partition
+  // got there the worker has caught up (and stays so for /readyz).
+  void ReachedEnd(int32_t partition) {
+    at_end_.insert(partition);
+    if (!assigned_.empty() && at_end_.size() >= assigned_.size() &&
+        metrics_.caught_up.value() == 0) {
+      metrics_.caught_up.Set(1);
+      spdlog::info("worker: caught up with {}", options_.kafka.topics.events);
+    }
+  }
+
+  // Lag per assigned partition from the watermarks librdkafka caches from its fetches (no broker
+  // round trip), at most once a second.
+  void UpdateLag() {
+    if (SteadyClock::now() - last_lag_ < kLagEvery) return;
+    last_lag_ = SteadyClock::now();
+    std::vector<RdKafka::TopicPartition*> assigned;
+    if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return;
+    if (consumer_->position(assigned) == RdKafka::ERR_NO_ERROR) {
+      for (auto* partition : assigned) {
+        int64_t low = 0;
+        int64_t high = 0;
+        if (consumer_->get_watermark_offsets(partition->topic(), partition->partition(), &low,
+                                             &high) != RdKafka::ERR_NO_ERROR) {
+          continue;
+        }
+        const int64_t position = partition->offset() >= 0 ? partition->offset() : low;
+        const bool at_end = at_end_.count(partition->partition()) > 0;
+        const int64_t lag = at_end ? 0 : std::max<int64_t>(0, high - position);
+        metrics_.lag.With({metrics_.instance, std::to_string(partition->partition())})
+            .Set(static_cast<double>(lag));
+      }
+    }
+    RdKafka::TopicPartition::destroy(assigned);
+  }
+
   FileLock views_lock_;  // first: held until the views are closed
   WorkerOptions options_;
   std::unique_ptr<ViewStore> store_;
@@ -175,6 +236,11 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   SteadyClock::time_point batch_started_;
   Status fatal_;
   SteadyClock::time_point last_rebuild_check_;
+  std::shared_ptr<MetricsRegistry> registry_;
+  WorkerMetrics metrics_;
+  std::set<int32_t> assigned_;  // partitions of account-events this worker holds
+  std::set<int32_t> at_end_;    // of those, the ones read to their end and not past it since
+  SteadyClock::time_point last_lag_;
 };
 
 Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions& options) {

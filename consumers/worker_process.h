@@ -10,6 +10,10 @@
 // The worker holds <data>/views.lock for its life. Between batches, at most once a second, it
 // looks for views that `timeline rebuild` left READY and swaps them in (consumers/view_swap.h),
 // then resumes from their checkpoints; at start it finishes a swap a crash interrupted.
+// Lag: once a second, each assigned partition's high watermark minus the consumer's position
+// (0 once the consumer has reached the partition's end, since a transaction's commit marker
+// takes the last offset and is never delivered). Caught up: the consumer has reached the end of
+// every assigned partition at least once since start (timeline_worker_caught_up, /readyz).
 // Concurrency: Run() on one thread.
 #pragma once
 
@@ -24,6 +28,8 @@
 
 namespace timeline {
 
+class MetricsRegistry;
+
 struct WorkerOptions {
   KafkaSettings kafka;
   std::string data_dir;  // the views live in <data_dir>/views
@@ -31,6 +37,9 @@ struct WorkerOptions {
   std::string instance_id = "0";  // unique per worker process (its static group membership)
   int max_batch = 5000;
   std::chrono::milliseconds max_batch_wait{25};
+  // Events applied and dead-lettered, batch fold time, consumer lag per partition and whether
+  // the views have caught up (worker_metrics.h); null: a registry of its own, not exposed.
+  std::shared_ptr<MetricsRegistry> metrics;
 };
 
 class WorkerProcess {

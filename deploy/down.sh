@@ -7,7 +7,7 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   pid=$(cat "$pid_file")
   kill -TERM "$pid"
   for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  echo "down.sh: timeline run stopped"
+  echo "down.sh: timeline run (engine and API) stopped"
 fi
 rm -f "$pid_file"
 bash "$root/deploy/kafka.sh" stop

@@ -14,7 +14,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
-  python3 netcat-openbsd
+  python3 netcat-openbsd curl
   python3-protobuf          # 3.21 like protoc: deploy/proto_compat.py, examples/python/
   python3-venv              # .venv-python, below
   wrk                       # query latency under load (BENCHMARKS.md)

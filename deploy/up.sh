@@ -2,26 +2,45 @@
 # The main job on a fresh Debian 12 machine: set up, build, start the local Kafka broker, create
 # the topics, start the engine (`timeline run`) in the background, append the example events in
 # deploy/examples/ and print that account's state and history, then submit the demo portfolio
-# (`timeline demo`: 20 national accounts, 24 months) and print it by manager. Safe to run again:
-# every event carries an idempotency key, so a second run records nothing twice.
-# Stop with deploy/down.sh.
+# (`timeline demo`: 20 national accounts, 24 months) and print it by manager. The engine serves
+# the HTTP API beside it (`timeline run --listen`); the script ends by printing the API's address
+# and an auditor token that sees every account. Safe to run again: every event carries an
+# idempotency key, so a second run records nothing twice, and the token is kept (data/api-token,
+# readable by you only; data/tokens.jsonl holds only its SHA-256).
+# Environment: TIMELINE_API_PORT (8080). Stop with deploy/down.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 bash deploy/setup.sh
 bash deploy/build.sh
-bash deploy/kafka.sh start
+broker_port="${TIMELINE_KAFKA_PORT:-19092}"
+if ! bash deploy/kafka.sh status >/dev/null 2>&1 && (exec 3<>"/dev/tcp/127.0.0.1/$broker_port") 2>/dev/null; then
+  echo "up.sh: using the broker already listening on 127.0.0.1:$broker_port"
+else
+  bash deploy/kafka.sh start
+fi
 
 timeline="$root/build/consumers/timeline"
 data="$root/data"
 mkdir -p "$data"
 "$timeline" topics create --partitions 3
 
+# An auditor token for every account, made once; the server knows only its hash.
+api_port="${TIMELINE_API_PORT:-8080}"
+tokens="$data/tokens.jsonl"
+token_file="$data/api-token"
+if [ ! -s "$token_file" ]; then
+  (umask 077 && "$timeline" token new "up-sh-$(date +%s)" --role auditor --account '*' \
+    --tokens "$tokens" >"$token_file")
+fi
+token=$(cat "$token_file")
+
 if [ -f "$data/timeline.pid" ] && kill -0 "$(cat "$data/timeline.pid")" 2>/dev/null; then
   echo "up.sh: timeline run is already running (pid $(cat "$data/timeline.pid"))"
 else
-  nohup "$timeline" run --data "$data" >"$data/timeline.log" 2>&1 &
+  nohup "$timeline" run --data "$data" --listen "127.0.0.1:$api_port" --tokens "$tokens" \
+    >"$data/timeline.log" 2>&1 &
   echo $! >"$data/timeline.pid"
   echo "up.sh: timeline run started (pid $!, log $data/timeline.log)"
 fi
@@ -58,8 +77,19 @@ echo "== timeline view portfolio --on $reference (as a table; the JSON has every
 "$timeline" view portfolio --data "$data" --on "$reference" | python3 "$root/deploy/portfolio_table.py"
 
 echo
+# Ready once the worker has folded everything on the log.
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$api_port/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo
 echo "The engine keeps running. Try:"
 echo "  build/consumers/timeline view compliance $first_demo_account --data data --on $reference"
 echo "  build/consumers/timeline view summary $first_demo_account --data data --on $reference"
 echo "  build/consumers/timeline --help"
+echo "  curl -H \"Authorization: Bearer $token\" http://127.0.0.1:$api_port/api/accounts"
+echo "  curl -N -H \"Authorization: Bearer $token\" http://127.0.0.1:$api_port/api/portfolio/events"
+echo "  curl http://127.0.0.1:$api_port/metrics"
 echo "Stop everything with: deploy/down.sh"
+echo
+echo "API: http://127.0.0.1:$api_port  token: $token"

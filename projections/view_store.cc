@@ -352,6 +352,18 @@ Status ViewStore::ScanStates(const std::function<bool(const v1::AccountState&)>&
   return FromRocks(it->status(), "reading account states");
 }
 
+uint64_t ViewStore::ApproximateSizeBytes() const {
+  uint64_t total = 0;
+  for (auto* handle : handles_) {
+    for (const auto& property : {rocksdb::DB::Properties::kTotalSstFilesSize,
+                                 rocksdb::DB::Properties::kCurSizeAllMemTables}) {
+      uint64_t value = 0;
+      if (db_->GetIntProperty(handle, property, &value)) total += value;
+    }
+  }
+  return total;
+}
+
 std::vector<std::string> ViewStore::FamilyNames() const {
   std::vector<std::string> names;
   for (const auto* handle : handles_) names.push_back(handle->GetName());

@@ -108,6 +108,10 @@ class ViewStore {
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
+  // The store's size in bytes: its SST files (rocksdb.total-sst-files-size) and its live
+  // memtables (rocksdb.cur-size-all-mem-tables), summed over every column family.
+  uint64_t ApproximateSizeBytes() const;
+
   // Every column family open in the store (default included), in the order RocksDB opened them.
   std::vector<std::string> FamilyNames() const;
   // Visits every (key, value) of the family `name` in key order until `visit` returns false, from

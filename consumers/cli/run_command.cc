@@ -9,6 +9,7 @@
 #include "consumers/cli/serve_options.h"
 #include "consumers/engine_runner.h"
 #include "consumers/http/query_server.h"
+#include "consumers/worker_metrics.h"
 
 namespace timeline::cli {
 namespace {
@@ -58,6 +59,8 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
         options.data_dir = run_flags->common.data_dir;
         options.seal_key_path = run_flags->common.seal_key_path;
         options.instance_id = run_flags->instance_id;
+        // One registry for the sequencer, the worker and the server's /metrics.
+        options.metrics = std::make_shared<MetricsRegistry>();
         std::optional<QueryServerOptions> server_options;  // checked before anything starts
         if (!run_flags->serve.listen.empty()) {
           auto made = MakeQueryServerOptions(run_flags->serve, run_flags->common);
@@ -66,6 +69,8 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
             return;
           }
           server_options = std::move(made).value();
+          server_options->metrics = options.metrics;
+          server_options->readiness = WorkerReadiness(options.metrics, options.instance_id);
         }
         auto runner = EngineRunner::Start(options);
         if (!runner.ok()) {

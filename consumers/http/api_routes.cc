@@ -10,6 +10,8 @@
 #include "consumers/chain_audit.h"
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_replies.h"
+#include "consumers/http/request_access.h"
+#include "consumers/http/request_metrics.h"
 #include "consumers/json_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
@@ -277,41 +279,13 @@ class ApiHandlers {
   }
 
  private:
-  // The token's grant; nullptr after replying 401 when there is no valid token.
   const Grant* Authenticate(const Request& req, Response& res) const {
-    if (ctx_.tokens == nullptr) return &Grant::Unrestricted();
-    const std::string header = req.get_header_value("Authorization");
-    const auto token = BearerToken(header);
-    const Grant* grant = token ? ctx_.tokens->Authenticate(*token) : nullptr;
-    if (grant == nullptr) {
-      ReplyUnauthenticated(res, token ? "the bearer token is not valid"
-                                      : "send Authorization: Bearer <token>");
-    }
-    return grant;
+    return AuthenticateRequest(req, res, ctx_.tokens);
   }
 
-  // The account's current state when `grant` may see it; otherwise replies 403, 404 or 500
-  // and returns nullopt.
   std::optional<v1::AccountState> VisibleAccount(const Grant& grant, const std::string& account,
                                                  Response& res) const {
-    auto state = ctx_.store->GetState(account);
-    if (!state.ok()) {
-      ReplyStatus(res, state.status());
-      return std::nullopt;
-    }
-    if (!state->has_value()) {
-      if (grant.MayLearnAbsence(account)) {
-        ReplyStatus(res, Status::NotFound("no account " + account));
-      } else {
-        ReplyForbidden(res, "this token may not read account " + account);
-      }
-      return std::nullopt;
-    }
-    if (!grant.MaySee(**state)) {
-      ReplyForbidden(res, "this token may not read account " + account);
-      return std::nullopt;
-    }
-    return std::move(**state);
+    return VisibleAccountOrReply(*ctx_.store, grant, account, res);
   }
 
   ApiContext ctx_;
@@ -321,17 +295,19 @@ class ApiHandlers {
 
 void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
   auto api = std::make_shared<const ApiHandlers>(context);
-  server->Get("/healthz", [](const Request&, Response& res) { res.set_content("ok", "text/plain"); });
-  server->Get("/api/accounts",
-              [api](const Request& req, Response& res) { api->Accounts(req, res); });
-  server->Get(R"(/api/accounts/([^/]+))",
-              [api](const Request& req, Response& res) { api->AccountState(req, res); });
-  server->Get(R"(/api/accounts/([^/]+)/history)",
-              [api](const Request& req, Response& res) { api->History(req, res); });
-  server->Get(R"(/api/accounts/([^/]+)/verify)",
-              [api](const Request& req, Response& res) { api->Verify(req, res); });
-  server->Get(R"(/api/views/([^/]+))",
-              [api](const Request& req, Response& res) { api->View(req, res); });
+  InstrumentedRoutes routes(server, context.metrics);
+  routes.Get("/healthz", "/healthz",
+             [](const Request&, Response& res) { res.set_content("ok", "text/plain"); });
+  routes.Get("/api/accounts", "/api/accounts",
+             [api](const Request& req, Response& res) { api->Accounts(req, res); });
+  routes.Get(R"(/api/accounts/([^/]+))", "/api/accounts/{id}",
+             [api](const Request& req, Response& res) { api->AccountState(req, res); });
+  routes.Get(R"(/api/accounts/([^/]+)/history)", "/api/accounts/{id}/history",
+             [api](const Request& req, Response& res) { api->History(req, res); });
+  routes.Get(R"(/api/accounts/([^/]+)/verify)", "/api/accounts/{id}/verify",
+             [api](const Request& req, Response& res) { api->Verify(req, res); });
+  routes.Get(R"(/api/views/([^/]+))", "/api/views/{name}",
+             [api](const Request& req, Response& res) { api->View(req, res); });
 }
 
 }  // namespace timeline

@@ -10,7 +10,8 @@
 // Bodies are protobuf's JSON mapping (api_replies.h); errors are ApiError: 400 naming the bad
 // parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not
 // use, 404 for an unknown account, view or route, 500 for anything else (logged, never shown).
-// Access rules: access_control.h.
+// Access rules: access_control.h. The event streams: event_stream.h; /metrics and /readyz:
+// ops_routes.h.
 // Concurrency: handlers run on the server's worker threads; they only read the store.
 #pragma once
 
@@ -21,6 +22,7 @@
 
 namespace timeline {
 
+class MetricsRegistry;
 class TokenStore;
 class ViewStore;
 
@@ -30,6 +32,7 @@ struct ApiContext {
   KafkaSettings kafka;                 // for verify: the events topic and the pins' topic
   bool read_pins = true;               // false: verify checks the chain only, no broker
   const SealKey* seal_key = nullptr;   // null: verify checks chains and digests, not seals
+  MetricsRegistry* metrics = nullptr;  // null: requests are not counted (request_metrics.h)
 };
 
 // Registers the routes above on `server`; `context` is copied, its pointers must outlive it.

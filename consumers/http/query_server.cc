@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "consumers/http/api_replies.h"
+#include "consumers/http/event_stream.h"
 #include "consumers/read_only_views.h"
 #include "projections/view_store.h"
 
@@ -49,7 +50,14 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   std::unique_ptr<QueryServer> server(new QueryServer());
   server->options_ = std::move(options);
   server->catch_up_ = std::move(catch_up);
+  if (!server->options_.metrics) server->options_.metrics = std::make_shared<MetricsRegistry>();
   const auto& opts = server->options_;
+  Gauge& views_bytes = opts.metrics
+                           ->AddGauge("timeline_views_bytes",
+                                      "Size of the views' RocksDB: SST files and live memtables")
+                           .With();
+  opts.metrics->AddCollector(
+      [store, &views_bytes] { views_bytes.Set(static_cast<double>(store->ApproximateSizeBytes())); });
   if (!opts.tls_cert_path.empty()) {
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     server->server_ = std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(),
@@ -85,7 +93,18 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   context.kafka = opts.kafka;
   context.read_pins = opts.read_pins;
   context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
+  context.metrics = opts.metrics.get();
+  RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
   RegisterApiRoutes(server->server_.get(), context);
+  EventStreamContext streams;
+  streams.store = store;
+  streams.tokens = context.tokens;
+  streams.refresh = [self] { self->MaybeCatchUp(); };
+  streams.stopping = &server->stopping_;
+  streams.heartbeat_every = opts.stream_heartbeat;
+  streams.max_streams = opts.max_event_streams;
+  streams.metrics = opts.metrics.get();
+  RegisterEventStreamRoutes(server->server_.get(), streams);
 
   if (opts.port == 0) {
     server->port_ = server->server_->bind_to_any_port(opts.host);
@@ -108,9 +127,18 @@ Result<std::unique_ptr<QueryServer>> QueryServer::StartOnDataDir(QueryServerOpti
   auto views = ReadOnlyViews::Open(data_dir);
   if (!views.ok()) return views.status();
   ReadOnlyViews* raw = views->get();
+  std::shared_ptr<ViewsCatchUpCheck> check;
+  if (!options.readiness) {
+    // No worker in this process to say it caught up: compare the views with the log.
+    auto made = ViewsCatchUpCheck::Create(options.kafka, &raw->store());
+    if (!made.ok()) return made.status();
+    check = std::move(made).value();
+    options.readiness = [check] { return check->Check(); };
+  }
   auto server = Start(std::move(options), &raw->store(), [raw] { return raw->CatchUp(); });
   if (!server.ok()) return server.status();
   (*server)->owned_views_ = std::move(views).value();
+  (*server)->catch_up_check_ = std::move(check);
   return server;
 }
 
@@ -122,6 +150,7 @@ std::string QueryServer::url() const {
 
 void QueryServer::Stop() {
   std::call_once(stopped_, [this] {
+    stopping_.store(true);
     if (server_) server_->stop();
     if (thread_.joinable()) thread_.join();
   });

@@ -6,8 +6,8 @@
 // Stop() or destruction. Before a request it catches the views up with the worker, at most
 // every 100 ms, so a read is at most that much older than the worker's last write.
 // Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
-// Extension seams for what issue 5 adds next (event stream, /metrics, the dashboard at `/`):
-// more Register*Routes functions on server().
+// Routes: the JSON API (api_routes.h) and the event streams (event_stream.h); Stop() ends open
+// streams within their poll interval (100 ms) rather than waiting for their clients.
 #pragma once
 
 #include <atomic>
@@ -21,6 +21,8 @@
 
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_routes.h"
+#include "consumers/http/ops_routes.h"
+#include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
 #include "engine/kafka_client.h"
 #include "engine/status.h"
@@ -43,6 +45,15 @@ struct QueryServerOptions {
   KafkaSettings kafka;                 // verify reads the pins on chain-digests with these
   bool read_pins = true;
   std::optional<SealKey> seal_key;     // verify checks seals with it when given
+  size_t max_event_streams = 32;       // open event streams at once; 503 beyond (event_stream.h)
+  std::chrono::milliseconds stream_heartbeat{15000};  // `: keep-alive` after this long idle
+  // The registry /metrics exposes, shared with the engine's roles in `timeline run --listen`;
+  // null: the server makes its own. The server adds a collector of the views' size to it, so a
+  // registry that outlives the server must not be exposed after it.
+  std::shared_ptr<MetricsRegistry> metrics;
+  // /readyz (ops_routes.h); empty: StartOnDataDir compares the views' checkpoints with the
+  // log's end (consumers/views_readiness.h), Start is ready as soon as it serves.
+  std::function<Readiness()> readiness;
 };
 
 // "HOST:PORT" (e.g. "127.0.0.1:8080", "0.0.0.0:0") into options.host and options.port.
@@ -65,6 +76,7 @@ class QueryServer {
 
   // The bound port (the real one when 0 was asked for) and "http(s)://HOST:PORT".
   int port() const { return port_; }
+  MetricsRegistry& metrics() { return *options_.metrics; }
   std::string url() const;
 
   // Stops accepting, finishes the requests in flight and joins the serving thread. Idempotent.
@@ -76,6 +88,7 @@ class QueryServer {
 
   QueryServerOptions options_;
   std::unique_ptr<ReadOnlyViews> owned_views_;  // StartOnDataDir only
+  std::shared_ptr<ViewsCatchUpCheck> catch_up_check_;  // StartOnDataDir without a readiness
   std::unique_ptr<httplib::Server> server_;
   std::function<Status()> catch_up_;
   std::mutex catch_up_mutex_;
@@ -83,6 +96,7 @@ class QueryServer {
   int port_ = 0;
   bool tls_ = false;
   std::thread thread_;
+  std::atomic<bool> stopping_{false};  // ends the event streams
   std::once_flag stopped_;
 };
 

@@ -6,114 +6,20 @@
 
 #include <catch2/catch.hpp>
 
-#include <google/protobuf/util/json_util.h>
-
-#include "engine/sha256.h"
-#include "tests/projections/view_test_history.h"
+#include "tests/consumers/api_fixture.h"
 #include "timeline/v1/api.pb.h"
 #include "timeline/v1/views.pb.h"
 
 namespace timeline {
 namespace {
 
+using testing::api::ApiFixture;
+using testing::api::kAuditor;
+using testing::api::kJane;
+using testing::api::kJohn;
+using testing::api::kService;
 using testing::views::History;
 using testing::views::Line;
-using testing::views::ViewsFixture;
-
-constexpr char kJane[] = "jane-token";        // manager jane.doe: acme
-constexpr char kJohn[] = "john-token";        // manager john.roe: beta
-constexpr char kAuditor[] = "auditor-token";  // auditor, every account
-constexpr char kService[] = "service-token";  // service, acme only
-
-v1::ApiToken Entry(const std::string& name, const std::string& token, const std::string& role) {
-  v1::ApiToken entry;
-  entry.set_name(name);
-  entry.set_sha256(ToHex(Sha256Of(token)));
-  entry.set_role(role);
-  return entry;
-}
-
-TokenStore Tokens() {
-  auto jane = Entry("jane", kJane, "manager");
-  jane.set_manager("jane.doe");
-  auto john = Entry("john", kJohn, "manager");
-  john.set_manager("john.roe");
-  auto auditor = Entry("audit", kAuditor, "auditor");
-  auditor.add_accounts("*");
-  auto service = Entry("billing", kService, "service");
-  service.add_accounts("acme");
-  auto tokens = TokenStore::FromEntries({jane, john, auditor, service});
-  REQUIRE(tokens.ok());
-  return std::move(tokens).value();
-}
-
-// acme (jane.doe): 7 events; beta (john.roe): 2.
-History Acme() {
-  History acme("acme");
-  acme.On("2026-01-05").Opened("Acme Industrial", "jane.doe");
-  acme.On("2026-02-01").Order("O-1", {Line{"PUMP-100", 2, 125000}});
-  acme.On("2026-03-01").Invoice("I-1", "O-1", {Line{"PUMP-100", 2, 125000}}, "2026-03-31");
-  acme.On("2026-03-15").Paid("P-1", "I-1", 100000);
-  acme.On("2026-04-01").Order("O-2", {Line{"PUMP-100", 1, 125000}});
-  acme.On("2026-05-01").Invoice("I-2", "O-2", {Line{"PUMP-100", 1, 125000}}, "2026-05-31");
-  acme.On("2026-06-01").Proposed("PR-1", "VALVE-7");
-  return acme;
-}
-
-History Beta() {
-  History beta("beta");
-  beta.On("2026-01-10").Opened("Beta Logistics", "john.roe");
-  beta.On("2026-02-10").Order("B-1", {Line{"BELT-9", 10, 4000}});
-  return beta;
-}
-
-class ApiFixture {
- public:
-  explicit ApiFixture(bool with_tokens = true) {
-    views_.Apply(Acme());
-    views_.Apply(Beta());
-    QueryServerOptions options;
-    options.port = 0;
-    if (with_tokens) options.tokens = Tokens();
-    options.read_pins = false;  // no broker in unit tests: verify checks the chain only
-    options.seal_key = testing::TestSealKey();
-    auto server = QueryServer::Start(std::move(options), &views_.store(), {});
-    REQUIRE(server.ok());
-    server_ = std::move(server).value();
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
-
-  httplib::Result Get(const std::string& path, const std::string& token = "") {
-    httplib::Headers headers;
-    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    auto result = client_->Get(path.c_str(), headers);
-    REQUIRE(result);
-    return result;
-  }
-
-  template <typename Message>
-  Message GetJson(const std::string& path, const std::string& token) {
-    auto result = Get(path, token);
-    INFO(path << " → " << result->status << " " << result->body);
-    REQUIRE(result->status == 200);
-    CHECK(result->get_header_value("Content-Type") == "application/json");
-    return Parse<Message>(result->body);
-  }
-
-  template <typename Message>
-  static Message Parse(const std::string& body) {
-    Message message;
-    REQUIRE(google::protobuf::util::JsonStringToMessage(body, &message).ok());
-    return message;
-  }
-
-  const QueryServer& server() const { return *server_; }
-
- private:
-  ViewsFixture views_;
-  std::unique_ptr<QueryServer> server_;
-  std::unique_ptr<httplib::Client> client_;
-};
 
 v1::ApiError ErrorOf(const httplib::Result& result) {
   return ApiFixture::Parse<v1::ApiError>(result->body);

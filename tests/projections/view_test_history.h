@@ -308,12 +308,15 @@ class ViewsFixture {
   }
 
   // Folds the whole history in one batch; every event must apply.
-  void Apply(const History& history) {
-    const auto records = RecordsOf(history.envelopes(), next_offset_);
-    next_offset_ += static_cast<int64_t>(records.size());
-    const uint64_t before = projector_->stats().applied;
-    REQUIRE(projector_->ApplyBatch(records).ok());
-    REQUIRE(projector_->stats().applied - before == history.envelopes().size());
+  void Apply(const History& history) { Apply(history.envelopes()); }
+
+  // Folds the history's events from `first_sequence` on, as a later batch of the worker would.
+  void ApplyFrom(const History& history, uint64_t first_sequence) {
+    const auto& all = history.envelopes();
+    REQUIRE(first_sequence >= 1);
+    REQUIRE(first_sequence <= all.size());
+    Apply(std::vector<v1::EventEnvelope>(all.begin() + static_cast<ptrdiff_t>(first_sequence - 1),
+                                         all.end()));
   }
 
   AccountSnapshot Snapshot(const std::string& account) const {
@@ -326,6 +329,14 @@ class ViewsFixture {
   const ViewStore& store() const { return *store_; }
 
  private:
+  void Apply(const std::vector<v1::EventEnvelope>& envelopes) {
+    const auto records = RecordsOf(envelopes, next_offset_);
+    next_offset_ += static_cast<int64_t>(records.size());
+    const uint64_t before = projector_->stats().applied;
+    REQUIRE(projector_->ApplyBatch(records).ok());
+    REQUIRE(projector_->stats().applied - before == envelopes.size());
+  }
+
   TempDir dir_;
   std::unique_ptr<ViewStore> store_;
   std::unique_ptr<Projector> projector_;

@@ -14,6 +14,10 @@ using namespace std::chrono_literals;
 
 RunningEngine::RunningEngine() { REQUIRE(CreateTopics(kafka_, 3, 1, 30s).ok()); }
 
+RunningEngine::RunningEngine(std::shared_ptr<MetricsRegistry> metrics) : RunningEngine() {
+  metrics_ = std::move(metrics);
+}
+
 RunningEngine::~RunningEngine() {
   if (runner_) {
     runner_->Stop();
@@ -25,6 +29,7 @@ void RunningEngine::Start() {
   RunOptions options;
   options.kafka = kafka_;
   options.data_dir = data_.path();
+  options.metrics = metrics_;
   auto started = EngineRunner::Start(options);
   INFO(started.status().ToString());
   REQUIRE(started.ok());

@@ -18,6 +18,8 @@ class RunningEngine {
  public:
   // Creates the topics (3 partitions); Start() starts the engine. Fails the test on error.
   RunningEngine();
+  // As above, the roles counting into `metrics` (consumers/metrics/metrics_registry.h).
+  explicit RunningEngine(std::shared_ptr<MetricsRegistry> metrics);
   ~RunningEngine();
 
   void Start();
@@ -39,6 +41,7 @@ class RunningEngine {
  private:
   KafkaSettings kafka_ = IsolatedKafkaSettings();
   TempDir data_;
+  std::shared_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<EngineRunner> runner_;
 };
 

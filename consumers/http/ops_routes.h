@@ -1,0 +1,25 @@
+// The operational routes, which need no token: `/metrics` (the MetricsRegistry in the Prometheus
+// text format 0.0.4) and `/readyz` (200 once the views have caught up with the log, else 503 with
+// an ApiError {code: "not_ready", message: why}). `/healthz` is among the API routes.
+// Concurrency: the handlers run on the server's threads; `readiness` must be thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "consumers/views_readiness.h"
+
+namespace timeline {
+
+class MetricsRegistry;
+
+struct OpsContext {
+  MetricsRegistry* metrics = nullptr;    // must outlive the server; null: no /metrics route
+  std::function<Readiness()> readiness;  // empty: ready as soon as the server serves
+};
+
+void RegisterOpsRoutes(httplib::Server* server, const OpsContext& context);
+
+}  // namespace timeline

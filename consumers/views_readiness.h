@@ -1,0 +1,57 @@
+// Whether the views a `timeline serve` reads have caught up with the log, for /readyz when no
+// worker runs in the same process to say so.
+//
+// Operation: Check() compares each partition's checkpoint in the views (ViewStore::NextOffset of
+// account-events) with the partition's high watermark, asked of the broker with a short timeout
+// and cached for a second. account-events is written only in Kafka transactions, so its last
+// offset is a commit marker that no worker ever stores: a partition is caught up when its
+// checkpoint is at least the high watermark − 1 (or the partition is empty). An open transaction
+// counts as not caught up until it commits.
+// Concurrency: Check() may be called from any thread (a mutex guards the cache).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/kafka_client.h"
+#include "engine/status.h"
+
+namespace RdKafka {
+class KafkaConsumer;
+}
+
+namespace timeline {
+
+class ViewStore;
+
+// Whether the views have caught up with the log, and if not, why (for a person).
+struct Readiness {
+  bool ready = false;
+  std::string reason;
+};
+
+class ViewsCatchUpCheck {
+ public:
+  // `store` must outlive the check. IoError when no Kafka client can be made.
+  static Result<std::unique_ptr<ViewsCatchUpCheck>> Create(const KafkaSettings& kafka,
+                                                           const ViewStore* store);
+  ~ViewsCatchUpCheck();
+
+  Readiness Check();
+
+ private:
+  ViewsCatchUpCheck() = default;
+  Readiness CheckNow();
+
+  KafkaSettings kafka_;
+  const ViewStore* store_ = nullptr;
+  std::unique_ptr<RdKafka::KafkaConsumer> client_;  // for metadata and watermarks only
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point checked_at_;
+  Readiness last_;
+  bool ever_checked_ = false;
+};
+
+}  // namespace timeline
