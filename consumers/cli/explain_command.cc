@@ -5,14 +5,13 @@
 #include <cstdio>
 #include <memory>
 
-#include "consumers/cli/as_of_option.h"
+#include "projections/view_dates.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/json_views.h"
 #include "consumers/read_only_views.h"
 #include "projections/figure_lineage.h"
 #include "projections/figure_registry.h"
-#include "projections/view_dates.h"
 
 namespace timeline::cli {
 namespace {
@@ -41,7 +40,7 @@ Result<FigureRequest> MakeRequest(const ExplainFlags& flags) {
   // Name an unknown figure before looking for the data, so a typo is the error shown.
   if (auto figure = MakeFigure(flags.figure); !figure.ok()) return figure.status();
   if (!flags.as_of.empty()) {
-    auto as_of = ParseAsOf(flags.as_of);
+    auto as_of = ParseTimeFlag("--as-of", flags.as_of, DateBound::kLastInstant);
     if (!as_of.ok()) return as_of.status();
     request.as_of = *as_of;
     request.reference = StartOfDay(DayOf(*as_of));  // as `view --as-of-date` does

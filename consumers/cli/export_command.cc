@@ -6,7 +6,7 @@
 #include <iostream>
 #include <memory>
 
-#include "consumers/cli/as_of_option.h"
+#include "projections/view_dates.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/event_export.h"
@@ -30,7 +30,7 @@ Result<ExportRequest> MakeRequest(const ExportFlags& flags) {
   if (!format.ok()) return format.status();
   request.format = *format;
   if (!flags.as_of.empty()) {
-    auto as_of = ParseAsOf(flags.as_of);
+    auto as_of = ParseTimeFlag("--as-of", flags.as_of, DateBound::kLastInstant);
     if (!as_of.ok()) return as_of.status();
     request.as_of = *as_of;
   }
