@@ -8,7 +8,6 @@
 #include <tuple>
 
 #include "consumers/demo_history.h"
-#include "consumers/submit_client.h"
 #include "consumers/worker_process.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"
@@ -28,19 +27,7 @@ TEST_CASE("the compliance view finds exactly the invoices the demo seeded", "[in
   engine.Start();
 
   // The issue's own figures: 20 accounts, 24 months, seed 1.
-  const DemoHistory demo = GenerateDemoHistory({20, 24, 1});
-  auto client = SubmitClient::Create(engine.kafka());
-  REQUIRE(client.ok());
-  auto outcomes = (*client)->SubmitMany(demo.submissions, 180s);
-  INFO(outcomes.status().ToString());
-  REQUIRE(outcomes.ok());
-  std::map<std::string, uint64_t> events_per_account;
-  for (const auto& outcome : *outcomes) {
-    INFO(outcome.rejection.message());
-    REQUIRE(outcome.accepted);
-    ++events_per_account[outcome.event.account_id()];
-  }
-  for (const auto& [account, count] : events_per_account) engine.WaitForState(account, count);
+  const DemoHistory demo = engine.SubmitDemo({20, 24, 1});
 
   std::set<FindingKey> seeded;
   std::map<FindingKey, std::pair<int64_t, int64_t>> seeded_values;

@@ -24,23 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// Submits the demo history and waits until the worker has folded all of it.
-void SubmitDemo(testing::RunningEngine& engine, const DemoOptions& options) {
-  const DemoHistory demo = GenerateDemoHistory(options);
-  auto client = SubmitClient::Create(engine.kafka());
-  REQUIRE(client.ok());
-  auto outcomes = (*client)->SubmitMany(demo.submissions, 180s);
-  INFO(outcomes.status().ToString());
-  REQUIRE(outcomes.ok());
-  std::map<std::string, uint64_t> events_per_account;
-  for (const auto& outcome : *outcomes) {
-    INFO(outcome.rejection.message());
-    REQUIRE(outcome.accepted);
-    ++events_per_account[outcome.event.account_id()];
-  }
-  for (const auto& [account, count] : events_per_account) engine.WaitForState(account, count);
-}
-
 // The digest of <data>/views as `timeline digest` computes it.
 v1::ViewStoreDigest DigestOfViews(const std::string& data_dir) {
   auto views = ReadOnlyViews::Open(data_dir);
@@ -90,7 +73,7 @@ TEST_CASE("a rebuild next to a running worker is swapped in by it and digests as
           "[integration][rebuild]") {
   testing::RunningEngine engine;
   engine.Start();
-  SubmitDemo(engine, {5, 6, 1});
+  engine.SubmitDemo({5, 6, 1});
   const v1::ViewStoreDigest live = DigestOfViews(engine.data_dir());
   REQUIRE(live.views_size() >= 4);
 
@@ -123,7 +106,7 @@ TEST_CASE("with no worker running, a rebuild swaps the views in itself",
           "[integration][rebuild]") {
   testing::RunningEngine engine;
   engine.Start();
-  SubmitDemo(engine, {3, 4, 2});
+  engine.SubmitDemo({3, 4, 2});
   engine.Stop();
   const v1::ViewStoreDigest live = DigestOfViews(engine.data_dir());
 
@@ -149,7 +132,7 @@ TEST_CASE("a swap a crash interrupted after its claim is finished when the worke
           "[integration][rebuild]") {
   testing::RunningEngine engine;
   engine.Start();
-  SubmitDemo(engine, {2, 3, 4});
+  engine.SubmitDemo({2, 3, 4});
   engine.Stop();
   const v1::ViewStoreDigest live = DigestOfViews(engine.data_dir());
 
@@ -174,7 +157,7 @@ TEST_CASE("events appended during a rebuild reach the new views after the swap",
           "[integration][rebuild]") {
   testing::RunningEngine engine;
   engine.Start();
-  SubmitDemo(engine, {3, 4, 5});
+  engine.SubmitDemo({3, 4, 5});
 
   // New accounts opened while the rebuild reads: some before its end offsets, some after (the
   // worker folds those into the old views, then again into the new ones from their checkpoints).

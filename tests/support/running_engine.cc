@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "consumers/worker_process.h"
@@ -79,6 +80,23 @@ std::vector<v1::EventEnvelope> RunningEngine::History(const std::string& account
     return true;
   }).ok());
   return events;
+}
+
+DemoHistory RunningEngine::SubmitDemo(const DemoOptions& options) {
+  DemoHistory demo = GenerateDemoHistory(options);
+  auto client = SubmitClient::Create(kafka_);
+  REQUIRE(client.ok());
+  auto outcomes = (*client)->SubmitMany(demo.submissions, std::chrono::seconds(180));
+  INFO(outcomes.status().ToString());
+  REQUIRE(outcomes.ok());
+  std::map<std::string, uint64_t> events_per_account;
+  for (const auto& outcome : *outcomes) {
+    INFO(outcome.rejection.message());
+    REQUIRE(outcome.accepted);
+    ++events_per_account[outcome.event.account_id()];
+  }
+  for (const auto& [account, count] : events_per_account) WaitForState(account, count);
+  return demo;
 }
 
 }  // namespace timeline::testing

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "consumers/demo_history.h"
 #include "consumers/engine_runner.h"
 #include "consumers/submit_client.h"
 #include "tests/support/test_environment.h"
@@ -30,6 +31,10 @@ class RunningEngine {
 
   // Submits one JSON SubmitEvent and returns its outcome.
   SubmitOutcome Submit(const std::string& json);
+
+  // Submits the demo history of `options` through the real submit path, requires every
+  // submission accepted, and waits until the worker has applied all of it.
+  DemoHistory SubmitDemo(const DemoOptions& options);
 
   // Waits until the worker's views show `account` at `version` or later, reading them as
   // `timeline state` does (a RocksDB secondary next to the running worker).
