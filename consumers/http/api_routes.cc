@@ -15,10 +15,12 @@
 #include "consumers/json_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
+#include "projections/view_digest.h"
 #include "projections/view_dates.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"
 #include "timeline/v1/api.pb.h"
+#include "timeline/v1/view_digest.pb.h"
 #include "timeline/v1/views.pb.h"
 
 namespace timeline {
@@ -278,6 +280,28 @@ class ApiHandlers {
     ReplyMessage(res, verification);
   }
 
+  // The views' fingerprint (projections/view_digest.h). It covers every account, so only an
+  // auditor granted every account may take it.
+  void Digest(const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    if (!grant->MayVerify() || !grant->all_accounts) {
+      return ReplyForbidden(res, "the digest covers every account: it is for auditor tokens "
+                                 "granted every account ('*')");
+    }
+    const std::string only_view = req.has_param("view") ? req.get_param_value("view") : "";
+    auto digest = DigestViews(*ctx_.store, only_view);
+    if (!digest.ok()) {
+      Status status = digest.status();
+      // An unknown or refused view is the caller's parameter, not a missing resource.
+      if (status.code() == StatusCode::kNotFound || status.code() == StatusCode::kInvalidArgument) {
+        status = Status::InvalidArgument("view: " + status.message());
+      }
+      return ReplyStatus(res, status);
+    }
+    ReplyMessage(res, *digest);
+  }
+
  private:
   const Grant* Authenticate(const Request& req, Response& res) const {
     return AuthenticateRequest(req, res, ctx_.tokens);
@@ -306,6 +330,8 @@ void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
              [api](const Request& req, Response& res) { api->History(req, res); });
   routes.Get(R"(/api/accounts/([^/]+)/verify)", "/api/accounts/{id}/verify",
              [api](const Request& req, Response& res) { api->Verify(req, res); });
+  routes.Get("/api/digest", "/api/digest",
+             [api](const Request& req, Response& res) { api->Digest(req, res); });
   routes.Get(R"(/api/views/([^/]+))", "/api/views/{name}",
              [api](const Request& req, Response& res) { api->View(req, res); });
 }

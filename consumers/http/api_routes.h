@@ -6,6 +6,7 @@
 //   GET /api/accounts/{id}/history?from_seq=&limit=&from=&to=&type=   HistoryPage
 //   GET /api/views/{name}?account=&on=&as_of=&known_at=               the views.proto message
 //   GET /api/accounts/{id}/verify                AccountVerification (auditors only)
+//   GET /api/digest?view=                        ViewStoreDigest (auditors granted every account)
 //
 // Bodies are protobuf's JSON mapping (api_replies.h); errors are ApiError: 400 naming the bad
 // parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not

@@ -6,8 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "projections/view_digest.h"
 #include "tests/consumers/api_fixture.h"
 #include "timeline/v1/api.pb.h"
+#include "timeline/v1/view_digest.pb.h"
 #include "timeline/v1/views.pb.h"
 
 namespace timeline {
@@ -240,6 +242,31 @@ TEST_CASE("an auditor may verify an account's chain; a service or a manager may 
     auto refused = api.Get("/api/accounts/acme/verify", token);
     CHECK(refused->status == 403);
     CHECK(ErrorOf(refused).message().rfind("verify is for auditor tokens", 0) == 0);
+  }
+}
+
+TEST_CASE("the views' digest is served to an auditor of every account, per view or whole",
+          "[unit]") {
+  ApiFixture api;
+  auto expected = DigestViews(api.views().store());
+  REQUIRE(expected.ok());
+  auto served = api.GetJson<v1::ViewStoreDigest>("/api/digest", kAuditor);
+  CHECK(SameViews(served, *expected));
+  CHECK(served.views_size() > 1);
+
+  auto state = api.GetJson<v1::ViewStoreDigest>("/api/digest?view=state", kAuditor);
+  REQUIRE(state.views_size() == 1);
+  CHECK(state.views(0).view() == "state");
+  CHECK(state.views(0).entries() == 2);  // acme and beta
+
+  auto unknown = api.Get("/api/digest?view=nonsense", kAuditor);
+  CHECK(unknown->status == 400);
+  CHECK(ErrorOf(unknown).message().rfind("view: ", 0) == 0);
+
+  for (const char* token : {kService, kJane}) {
+    auto refused = api.Get("/api/digest", token);
+    CHECK(refused->status == 403);
+    CHECK(refused->body.find("sha256") == std::string::npos);
   }
 }
 
