@@ -15,6 +15,7 @@ packages=(
   libcpp-httplib-dev
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
   python3 netcat-openbsd curl
+  openssl                   # the TLS test makes a self-signed certificate
   python3-protobuf          # 3.21 like protoc: deploy/proto_compat.py, examples/python/
   python3-venv              # .venv-python, below
   wrk                       # query latency under load (BENCHMARKS.md)
