@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include "consumers/served_views.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -11,12 +12,12 @@ constexpr std::chrono::milliseconds kBrokerTimeout{500};
 }  // namespace
 
 Result<std::unique_ptr<ViewsCatchUpCheck>> ViewsCatchUpCheck::Create(const KafkaSettings& kafka,
-                                                                     const ViewStore* store) {
+                                                                     const ServedViews* views) {
   auto client = MakeConsumer(kafka, "", nullptr);
   if (!client.ok()) return client.status();
   std::unique_ptr<ViewsCatchUpCheck> check(new ViewsCatchUpCheck());
   check->kafka_ = kafka;
-  check->store_ = store;
+  check->views_ = views;
   check->client_ = std::move(client).value();
   return check;
 }
@@ -51,7 +52,7 @@ Readiness ViewsCatchUpCheck::CheckNow() {
       return {false, "cannot read the end of " + topic + " partition " + std::to_string(partition) +
                          ": " + RdKafka::err2str(code)};
     }
-    auto next = store_->NextOffset(topic, partition);
+    auto next = views_->Current()->NextOffset(topic, partition);
     if (!next.ok())
       return {false, "cannot read the views' checkpoints: " + next.status().message()};
     const int64_t applied = next->value_or(low);

@@ -24,7 +24,7 @@ class KafkaConsumer;
 
 namespace timeline {
 
-class ViewStore;
+class ServedViews;
 
 // Whether the views have caught up with the log, and if not, why (for a person).
 struct Readiness {
@@ -34,9 +34,9 @@ struct Readiness {
 
 class ViewsCatchUpCheck {
  public:
-  // `store` must outlive the check. IoError when no Kafka client can be made.
+  // `views` must outlive the check. IoError when no Kafka client can be made.
   static Result<std::unique_ptr<ViewsCatchUpCheck>> Create(const KafkaSettings& kafka,
-                                                           const ViewStore* store);
+                                                           const ServedViews* views);
   ~ViewsCatchUpCheck();
 
   Readiness Check();
@@ -46,7 +46,7 @@ class ViewsCatchUpCheck {
   Readiness CheckNow();
 
   KafkaSettings kafka_;
-  const ViewStore* store_ = nullptr;
+  const ServedViews* views_ = nullptr;
   std::unique_ptr<RdKafka::KafkaConsumer> client_;  // for metadata and watermarks only
   std::mutex mutex_;
   std::chrono::steady_clock::time_point checked_at_;

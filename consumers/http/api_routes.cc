@@ -12,6 +12,7 @@
 #include "consumers/http/api_replies.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
+#include "consumers/served_views.h"
 #include "consumers/json_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
@@ -145,11 +146,11 @@ class ApiHandlers {
  public:
   explicit ApiHandlers(const ApiContext& context) : ctx_(context) {}
 
-  void Accounts(const Request& req, Response& res) const {
+  void Accounts(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     v1::AccountList list;
-    Status status = ctx_.store->ScanStates([&](const v1::AccountState& state) {
+    Status status = store.ScanStates([&](const v1::AccountState& state) {
       if (grant->MaySee(state)) {
         auto* entry = list.add_accounts();
         entry->set_account_id(state.account_id());
@@ -163,16 +164,16 @@ class ApiHandlers {
     ReplyMessage(res, list);
   }
 
-  void AccountState(const Request& req, Response& res) const {
+  void AccountState(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     auto cut = CutParams(req);
     if (!cut.ok()) return ReplyStatus(res, cut.status());
     const std::string account = req.matches[1];
-    auto state = VisibleAccount(*grant, account, res);
+    auto state = VisibleAccount(store, *grant, account, res);
     if (!state) return;
     if (!cut->occurred_through && !cut->recorded_through) return ReplyMessage(res, *state);
-    auto snapshot = LoadAccountSnapshotAt(*ctx_.store, account, *cut);
+    auto snapshot = LoadAccountSnapshotAt(store, account, *cut);
     if (!snapshot.ok()) return ReplyStatus(res, snapshot.status());
     if (!snapshot->has_value()) {
       return ReplyStatus(res, Status::NotFound("account " + account +
@@ -181,18 +182,18 @@ class ApiHandlers {
     ReplyMessage(res, (*snapshot)->state);
   }
 
-  void History(const Request& req, Response& res) const {
+  void History(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     uint64_t limit = kDefaultHistoryLimit;
     auto filter = HistoryParams(req, &limit);
     if (!filter.ok()) return ReplyStatus(res, filter.status());
     const std::string account = req.matches[1];
-    if (!VisibleAccount(*grant, account, res)) return;
+    if (!VisibleAccount(store, *grant, account, res)) return;
     v1::HistoryPage page;
     Status failure;
     Status status = ScanFilteredHistory(
-        *ctx_.store, account, *filter, [&](const v1::EventEnvelope& envelope) {
+        store, account, *filter, [&](const v1::EventEnvelope& envelope) {
           if (static_cast<uint64_t>(page.entries_size()) == limit) {
             page.set_next_from_seq(envelope.sequence());  // the first event not on this page
             return false;
@@ -210,7 +211,7 @@ class ApiHandlers {
     ReplyMessage(res, page);
   }
 
-  void View(const Request& req, Response& res) const {
+  void View(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     const std::string name = req.matches[1];
@@ -228,13 +229,13 @@ class ApiHandlers {
       return ReplyStatus(res, Status::InvalidArgument(std::string("account: the ") + info->name +
                                                       " view covers every account; leave it out"));
     }
-    if (info->per_account && !VisibleAccount(*grant, request->account, res)) return;
-    auto view = RunView(*ctx_.store, name, *request);
+    if (info->per_account && !VisibleAccount(store, *grant, request->account, res)) return;
+    auto view = RunView(store, name, *request);
     if (!view.ok()) return ReplyStatus(res, view.status());
     const auto* portfolio = dynamic_cast<const v1::PortfolioView*>(view->get());
     if (portfolio != nullptr && !grant->all_accounts) {
       std::set<std::string> visible;
-      Status status = ctx_.store->ScanStates([&](const v1::AccountState& state) {
+      Status status = store.ScanStates([&](const v1::AccountState& state) {
         if (grant->MaySee(state)) visible.insert(state.account_id());
         return true;
       });
@@ -244,7 +245,7 @@ class ApiHandlers {
     ReplyMessage(res, **view);
   }
 
-  void Verify(const Request& req, Response& res) const {
+  void Verify(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     if (!grant->MayVerify()) {
@@ -252,7 +253,7 @@ class ApiHandlers {
                                      RoleName(grant->role) + " token");
     }
     const std::string account = req.matches[1];
-    if (!VisibleAccount(*grant, account, res)) return;
+    if (!VisibleAccount(store, *grant, account, res)) return;
     v1::AccountVerification verification;
     verification.set_account_id(account);
     AuditOptions options;
@@ -274,7 +275,7 @@ class ApiHandlers {
     } else {
       verification.set_note("chain checks only: this server does not read chain-digests");
     }
-    auto report = VerifyView(*ctx_.store, ctx_.kafka.topics.events, pins, options);
+    auto report = VerifyView(store, ctx_.kafka.topics.events, pins, options);
     if (!report.ok()) return ReplyStatus(res, report.status());
     *verification.mutable_report() = std::move(*report);
     ReplyMessage(res, verification);
@@ -282,7 +283,7 @@ class ApiHandlers {
 
   // The views' fingerprint (projections/view_digest.h). It covers every account, so only an
   // auditor granted every account may take it.
-  void Digest(const Request& req, Response& res) const {
+  void Digest(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     if (!grant->MayVerify() || !grant->all_accounts) {
@@ -290,7 +291,7 @@ class ApiHandlers {
                                  "granted every account ('*')");
     }
     const std::string only_view = req.has_param("view") ? req.get_param_value("view") : "";
-    auto digest = DigestViews(*ctx_.store, only_view);
+    auto digest = DigestViews(store, only_view);
     if (!digest.ok()) {
       Status status = digest.status();
       // An unknown or refused view is the caller's parameter, not a missing resource.
@@ -307,9 +308,10 @@ class ApiHandlers {
     return AuthenticateRequest(req, res, ctx_.tokens);
   }
 
-  std::optional<v1::AccountState> VisibleAccount(const Grant& grant, const std::string& account,
-                                                 Response& res) const {
-    return VisibleAccountOrReply(*ctx_.store, grant, account, res);
+  static std::optional<v1::AccountState> VisibleAccount(const ViewStore& store, const Grant& grant,
+                                                        const std::string& account,
+                                                        Response& res) {
+    return VisibleAccountOrReply(store, grant, account, res);
   }
 
   ApiContext ctx_;
@@ -319,21 +321,25 @@ class ApiHandlers {
 
 void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
   auto api = std::make_shared<const ApiHandlers>(context);
+  using Handler = void (ApiHandlers::*)(const ViewStore&, const Request&, Response&) const;
+  // Each answer reads one store from start to end, even if a rebuild swaps the views meanwhile.
+  auto serve = [api, views = context.views](Handler handler) {
+    return [api, views, handler](const Request& req, Response& res) {
+      const std::shared_ptr<const ViewStore> store = views->Current();
+      (api.get()->*handler)(*store, req, res);
+    };
+  };
   InstrumentedRoutes routes(server, context.metrics);
   routes.Get("/healthz", "/healthz",
              [](const Request&, Response& res) { res.set_content("ok", "text/plain"); });
-  routes.Get("/api/accounts", "/api/accounts",
-             [api](const Request& req, Response& res) { api->Accounts(req, res); });
-  routes.Get(R"(/api/accounts/([^/]+))", "/api/accounts/{id}",
-             [api](const Request& req, Response& res) { api->AccountState(req, res); });
+  routes.Get("/api/accounts", "/api/accounts", serve(&ApiHandlers::Accounts));
+  routes.Get(R"(/api/accounts/([^/]+))", "/api/accounts/{id}", serve(&ApiHandlers::AccountState));
   routes.Get(R"(/api/accounts/([^/]+)/history)", "/api/accounts/{id}/history",
-             [api](const Request& req, Response& res) { api->History(req, res); });
+             serve(&ApiHandlers::History));
   routes.Get(R"(/api/accounts/([^/]+)/verify)", "/api/accounts/{id}/verify",
-             [api](const Request& req, Response& res) { api->Verify(req, res); });
-  routes.Get("/api/digest", "/api/digest",
-             [api](const Request& req, Response& res) { api->Digest(req, res); });
-  routes.Get(R"(/api/views/([^/]+))", "/api/views/{name}",
-             [api](const Request& req, Response& res) { api->View(req, res); });
+             serve(&ApiHandlers::Verify));
+  routes.Get("/api/digest", "/api/digest", serve(&ApiHandlers::Digest));
+  routes.Get(R"(/api/views/([^/]+))", "/api/views/{name}", serve(&ApiHandlers::View));
 }
 
 }  // namespace timeline

@@ -24,11 +24,11 @@
 namespace timeline {
 
 class MetricsRegistry;
+class ServedViews;
 class TokenStore;
-class ViewStore;
 
 struct ApiContext {
-  const ViewStore* store = nullptr;    // the views served; must outlive the server
+  const ServedViews* views = nullptr;  // the views served; must outlive the server
   const TokenStore* tokens = nullptr;  // null: no authentication (--insecure-no-auth)
   KafkaSettings kafka;                 // for verify: the events topic and the pins' topic
   bool read_pins = true;               // false: verify checks the chain only, no broker

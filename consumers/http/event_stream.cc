@@ -16,6 +16,7 @@
 #include "consumers/http/request_metrics.h"
 #include "consumers/json_views.h"
 #include "engine/event_type.h"
+#include "consumers/served_views.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -133,7 +134,7 @@ class EventStreams {
     const Grant* grant = AuthenticateRequest(req, res, ctx_.tokens);
     if (grant == nullptr) return;
     const std::string account = req.matches[1];
-    auto state = VisibleAccountOrReply(*ctx_.store, *grant, account, res);
+    auto state = VisibleAccountOrReply(*ctx_.views->Current(), *grant, account, res);
     if (!state) return;
     auto next = StartSequence(req, state->version());
     if (!next.ok()) return ReplyStatus(res, next.status());
@@ -150,7 +151,7 @@ class EventStreams {
       cursor = std::move(*parsed);
     } else {
       // A new stream starts with what comes next: every visible account as sent up to now.
-      Status status = ctx_.store->ScanStates([&](const v1::AccountState& state) {
+      Status status = ctx_.views->Current()->ScanStates([&](const v1::AccountState& state) {
         if (grant->MaySee(state)) cursor[state.account_id()] = state.version();
         return true;
       });
@@ -199,7 +200,7 @@ class EventStreams {
       std::string out;
       if (!last_write->has_value()) out = ": open\nretry: 1000\n\n";  // flushes the headers
       if (ctx.refresh) ctx.refresh();
-      Status status = source->Poll(*ctx.store, &out);
+      Status status = source->Poll(*ctx.views->Current(), &out);  // follows a swap
       if (!status.ok()) {
         spdlog::error("event stream: {}", status.ToString());
         sink.done();

@@ -32,11 +32,11 @@
 namespace timeline {
 
 class MetricsRegistry;
+class ServedViews;
 class TokenStore;
-class ViewStore;
 
 struct EventStreamContext {
-  const ViewStore* store = nullptr;             // must outlive the server
+  const ServedViews* views = nullptr;           // must outlive the server
   const TokenStore* tokens = nullptr;           // null: no authentication (--insecure-no-auth)
   std::function<void()> refresh;                // catches the views up; may be empty (a primary)
   const std::atomic<bool>* stopping = nullptr;  // true: every stream ends; must outlive the server

@@ -7,7 +7,7 @@
 
 #include "consumers/http/api_replies.h"
 #include "consumers/http/event_stream.h"
-#include "consumers/read_only_views.h"
+#include "consumers/served_views.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -44,12 +44,18 @@ Status ParseListenAddress(const std::string& listen, QueryServerOptions* options
 Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions options,
                                                         const ViewStore* store,
                                                         std::function<Status()> catch_up) {
+  return Start(std::move(options), ServedViews::Fixed(store, std::move(catch_up)));
+}
+
+Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions options,
+                                                        std::shared_ptr<ServedViews> views) {
   if (options.tls_cert_path.empty() != options.tls_key_path.empty()) {
     return Status::InvalidArgument("--tls-cert and --tls-key go together");
   }
   std::unique_ptr<QueryServer> server(new QueryServer());
   server->options_ = std::move(options);
-  server->catch_up_ = std::move(catch_up);
+  server->views_ = std::move(views);
+  const ServedViews* served = server->views_.get();
   if (!server->options_.metrics) server->options_.metrics = std::make_shared<MetricsRegistry>();
   const auto& opts = server->options_;
   Gauge& views_bytes = opts.metrics
@@ -57,7 +63,9 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
                                       "Size of the views' RocksDB: SST files and live memtables")
                            .With();
   opts.metrics->AddCollector(
-      [store, &views_bytes] { views_bytes.Set(static_cast<double>(store->ApproximateSizeBytes())); });
+      [served, &views_bytes] {
+        views_bytes.Set(static_cast<double>(served->Current()->ApproximateSizeBytes()));
+      });
   if (!opts.tls_cert_path.empty()) {
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     server->server_ = std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(),
@@ -88,7 +96,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   });
   InstallErrorReplies(server->server_.get());
   ApiContext context;
-  context.store = store;
+  context.views = served;
   context.tokens = opts.tokens ? &*opts.tokens : nullptr;
   context.kafka = opts.kafka;
   context.read_pins = opts.read_pins;
@@ -97,7 +105,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
   RegisterApiRoutes(server->server_.get(), context);
   EventStreamContext streams;
-  streams.store = store;
+  streams.views = served;
   streams.tokens = context.tokens;
   streams.refresh = [self] { self->MaybeCatchUp(); };
   streams.stopping = &server->stopping_;
@@ -124,20 +132,18 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
 
 Result<std::unique_ptr<QueryServer>> QueryServer::StartOnDataDir(QueryServerOptions options,
                                                                  const std::string& data_dir) {
-  auto views = ReadOnlyViews::Open(data_dir);
+  auto views = ServedViews::Follow(data_dir);
   if (!views.ok()) return views.status();
-  ReadOnlyViews* raw = views->get();
   std::shared_ptr<ViewsCatchUpCheck> check;
   if (!options.readiness) {
     // No worker in this process to say it caught up: compare the views with the log.
-    auto made = ViewsCatchUpCheck::Create(options.kafka, &raw->store());
+    auto made = ViewsCatchUpCheck::Create(options.kafka, views->get());
     if (!made.ok()) return made.status();
     check = std::move(made).value();
     options.readiness = [check] { return check->Check(); };
   }
-  auto server = Start(std::move(options), &raw->store(), [raw] { return raw->CatchUp(); });
+  auto server = Start(std::move(options), std::move(views).value());
   if (!server.ok()) return server.status();
-  (*server)->owned_views_ = std::move(views).value();
   (*server)->catch_up_check_ = std::move(check);
   return server;
 }
@@ -157,14 +163,13 @@ void QueryServer::Stop() {
 }
 
 void QueryServer::MaybeCatchUp() {
-  if (!catch_up_) return;
   const int64_t now = NowNs();
   if (now - last_catch_up_ns_.load() < std::chrono::nanoseconds(kCatchUpEvery).count()) return;
   // One thread catches up; the others read what is there (ViewStore allows reads meanwhile).
   std::unique_lock<std::mutex> lock(catch_up_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return;
   last_catch_up_ns_.store(now);
-  Status status = catch_up_();
+  Status status = views_->Refresh();
   if (!status.ok()) spdlog::warn("query server: catching up with the worker: {}", status.ToString());
 }
 

@@ -4,7 +4,8 @@
 //
 // Operation: Start() binds (port 0 picks a free port), then serves on its own thread until
 // Stop() or destruction. Before a request it catches the views up with the worker, at most
-// every 100 ms, so a read is at most that much older than the worker's last write.
+// every 100 ms, so a read is at most that much older than the worker's last write; after a
+// rebuild's swap it serves the new views (consumers/served_views.h) without a restart.
 // Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
 // Routes: the JSON API (api_routes.h) and the event streams (event_stream.h); Stop() ends open
 // streams within their poll interval (100 ms) rather than waiting for their clients.
@@ -33,7 +34,7 @@ class Server;
 
 namespace timeline {
 
-class ReadOnlyViews;
+class ServedViews;
 class ViewStore;
 
 struct QueryServerOptions {
@@ -68,8 +69,11 @@ class QueryServer {
   static Result<std::unique_ptr<QueryServer>> Start(QueryServerOptions options,
                                                     const ViewStore* store,
                                                     std::function<Status()> catch_up);
-  // Opens the worker's views in `data_dir` read-only (consumers/read_only_views.h) and serves
-  // them. NotFound when the directory holds no views yet.
+  // Serves `views`, refreshed before requests at most every 100 ms (ServedViews::Refresh).
+  static Result<std::unique_ptr<QueryServer>> Start(QueryServerOptions options,
+                                                    std::shared_ptr<ServedViews> views);
+  // Opens the worker's views in `data_dir` read-only and follows them, across a rebuild's swap
+  // too (consumers/served_views.h). NotFound when the directory holds no views yet.
   static Result<std::unique_ptr<QueryServer>> StartOnDataDir(QueryServerOptions options,
                                                              const std::string& data_dir);
   ~QueryServer();  // Stop()
@@ -87,10 +91,9 @@ class QueryServer {
   void MaybeCatchUp();
 
   QueryServerOptions options_;
-  std::unique_ptr<ReadOnlyViews> owned_views_;  // StartOnDataDir only
+  std::shared_ptr<ServedViews> views_;
   std::shared_ptr<ViewsCatchUpCheck> catch_up_check_;  // StartOnDataDir without a readiness
   std::unique_ptr<httplib::Server> server_;
-  std::function<Status()> catch_up_;
   std::mutex catch_up_mutex_;
   std::atomic<int64_t> last_catch_up_ns_{0};
   int port_ = 0;

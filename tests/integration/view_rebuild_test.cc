@@ -1,5 +1,7 @@
 // `timeline rebuild` against the real broker: the log replayed into fresh views digests exactly
 // as the live worker's views at the same log position, and the swap keeps the engine applying.
+#include <httplib.h>
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -12,6 +14,7 @@
 
 #include "consumers/data_directory.h"
 #include "consumers/demo_history.h"
+#include "consumers/http/query_server.h"
 #include "consumers/read_only_views.h"
 #include "consumers/submit_client.h"
 #include "consumers/view_rebuild.h"
@@ -60,6 +63,20 @@ std::string AccountOpened(const std::string& account) {
     "manager": "jane.doe", "currency": "EUR", "regions": ["DE"]}}})";
 }
 
+// The status of GET `path` once it is `want`, or the last one seen after `wait`.
+int AwaitStatus(httplib::Client& client, const std::string& path, int want,
+                std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  int status = -1;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto result = client.Get(path.c_str());
+    status = result ? result->status : -1;
+    if (status == want) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  return status;
+}
+
 void CheckSwapped(const testing::RunningEngine& engine, const RebuildReport& report) {
   CHECK(report.swap.swapped);
   REQUIRE_FALSE(report.swap.old_views.empty());
@@ -76,6 +93,14 @@ TEST_CASE("a rebuild next to a running worker is swapped in by it and digests as
   engine.SubmitDemo({5, 6, 1});
   const v1::ViewStoreDigest live = DigestOfViews(engine.data_dir());
   REQUIRE(live.views_size() >= 4);
+  // A query server reading the views (as `timeline serve` does) must follow the swap.
+  QueryServerOptions server_options;
+  server_options.port = 0;
+  server_options.read_pins = false;
+  server_options.kafka = engine.kafka();
+  auto server = QueryServer::StartOnDataDir(std::move(server_options), engine.data_dir());
+  REQUIRE(server.ok());
+  httplib::Client client("127.0.0.1", (*server)->port());
 
   int progress_calls = 0;
   const RebuildReport report = Rebuild(engine, &progress_calls);
@@ -94,6 +119,11 @@ TEST_CASE("a rebuild next to a running worker is swapped in by it and digests as
   const auto outcome = engine.Submit(AccountOpened("after-rebuild"));
   REQUIRE(outcome.accepted);
   CHECK(engine.WaitForState("after-rebuild", 1).name() == "After Rebuild");
+  CHECK(AwaitStatus(client, "/api/accounts/after-rebuild", 200, 10s) == 200);
+  auto digest = client.Get("/api/digest");
+  REQUIRE(digest);
+  CHECK(digest->status == 200);
+  (*server)->Stop();
   const v1::ViewStoreDigest later = DigestOfViews(engine.data_dir());
   for (const auto& view : later.views()) {
     if (view.view() == "dead_letters") CHECK(view.entries() == 0);
