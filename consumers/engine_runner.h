@@ -6,12 +6,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "consumers/sequencer_process.h"
 #include "consumers/worker_process.h"
+#include "engine/idempotency_window.h"
 
 namespace timeline {
 
@@ -21,6 +23,7 @@ struct RunOptions {
   std::string seal_key_path;  // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";
   std::shared_ptr<MetricsRegistry> metrics;  // shared by both roles (and a server); null: none
+  std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow;
 };
 
 class EngineRunner {

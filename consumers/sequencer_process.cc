@@ -65,7 +65,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         refused_(metrics_->AddCounter(
             "timeline_events_refused_total",
             "Submissions the sequencer refused (committed to account-rejections), by reason code",
-            {"reason"})) {}
+            {"reason"})) {
+    sequencer_.set_idempotency_window(options.idempotency_window);
+  }
 
   Status Start() {
     const std::string transactional_id =
@@ -336,7 +338,7 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   const std::string dir = options.data_dir + "/sequencer";
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
-  auto store = HeadStore::Open(dir, options.kafka.topics.events);
+  auto store = HeadStore::Open(dir, options.kafka.topics.events, options.idempotency_window);
   if (!store.ok()) return store.status();
   auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
   if (!seal_key.ok()) return seal_key.status();

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/idempotency_window.h"
 #include "engine/kafka_client.h"
 #include "engine/status.h"
 
@@ -37,6 +38,8 @@ struct SequencerOptions {
   // How often a partition that gained events gets a chain digest pin (besides every
   // kDigestPinEvery events), so that an auditor can pin the log's state at a recent time.
   std::chrono::milliseconds digest_interval{2000};
+  // How long an idempotency key is remembered (engine/idempotency_window.h).
+  std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow;
   // Counts events sequenced and submissions refused (by reason) once their transaction commits;
   // null: a registry of its own, not exposed.
   std::shared_ptr<MetricsRegistry> metrics;

@@ -1,6 +1,9 @@
 #include "engine/head_store.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -32,14 +35,21 @@ std::string IdempotencyStoreKey(std::string_view account, std::string_view idemp
 }
 
 Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
-                                                   std::string events_topic) {
+                                                   std::string events_topic,
+                                                   std::chrono::seconds idempotency_window) {
+  auto expiry = MakeIdempotencyExpiryFilter(idempotency_window);
+  rocksdb::ColumnFamilyOptions idempotency_options;
+  idempotency_options.compaction_filter = expiry.get();
+  // Files untouched for a window get compacted anyway, so expired keys do not linger.
+  idempotency_options.periodic_compaction_seconds =
+      static_cast<uint64_t>(std::max<int64_t>(idempotency_window.count(), 3600));
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
       {"heads", rocksdb::ColumnFamilyOptions()},
-      {"idempotency", rocksdb::ColumnFamilyOptions()},
+      {"idempotency", idempotency_options},
       {"checkpoints", rocksdb::ColumnFamilyOptions()},
       {"entities", rocksdb::ColumnFamilyOptions()},
       {"digests", rocksdb::ColumnFamilyOptions()},
@@ -52,15 +62,27 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
                                        status.ToString()));
   }
   return std::unique_ptr<HeadStore>(
-      new HeadStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), std::move(events_topic)));
+      new HeadStore(std::move(expiry), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                    std::move(events_topic)));
 }
 
-HeadStore::HeadStore(std::unique_ptr<rocksdb::DB> db,
+HeadStore::HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry,
+                     std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string events_topic)
-    : db_(std::move(db)), handles_(std::move(handles)), events_topic_(std::move(events_topic)) {}
+    : expiry_(std::move(expiry)),
+      db_(std::move(db)),
+      handles_(std::move(handles)),
+      events_topic_(std::move(events_topic)) {}
+
+Status HeadStore::CompactIdempotency() {
+  return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), handles_[kIdempotency],
+                                     nullptr, nullptr),
+                   "compacting the idempotency keys");
+}
 
 HeadStore::~HeadStore() {
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  db_.reset();  // before the compaction filter it uses
 }
 
 std::string HeadStore::CheckpointKey(int32_t partition) const {

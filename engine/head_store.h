@@ -10,6 +10,7 @@
 // Concurrency: reads and Write may be called from any thread; the sequencer uses one thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -20,12 +21,14 @@
 #include <utility>
 #include <vector>
 
+#include "engine/idempotency_window.h"
 #include "engine/status.h"
 #include "timeline/v1/chain_digest.pb.h"
 #include "timeline/v1/sequencer_head.pb.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
+class CompactionFilter;
 class DB;
 }  // namespace rocksdb
 
@@ -53,8 +56,12 @@ std::string IdempotencyStoreKey(std::string_view account, std::string_view idemp
 
 class HeadStore {
  public:
-  // Opens (creating if needed) the store in `dir`. IoError names the directory and the cause.
-  static Result<std::unique_ptr<HeadStore>> Open(const std::string& dir, std::string events_topic);
+  // Opens (creating if needed) the store in `dir`. Idempotency records older than
+  // `idempotency_window` are dropped as compaction passes (engine/idempotency_window.h).
+  // IoError names the directory and the cause.
+  static Result<std::unique_ptr<HeadStore>> Open(
+      const std::string& dir, std::string events_topic,
+      std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow);
   ~HeadStore();
 
   // The account's head; a default head (version 0, genesis hash, not opened) when unknown.
@@ -74,11 +81,16 @@ class HeadStore {
   // Writes `update` atomically (WAL on: survives kill -9).
   Status Write(const HeadUpdate& update);
 
+  // Compacts the idempotency keys now, dropping the expired ones (tests; RocksDB does it by
+  // itself over time).
+  Status CompactIdempotency();
+
  private:
-  HeadStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-            std::string events_topic);
+  HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry, std::unique_ptr<rocksdb::DB> db,
+            std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string events_topic);
   std::string CheckpointKey(int32_t partition) const;
 
+  std::unique_ptr<rocksdb::CompactionFilter> expiry_;  // declared first: outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   // default, heads, idempotency, checkpoints, entities, digests
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -36,11 +36,18 @@ Result<v1::SequencerHead> Sequencer::CurrentHead(const std::string& account) con
 
 Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
     const std::string& account, const std::string& key) const {
+  std::optional<v1::IdempotencyRecord> first;
   if (auto it = pending_.idempotency.find(IdempotencyStoreKey(account, key));
       it != pending_.idempotency.end()) {
-    return std::optional<v1::IdempotencyRecord>(it->second);
+    first = it->second;
+  } else {
+    auto stored = store_->Idempotency(account, key);
+    if (!stored.ok()) return stored.status();
+    first = std::move(*stored);
   }
-  return store_->Idempotency(account, key);
+  // Outside the window the key is free again, whether or not compaction has dropped it yet.
+  if (first && IdempotencyExpired(*first, clock_->Now(), idempotency_window_)) first.reset();
+  return first;
 }
 
 Status Sequencer::Decide(const LogRecord& command) {
@@ -141,6 +148,7 @@ Status Sequencer::Advance(const v1::EventEnvelope& envelope, const v1::Event& ev
     v1::IdempotencyRecord record;
     record.set_sequence(envelope.sequence());
     record.set_hash(envelope.hash());
+    *record.mutable_recorded_at() = envelope.recorded_at();
     pending_.idempotency[IdempotencyStoreKey(envelope.account_id(), envelope.idempotency_key())] =
         std::move(record);
   }

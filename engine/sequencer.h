@@ -12,6 +12,7 @@
 // Concurrency: not thread-safe; one sequencer per process serves every assigned partition.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -22,6 +23,7 @@
 #include "engine/entity_cache.h"
 #include "engine/event_seal.h"
 #include "engine/head_store.h"
+#include "engine/idempotency_window.h"
 #include "engine/log_record.h"
 #include "engine/refusal.h"
 #include "engine/status.h"
@@ -44,6 +46,9 @@ class Sequencer {
   // account-commands' (and account-events') partition count, for the murmur2 placement check.
   // Every accepted event is sealed with `seal_key` (engine/event_seal.h).
   Sequencer(HeadStore* store, Clock* clock, const SealKey* seal_key, int32_t partition_count);
+
+  // How long an idempotency key is remembered (engine/idempotency_window.h); 7 days unless set.
+  void set_idempotency_window(std::chrono::seconds window) { idempotency_window_ = window; }
 
   // Decides one command. OK even when the command is refused (the refusal is in rejections()).
   // A non-OK Status means the head store failed: abort the batch.
@@ -93,6 +98,7 @@ class Sequencer {
   Clock* clock_;
   const SealKey* seal_key_;
   int32_t partition_count_;
+  std::chrono::seconds idempotency_window_ = kDefaultIdempotencyWindow;
   uint64_t skipped_records_ = 0;
   HeadUpdate pending_;
   EntityCache entities_;  // over the store: what this batch's rules and fold see

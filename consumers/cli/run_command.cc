@@ -17,6 +17,7 @@ namespace {
 struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
+  int idempotency_window_hours = 24 * 7;  // `run` and `sequencer`
   ServeFlags serve;  // `run` only: the query server in-process when --listen is given
 };
 
@@ -44,12 +45,27 @@ int RunRole(const RunFlags& flags, Options options) {
   return status.ok() ? 0 : Fail(status);
 }
 
+// For the roles that sequence: how long an idempotency key is remembered.
+void AddIdempotencyWindowOption(CLI::App* command, RunFlags* flags) {
+  command
+      ->add_option("--idempotency-window", flags->idempotency_window_hours,
+                   "hours an idempotency key is remembered: a repeat within them is refused as "
+                   "DUPLICATE_SUBMISSION, a later one is a new event")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+std::chrono::seconds IdempotencyWindow(const RunFlags& flags) {
+  return std::chrono::hours(flags.idempotency_window_hours);
+}
+
 }  // namespace
 
 void AddRunCommands(CLI::App* app, int* exit_code) {
   auto run_flags = std::make_shared<RunFlags>();
   auto* run = AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
                              run_flags);
+  AddIdempotencyWindowOption(run, run_flags.get());
   AddServeOptions(run, &run_flags->serve,
                   "also serve the HTTP/JSON query API on HOST:PORT (as `timeline serve`); prints "
                   "its address");
@@ -59,6 +75,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
         options.data_dir = run_flags->common.data_dir;
         options.seal_key_path = run_flags->common.seal_key_path;
         options.instance_id = run_flags->instance_id;
+        options.idempotency_window = IdempotencyWindow(*run_flags);
         // One registry for the sequencer, the worker and the server's /metrics.
         options.metrics = std::make_shared<MetricsRegistry>();
         std::optional<QueryServerOptions> server_options;  // checked before anything starts
@@ -114,11 +131,14 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
       });
 
   auto sequencer_flags = std::make_shared<RunFlags>();
-  AddRoleCommand(app, "sequencer", "Run only the sequencer (account-commands → account-events)",
-                 sequencer_flags)
-      ->callback([sequencer_flags, exit_code] {
+  auto* sequencer = AddRoleCommand(
+      app, "sequencer", "Run only the sequencer (account-commands → account-events)",
+      sequencer_flags);
+  AddIdempotencyWindowOption(sequencer, sequencer_flags.get());
+  sequencer->callback([sequencer_flags, exit_code] {
         SequencerOptions options;
         options.instance_id = sequencer_flags->instance_id;
+        options.idempotency_window = IdempotencyWindow(*sequencer_flags);
         *exit_code = RunRole<SequencerProcess>(*sequencer_flags, options);
       });
 

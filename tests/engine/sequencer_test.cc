@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,9 @@ class Fixture {
 
   void Reopen() {
     store_.reset();  // RocksDB holds a lock on the directory: close before opening again
-    auto opened = HeadStore::Open(dir_.path(), kEvents);
+    // The store's compaction filter expires keys by the wall clock, this fixture's clock stands
+    // in January 2026: a window of ten years keeps compaction out of these tests.
+    auto opened = HeadStore::Open(dir_.path(), kEvents, std::chrono::hours(24 * 3650));
     INFO(opened.status().ToString());
     REQUIRE(opened.ok());
     store_ = std::move(opened).value();
@@ -262,6 +265,58 @@ TEST_CASE("a repeated idempotency key gives DUPLICATE_SUBMISSION naming the orig
     CHECK(restarted.events().empty());
     check_duplicate(restarted, "sub-3");
   }
+}
+
+TEST_CASE("an idempotency key is free again once its window has passed") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  sequencer.set_idempotency_window(std::chrono::hours(1));
+  Decide(sequencer, Command(AccountOpened(), "sub-1", 0));
+  v1::SubmitEvent submission = Submission(ServiceCaseOpened("case-1"));
+  submission.set_idempotency_key("case-1-opened");
+  Decide(sequencer, Command(submission, "sub-2", 1));
+  REQUIRE(sequencer.Commit({{0, 2}}).ok());
+
+  Sequencer restarted(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  restarted.set_idempotency_window(std::chrono::hours(1));
+  fixture.clock().Advance(3600);  // exactly the window: still remembered
+  Decide(restarted, Command(submission, "sub-3", 2));
+  REQUIRE(restarted.rejections().size() == 1);
+  CHECK(RejectionOf(restarted.rejections()[0]).code() == v1::DUPLICATE_SUBMISSION);
+
+  fixture.clock().Advance(1);  // past it: a new event, and the key now names that one
+  v1::SubmitEvent later = Submission(ServiceCaseOpened("case-2"));
+  later.set_idempotency_key("case-1-opened");
+  Decide(restarted, Command(later, "sub-4", 3));
+  CHECK(restarted.rejections().size() == 1);
+  CHECK(LastEvent(restarted, 1).sequence() == 3);
+  Decide(restarted, Command(later, "sub-5", 4));
+  REQUIRE(restarted.rejections().size() == 2);
+  CHECK(RejectionOf(restarted.rejections()[1]).original_sequence() == 3);
+}
+
+TEST_CASE("compaction drops idempotency keys older than the store's window, and only those") {
+  TempDir dir;
+  auto opened = HeadStore::Open(dir.path(), kEvents, std::chrono::hours(1));
+  REQUIRE(opened.ok());
+  HeadStore& store = **opened;
+  SystemClock wall;
+  const auto recorded = [&](int64_t seconds_ago) {
+    v1::IdempotencyRecord record;
+    record.set_sequence(1);
+    record.mutable_recorded_at()->set_seconds(wall.Now().seconds() - seconds_ago);
+    return record;
+  };
+  HeadUpdate update;
+  update.idempotency[IdempotencyStoreKey("acme", "old")] = recorded(2 * 3600);
+  update.idempotency[IdempotencyStoreKey("acme", "recent")] = recorded(60);
+  update.idempotency[IdempotencyStoreKey("acme", "undated")] = v1::IdempotencyRecord();
+  REQUIRE(store.Write(update).ok());
+
+  REQUIRE(store.CompactIdempotency().ok());
+  CHECK_FALSE(store.Idempotency("acme", "old")->has_value());
+  CHECK(store.Idempotency("acme", "recent")->has_value());
+  CHECK(store.Idempotency("acme", "undated")->has_value());  // written before keys had a time
 }
 
 TEST_CASE("Abort forgets the heads and entities decided since the last Commit") {
