@@ -5,19 +5,23 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
-#include "consumers/metrics/metrics_registry.h"
-#include "engine/head_store.h"
-#include "timeline/v1/rejection.pb.h"
 #include "consumers/data_directory.h"
+#include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
+#include "engine/head_store.h"
 #include "engine/sequencer.h"
+#include "timeline/v1/rejection.pb.h"
 
 namespace timeline {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kKafkaTimeout = std::chrono::seconds(30);
+constexpr int kTransactionAttempts = 3;    // a retriable commit is tried this often
+constexpr int kMaxAbortsInARow = 10;       // then the broker is not coming back soon: stop
+constexpr auto kRewindBackoff = std::chrono::milliseconds(200);  // times the aborts in a row
 
 // Remembers, per account-events partition, the offset after the last event delivered, and the
 // first delivery error. Called on the thread that polls the producer (ours).
@@ -65,7 +69,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         refused_(metrics_->AddCounter(
             "timeline_events_refused_total",
             "Submissions the sequencer refused (committed to account-rejections), by reason code",
-            {"reason"})) {
+            {"reason"})),
+        aborted_(metrics_
+                     ->AddCounter("timeline_sequencer_transactions_aborted_total",
+                                  "Transactions the sequencer aborted and decided again")
+                     .With()) {
     sequencer_.set_idempotency_window(options.idempotency_window);
   }
 
@@ -187,6 +195,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
       TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
     }
+    batch_start_.try_emplace(command.partition, command.offset);
     consumed_[command.partition] = command.offset + 1;
     ++batch_size_;
     return Status::Ok();
@@ -199,14 +208,17 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
   // Flushes, commits the transaction with the consumed offsets, then persists the heads.
+  // A transaction Kafka lets us abort (a failed delivery, a producer id the broker lost) is
+  // aborted and its commands decided again (Rewind); only what cannot be aborted stops us.
   Status FinishBatch() {
     const int timeout_ms = static_cast<int>(kKafkaTimeout.count() * 1000);
     if (SteadyClock::now() - last_tips_ >= options_.digest_interval) {
       TIMELINE_RETURN_IF_ERROR(PinTips());
     }
     Status status = FromKafka(producer_->flush(timeout_ms), "flushing the batch");
-    if (status.ok()) status = deliveries_.TakeError();
     if (!status.ok()) return Fail(status);
+    // A delivery that failed inside a transaction makes it abortable.
+    if (Status delivery = deliveries_.TakeError(); !delivery.ok()) return Rewind(delivery);
 
     std::vector<RdKafka::TopicPartition*> offsets;
     for (const auto& [partition, next] : consumed_) {
@@ -215,16 +227,21 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     }
     if (!offsets.empty()) {  // a transaction of pins alone consumed no command
       std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-      status = TransactionStatus(
-          producer_->send_offsets_to_transaction(offsets, group.get(), timeout_ms),
-          "send_offsets_to_transaction");
+      const TransactionOutcome sent = Retrying("send_offsets_to_transaction", [&] {
+        return producer_->send_offsets_to_transaction(offsets, group.get(), timeout_ms);
+      });
       RdKafka::TopicPartition::destroy(offsets);
-      if (!status.ok()) return Fail(status);
+      if (sent.abortable) return Rewind(sent.status);
+      if (!sent.status.ok()) return Fail(sent.status);
     }
-    status = TransactionStatus(producer_->commit_transaction(timeout_ms), "commit_transaction");
-    if (!status.ok()) return Fail(status);
+    const TransactionOutcome committed = Retrying(
+        "commit_transaction", [&] { return producer_->commit_transaction(timeout_ms); });
+    if (committed.abortable) return Rewind(committed.status);
+    if (!committed.status.ok()) return Fail(committed.status);
     transaction_open_ = false;
     consumed_.clear();
+    batch_start_.clear();
+    aborts_in_a_row_ = 0;
     CountCommittedBatch();
 
     status = sequencer_.Commit(deliveries_.TakeOffsets());
@@ -276,7 +293,6 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     return sequencer_.Commit({});
   }
 
-  // A transactional error: abort what can be aborted, forget the batch, and stop.
   // The batch's counts join the metrics once Kafka has committed it (an aborted one never does).
   void CountCommittedBatch() {
     sequenced_.Increment(batch_sequenced_);
@@ -285,6 +301,45 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     batch_refused_.clear();
   }
 
+  // Aborts the open transaction, forgets its decisions and reads its commands again from where
+  // the batch began: Kafka never made any of it visible, and the heads never saw it. After
+  // kMaxAbortsInARow aborts without a commit in between, gives up (a restart replays exactly).
+  Status Rewind(const Status& cause) {
+    batch_sequenced_ = 0;
+    batch_refused_.clear();
+    sequencer_.Abort();
+    (void)deliveries_.TakeOffsets();
+    (void)deliveries_.TakeError();
+    TransactionOutcome aborted{Status::Ok()};
+    if (transaction_open_) {
+      aborted = Outcome(producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000)),
+                        "abort_transaction");
+      transaction_open_ = false;
+    }
+    if (!aborted.status.ok()) return Fatal(aborted.status);
+    if (++aborts_in_a_row_ > kMaxAbortsInARow) {
+      return Fatal(Status::KafkaError(fmt::format(
+          "{} transactions in a row were aborted; the last because {}", aborts_in_a_row_,
+          cause.message())));
+    }
+    aborted_.Increment();
+    spdlog::warn("sequencer: transaction aborted ({}); deciding its {} command(s) again",
+                 cause.message(), batch_size_);
+    for (const auto& [partition, first] : batch_start_) {
+      // Timeout 0: librdkafka 2.0.2's seek timeout is 1000x too short; the seek itself is
+      // reliable and drops what was fetched past it.
+      std::unique_ptr<RdKafka::TopicPartition> start(
+          RdKafka::TopicPartition::create(options_.kafka.topics.commands, partition, first));
+      consumer_->seek(*start, 0);
+    }
+    batch_start_.clear();
+    consumed_.clear();
+    batch_size_ = 0;
+    std::this_thread::sleep_for(kRewindBackoff * aborts_in_a_row_);
+    return Status::Ok();
+  }
+
+  // Anything else: abort what can be aborted, forget the batch, and stop.
   Status Fail(Status status) {
     batch_sequenced_ = 0;
     batch_refused_.clear();
@@ -294,6 +349,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     }
     sequencer_.Abort();
     consumed_.clear();
+    batch_start_.clear();
     return Fatal(std::move(status));
   }
 
@@ -302,14 +358,39 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     return status;
   }
 
-  static Status TransactionStatus(RdKafka::Error* error, std::string_view what) {
-    if (error == nullptr) return Status::Ok();
+  // What a transactional call left us able to do (librdkafka's RdKafka::Error flags).
+  struct TransactionOutcome {
+    Status status;
+    bool abortable = false;  // txn_requires_abort(): abort, rewind, go on
+    bool retriable = false;  // is_retriable(): the same call may be made again
+  };
+
+  static TransactionOutcome Outcome(RdKafka::Error* error, std::string_view what) {
+    if (error == nullptr) return {Status::Ok()};
     std::unique_ptr<RdKafka::Error> owned(error);
     if (owned->is_fatal() && owned->code() == RdKafka::ERR__FENCED) {
-      return Status::Fenced(fmt::format("{}: another sequencer with the same instance id took "
-                                        "over ({})", what, owned->str()));
+      return {Status::Fenced(fmt::format("{}: another sequencer with the same instance id took "
+                                         "over ({})", what, owned->str()))};
     }
-    return Status::KafkaError(fmt::format("{}: {}", what, owned->str()));
+    return {Status::KafkaError(fmt::format("{}: {}", what, owned->str())),
+            !owned->is_fatal() && owned->txn_requires_abort(),
+            !owned->is_fatal() && owned->is_retriable()};
+  }
+
+  static Status TransactionStatus(RdKafka::Error* error, std::string_view what) {
+    return Outcome(error, what).status;
+  }
+
+  // Makes `call` again while it fails with a retriable error (a timeout, a coordinator moving),
+  // as librdkafka documents for send_offsets_to_transaction and commit_transaction.
+  template <typename Call>
+  static TransactionOutcome Retrying(std::string_view what, Call call) {
+    TransactionOutcome outcome = Outcome(call(), what);
+    for (int attempt = 1; attempt < kTransactionAttempts && outcome.retriable; ++attempt) {
+      spdlog::warn("sequencer: {}; trying again", outcome.status.message());
+      outcome = Outcome(call(), what);
+    }
+    return outcome;
   }
 
   SequencerOptions options_;
@@ -321,6 +402,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<RdKafka::Producer> producer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::map<int32_t, int64_t> consumed_;  // commands partition → next offset, this batch
+  std::map<int32_t, int64_t> batch_start_;  // commands partition → its first offset, this batch
+  int aborts_in_a_row_ = 0;
   bool transaction_open_ = false;
   SteadyClock::time_point batch_started_;
   SteadyClock::time_point last_tips_;
@@ -329,6 +412,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   std::shared_ptr<MetricsRegistry> metrics_;
   Counter& sequenced_;
   MetricFamily<Counter>& refused_;
+  Counter& aborted_;
   uint64_t batch_sequenced_ = 0;                   // in the open transaction
   std::map<std::string, uint64_t> batch_refused_;  // reason → count, in the open transaction
 };

@@ -9,8 +9,11 @@
 // before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in
 // the same transactions as the events they pin; an idle partition's last events are pinned by a
 // transaction of their own after digest_interval.
-// Failure: any transaction or store error ends Run() with that Status; the open transaction is
-// aborted, and a restart recovers exactly (nothing lost, nothing repeated).
+// Failure: a transaction Kafka allows to abort (a failed delivery, a producer id the broker lost)
+// is aborted and its commands are read again and decided anew: Kafka never showed any of it and
+// the heads never saw it. Retriable commit errors are retried. Anything else (a store error, a
+// fenced producer, ten aborts in a row) ends Run() with that Status; a restart then recovers
+// exactly (nothing lost, nothing repeated).
 // Concurrency: Run() on one thread; Stop() may be called from any thread or a signal handler
 // via the atomic flag.
 #pragma once
