@@ -1,5 +1,6 @@
 #include "engine/event_seal.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -38,6 +39,9 @@ Result<std::string> ReadKeyFile(const std::string& path) {
 
 // Writes a fresh key next to `path` and links it into place, so that two processes starting
 // together agree on one key: the second link fails and that process reads the first's key.
+// The file is 0600 from its creation (never readable by others, not even for a moment) and
+// fsynced with its directory before anything is sealed with it: a power cut must not leave an
+// empty key behind events it sealed.
 Status CreateKeyFile(const std::string& path) {
   std::string key(kKeySize, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), kKeySize) != 1) {
@@ -45,18 +49,28 @@ Status CreateKeyFile(const std::string& path) {
   }
   std::error_code error;
   const std::filesystem::path target(path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
+  const std::filesystem::path directory =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::filesystem::create_directories(directory, error);
   const std::string temporary = fmt::format("{}.{}.tmp", path, ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << ToHex(key) << '\n';
-    if (!out.flush()) return Status::IoError("cannot write the seal key " + temporary);
+  const std::string text = ToHex(key) + "\n";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot create the seal key " + temporary);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    std::filesystem::remove(temporary, error);
+    return Status::IoError("cannot write the seal key " + temporary);
   }
-  ::chmod(temporary.c_str(), 0600);
   const bool linked = ::link(temporary.c_str(), path.c_str()) == 0;
   std::filesystem::remove(temporary, error);
   if (!linked && !std::filesystem::exists(path)) {
     return Status::IoError("cannot create the seal key " + path);
+  }
+  if (const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
   return Status::Ok();
 }
