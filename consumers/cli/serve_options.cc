@@ -32,7 +32,7 @@ Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
     return Status::InvalidArgument("give --tokens or --insecure-no-auth, not both");
   }
   if (!flags.tokens_path.empty()) {
-    auto tokens = TokenStore::Load(flags.tokens_path);
+    auto tokens = TokenStore::Follow(flags.tokens_path);
     if (!tokens.ok()) return tokens.status();
     options.tokens = std::move(tokens).value();
   }

@@ -1,6 +1,10 @@
 // `timeline token new NAME --role auditor|manager|service [--manager M | --account A...]
 // --tokens FILE`: issues an API token. The token is printed once on stdout and stored nowhere;
 // the tokens file gets only its SHA-256 (consumers/http/token_issuer.h).
+// `timeline token revoke NAME --tokens FILE` removes it; `timeline token list --tokens FILE`
+// prints who holds which token (JSON lines, no hashes). A running server follows the file.
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -59,6 +63,40 @@ void AddTokenCommand(CLI::App* app, int* exit_code) {
     std::fprintf(stderr,
                  "timeline token: %s (%s) added to %s; this is the only time the token is shown\n",
                  flags->name.c_str(), flags->role.c_str(), flags->tokens_path.c_str());
+  });
+
+  auto revoke_flags = std::make_shared<TokenFlags>();
+  auto* revoke = token->add_subcommand(
+      "revoke", "Remove a token from the tokens file; a running server refuses it within a second");
+  revoke->add_option("name", revoke_flags->name, "the token's name")->required();
+  revoke->add_option("--tokens", revoke_flags->tokens_path, "the tokens file")->required();
+  revoke->callback([revoke_flags, exit_code] {
+    Status status = RevokeToken(revoke_flags->tokens_path, revoke_flags->name);
+    if (!status.ok()) {
+      *exit_code = Fail(status);
+      return;
+    }
+    std::fprintf(stderr, "timeline token: %s removed from %s\n", revoke_flags->name.c_str(),
+                 revoke_flags->tokens_path.c_str());
+  });
+
+  auto list_flags = std::make_shared<TokenFlags>();
+  auto* list = token->add_subcommand(
+      "list", "Print each token's name, role and what it may see as JSON lines (no hashes)");
+  list->add_option("--tokens", list_flags->tokens_path, "the tokens file")->required();
+  list->callback([list_flags, exit_code] {
+    auto entries = ListTokens(list_flags->tokens_path);
+    if (!entries.ok()) {
+      *exit_code = Fail(entries.status());
+      return;
+    }
+    for (v1::ApiToken entry : *entries) {
+      entry.clear_sha256();
+      std::string line;
+      if (!google::protobuf::util::MessageToJsonString(entry, &line).ok()) continue;
+      std::printf("%s\n", line.c_str());
+    }
+    std::fflush(stdout);
   });
 }
 

@@ -7,6 +7,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "consumers/http/token_file_follower.h"
 #include "engine/sha256.h"
 
 namespace timeline {
@@ -163,7 +164,20 @@ Result<TokenStore> TokenStore::Load(const std::string& path) {
   return store;
 }
 
+Result<TokenStore> TokenStore::Follow(const std::string& path) {
+  auto follower = TokenFileFollower::Open(path);
+  if (!follower.ok()) return follower.status();
+  TokenStore store;
+  store.follower_ = std::move(follower).value();
+  return store;
+}
+
+size_t TokenStore::size() const {
+  return follower_ ? follower_->Current().size() : entries_.size();
+}
+
 const Grant* TokenStore::Authenticate(std::string_view token) const {
+  if (follower_) return follower_->Current().Authenticate(token);
   const std::string hash = Sha256Of(token);
   const Grant* found = nullptr;
   for (const auto& entry : entries_) {
@@ -174,6 +188,7 @@ const Grant* TokenStore::Authenticate(std::string_view token) const {
 }
 
 bool TokenStore::HasName(std::string_view name) const {
+  if (follower_) return follower_->Current().HasName(name);
   for (const auto& entry : entries_) {
     if (entry.grant.name == name) return true;
   }

@@ -8,9 +8,11 @@
 // a line) and compared in constant time; a token is never logged or stored.
 // A token learns whether an account exists only if it may see it: an unknown account is "not
 // found" to a token granted it by name or by "*", and "forbidden" to any other.
-// Concurrency: a loaded TokenStore and its Grants are immutable; any thread may read them.
+// Concurrency: any thread may authenticate; a TokenStore's Grants never change once handed out
+// (a followed file's new contents come as new Grants).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,6 +24,8 @@
 #include "timeline/v1/api.pb.h"
 
 namespace timeline {
+
+class TokenFileFollower;
 
 enum class Role { kAuditor, kManager, kService, kUnrestricted };
 
@@ -60,13 +64,20 @@ class TokenStore {
   // are skipped. NotFound when the file does not exist; InvalidArgument naming the line when an
   // entry does not parse or validate, or repeats a name or a hash.
   static Result<TokenStore> Load(const std::string& path);
+  // Loads the file as Load does, then follows it: when the file changes (modification time,
+  // size or inode, looked at no more than once a second, from Authenticate) it is read again,
+  // so a token added by `timeline token new` or removed by `timeline token revoke` counts within
+  // a second, without a restart. A changed file that no longer loads is logged and the last
+  // good tokens stay. Grants handed out earlier stay valid: every generation read is kept while
+  // the store lives (a few hundred bytes a token; a new one only when the file changed).
+  static Result<TokenStore> Follow(const std::string& path);
   static Result<TokenStore> FromEntries(const std::vector<v1::ApiToken>& entries);
 
   // The grant of `token`, or nullptr when no entry's hash matches. Hashes the token and compares
   // it with every entry in constant time (CRYPTO_memcmp, no early exit).
   const Grant* Authenticate(std::string_view token) const;
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const;
   bool HasName(std::string_view name) const;
 
  private:
@@ -74,7 +85,9 @@ class TokenStore {
     std::string hash;  // 32 raw bytes
     Grant grant;
   };
-  std::vector<Entry> entries_;
+
+  std::vector<Entry> entries_;                    // Load and FromEntries
+  std::shared_ptr<TokenFileFollower> follower_;  // Follow: the file's tokens as last read
 };
 
 }  // namespace timeline

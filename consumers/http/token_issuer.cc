@@ -5,15 +5,57 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include <google/protobuf/util/json_util.h>
 
+#include "consumers/file_lock.h"
 #include "consumers/http/access_control.h"
 #include "engine/sha256.h"
 
 namespace timeline {
+
+namespace {
+
+constexpr std::chrono::seconds kLockPatience{10};
+
+Result<FileLock> LockTokensFile(const std::string& tokens_path) {
+  return FileLock::Acquire(tokens_path + ".lock", kLockPatience);
+}
+
+// Whether a line of the tokens file is an entry (not blank, not a comment).
+bool IsEntryLine(const std::string& line) {
+  return line.find_first_not_of(" \t\r") != std::string::npos && line[0] != '#';
+}
+
+// Replaces `path` with `text`: a 0600 temporary beside it, fsynced, renamed over it, and the
+// directory fsynced, so a crash leaves the old file or the new one.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot create " + temporary + ": " + std::strerror(errno));
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  const int write_errno = errno;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    return Status::IoError("cannot rewrite " + path + ": " + std::strerror(write_errno));
+  }
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const int dir = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<std::string> NewRandomToken() {
   unsigned char bytes[32];
@@ -24,6 +66,8 @@ Result<std::string> NewRandomToken() {
 }
 
 Result<std::string> IssueToken(const std::string& tokens_path, v1::ApiToken entry) {
+  auto lock = LockTokensFile(tokens_path);
+  if (!lock.ok()) return lock.status();
   auto token = NewRandomToken();
   if (!token.ok()) return token.status();
   entry.set_sha256(ToHex(Sha256Of(*token)));
@@ -51,6 +95,47 @@ Result<std::string> IssueToken(const std::string& tokens_path, v1::ApiToken entr
     return Status::IoError("cannot append to " + tokens_path + ": " + std::strerror(write_errno));
   }
   return token;
+}
+
+Status RevokeToken(const std::string& tokens_path, const std::string& name) {
+  auto lock = LockTokensFile(tokens_path);
+  if (!lock.ok()) return lock.status();
+  std::ifstream in(tokens_path);
+  if (!in) return Status::NotFound("no tokens file " + tokens_path);
+  std::string kept;
+  bool found = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (IsEntryLine(line)) {
+      v1::ApiToken entry;
+      if (google::protobuf::util::JsonStringToMessage(line, &entry).ok() && entry.name() == name) {
+        found = true;
+        continue;
+      }
+    }
+    kept += line;
+    kept += '\n';
+  }
+  if (!found) return Status::NotFound(tokens_path + " has no token named " + name);
+  return ReplaceFile(tokens_path, kept);
+}
+
+Result<std::vector<v1::ApiToken>> ListTokens(const std::string& tokens_path) {
+  std::ifstream in(tokens_path);
+  if (!in) return Status::NotFound("no tokens file " + tokens_path);
+  std::vector<v1::ApiToken> entries;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!IsEntryLine(line)) continue;
+    v1::ApiToken entry;
+    auto parsed = google::protobuf::util::JsonStringToMessage(line, &entry);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(tokens_path + ":" + std::to_string(number) +
+                                     ": not an ApiToken: " + std::string(parsed.message()));
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 }  // namespace timeline

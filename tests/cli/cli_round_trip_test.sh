@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The `timeline` CLI as a person uses it, from a shell, against the local broker: create topics,
 # run the engine, append, read state (also --as-of) and history (also --type), get refused, repeat an idempotency key, stop
-# the engine with SIGTERM and start it again.
+# the engine with SIGTERM and start it again; issue, list and revoke API tokens.
 #
 #   tests/cli/cli_round_trip_test.sh path/to/timeline
 #
@@ -341,6 +341,33 @@ else fail "$what" "$(last_run)"; fi
 run "$bin" verify --data "$data" "${common[@]}"
 what="timeline verify without ACCOUNT or --all is refused naming both"
 if [ "$RC" = 1 ] && grep -q "ACCOUNT or --all" <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+# Tokens: issued once, listed without hashes, revoked by name.
+tokens="$work/tokens.jsonl"
+run "$bin" token new jane --role manager --manager jane.doe --tokens "$tokens"
+jane_token="$OUT"
+run "$bin" token new audit --role auditor --account '*' --tokens "$tokens"
+run "$bin" token list --tokens "$tokens"
+what="timeline token new prints a 64-hex token once; token list shows both holders without hashes"
+if [[ "$jane_token" =~ ^[0-9a-f]{64}$ ]] && grep -q '"name":"jane"' <<<"$OUT" &&
+   grep -q '"name":"audit"' <<<"$OUT" && ! grep -q sha256 <<<"$OUT" &&
+   ! grep -q "$jane_token" "$tokens" && [ "$(stat -c %a "$tokens")" = 600 ]
+then pass "$what" "$OUT"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" token revoke jane --tokens "$tokens"
+revoke_rc="$RC"
+run "$bin" token list --tokens "$tokens"
+what="timeline token revoke removes exactly that token"
+if [ "$revoke_rc" = 0 ] && ! grep -q '"name":"jane"' <<<"$OUT" && grep -q '"name":"audit"' <<<"$OUT"
+then pass "$what" "$OUT"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" token revoke nobody --tokens "$tokens"
+what="timeline token revoke of an unknown name fails naming it"
+if [ "$RC" = 1 ] && grep -q "no token named nobody" <<<"$ERR"
 then pass "$what" "$ERR"
 else fail "$what" "$(last_run)"; fi
 
