@@ -7,6 +7,7 @@
 
 #include "consumers/http/api_replies.h"
 #include "consumers/http/event_stream.h"
+#include "consumers/http/session_routes.h"
 #include "consumers/read_only_views.h"
 #include "projections/view_store.h"
 
@@ -105,6 +106,8 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   streams.max_streams = opts.max_event_streams;
   streams.metrics = opts.metrics.get();
   RegisterEventStreamRoutes(server->server_.get(), streams);
+  RegisterSessionRoutes(server->server_.get(),
+                        SessionContext{context.tokens, server->tls_, opts.metrics.get()});
 
   if (opts.port == 0) {
     server->port_ = server->server_->bind_to_any_port(opts.host);

@@ -6,8 +6,9 @@
 // Stop() or destruction. Before a request it catches the views up with the worker, at most
 // every 100 ms, so a read is at most that much older than the worker's last write.
 // Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
-// Routes: the JSON API (api_routes.h) and the event streams (event_stream.h); Stop() ends open
-// streams within their poll interval (100 ms) rather than waiting for their clients.
+// Routes: the JSON API (api_routes.h), the event streams (event_stream.h) and the dashboard's
+// sign-in (session_routes.h); Stop() ends open streams within their poll interval (100 ms)
+// rather than waiting for their clients.
 #pragma once
 
 #include <atomic>
