@@ -262,7 +262,8 @@ TEST_CASE("a listen address is HOST:PORT and a bad one names --listen", "[unit]"
   CHECK(ParseListenAddress("127.0.0.1:99999", &options).code() == StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("an account's money series has a point a month with its revenue and receivables", "[unit]") {
+TEST_CASE("an account's money series has a point a month with revenue and receivables",
+          "[unit]") {
   ApiFixture api;
   auto series = api.GetJson<v1::MoneySeries>("/api/accounts/acme/series?interval=month", kJane);
   CHECK(series.account_id() == "acme");
