@@ -68,7 +68,8 @@ const browser = await chromium.launch({ executablePath: env('CHROMIUM'), headles
 let page;
 let exitCode = 0;
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale });
+  // The smaller of the laptop screens the page is made for.
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale });
   page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -129,6 +130,7 @@ try {
   const invoice = summary.receivables?.flatMap((r) => r.invoices ?? []).find((i) => i.currency === currency);
   if (!invoice) throw new Error(`account ${id} has no unsettled invoice in ${currency} to pay`);
   const paid = 12345;
+  let receivablesAfterPayment = '';
   await step(`a payment appended with timeline append shows on the page (receivables - ${paid})`, async () => {
     const submission = {
       accountId: id, occurredAt: new Date().toISOString(), actor: 'browser-test',
@@ -142,10 +144,20 @@ try {
     if (!stdout.startsWith('recorded:')) throw new Error(`timeline append said: ${stdout}`);
     const after = (state.receivable ?? []).map((t) => (t.currency === currency
       ? { ...t, minorUnits: String(BigInt(t.minorUnits) - BigInt(paid)) } : t));
-    const expected = moneyList(after, currency);
-    await expectFigure(page, '[data-figure="receivables"]', expected, 15000);
+    receivablesAfterPayment = moneyList(after, currency);
+    await expectFigure(page, '[data-figure="receivables"]', receivablesAfterPayment, 15000);
     const latest = await page.locator('#timeline tbody tr').first().textContent();
     if (!latest.includes('Payment received')) throw new Error(`the timeline's newest row is "${latest}"`);
+  });
+
+  await step('signing out forgets the session, and the sign-in form opens a new one', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#sign-in-form').waitFor({ timeout: 5000 });
+    const left = (await context.cookies()).find((c) => c.name === 'timeline_session');
+    if (left) throw new Error('the session cookie is still there after signing out');
+    await page.fill('#token', token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectFigure(page, '[data-figure="receivables"]', receivablesAfterPayment);
   });
 
   await step('no page error, console error or request to another origin', async () => {

@@ -36,7 +36,7 @@ export class AccountPage {
         card(`Revenue and receivables by month (${currency})`, drawn.element, { wide: true }),
         card('Overdue milestones', overdueMilestones(health), { count: health.account?.overdue ?? 0 }),
         card('Invoice findings', invoiceFindings(compliance), { count: compliance.findings?.length ?? 0 }),
-        card('Training coverage', trainingCoverage(training), { count: training.untrainedSkus?.length ?? 0 }),
+        card('Training coverage', trainingCoverage(training), { count: `${training.untrainedSkus?.length ?? 0} untrained` }),
         card('Growth opportunities', growthOpportunities(growth)),
         card('Timeline', timeline, { wide: true, id: 'timeline' })));
   }
