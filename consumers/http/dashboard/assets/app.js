@@ -33,10 +33,11 @@ function showError(error) {
   view.replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: error.message }));
 }
 
-// Runs `render` now and again after each burst of events on `stream`.
+// Runs `render` now and again after each burst of events on `stream`. The stream opens first,
+// so that no event falls between what is drawn and what is followed.
 async function showLive(render, stream) {
-  await render();
   await live.follow(stream, () => render().catch(showError));
+  await render();
 }
 
 async function route() {

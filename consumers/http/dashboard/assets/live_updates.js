@@ -16,13 +16,16 @@ export class LiveUpdates {
     this.indicator = indicator;
     this.source = null;
     this.timer = null;
+    this.followed = 0;  // bumped by stop(), so by each follow(): an older follow() gives way
     this.show('off', 'offline');
   }
 
   // Follows `url`, closing the stream followed before; `onChange(entries)` after each burst.
   async follow(url, onChange) {
     this.stop();
+    const call = this.followed;
     eventTypes ??= (await getJson('/api/event-types')).names;
+    if (call !== this.followed) return;  // the page moved on while the names were read
     let pending = [];
     const source = new EventSource(url, { withCredentials: true });
     this.source = source;
@@ -41,6 +44,7 @@ export class LiveUpdates {
   }
 
   stop() {
+    this.followed += 1;
     clearTimeout(this.timer);
     if (this.source) this.source.close();
     this.source = null;
