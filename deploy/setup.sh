@@ -19,6 +19,8 @@ packages=(
   python3-protobuf          # 3.21 like protoc: deploy/proto_compat.py, examples/python/
   python3-venv              # .venv-python, below
   wrk                       # query latency under load (BENCHMARKS.md)
+  nodejs                    # deploy/web: Chart.js for the dashboard, playwright-core for its test
+  chromium                  # the dashboard's browser test (tests/browser/), headless
 )
 
 missing=()
@@ -48,4 +50,22 @@ if ! "$venv/bin/pip" freeze 2>/dev/null | grep -qx "$kafka_client"; then
   echo "setup.sh: installing $kafka_client into $venv"
   /usr/bin/python3 -m venv --system-site-packages "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "$kafka_client"
+fi
+
+# The dashboard's chart library (served by `timeline serve`) and the browser test's driver, from
+# the npm registry, pinned by deploy/web/package-lock.json. Debian ships npm apart from nodejs
+# (NodeSource's nodejs includes it, and conflicts with Debian's npm), so it is added only when
+# missing. npm ci replaces node_modules, so it runs only when the lock changed since the last
+# install (a copy of the lock installed is kept in node_modules).
+if ! command -v npm >/dev/null; then
+  echo "setup.sh: installing npm"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
+fi
+web="$root/deploy/web"
+if ! cmp -s "$web/package-lock.json" "$web/node_modules/.installed-package-lock.json"; then
+  echo "setup.sh: installing deploy/web's packages (npm ci)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$web/package-lock.json" "$web/node_modules/.installed-package-lock.json"
+else
+  echo "setup.sh: deploy/web's packages match package-lock.json"
 fi

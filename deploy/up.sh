@@ -3,8 +3,9 @@
 # the topics, start the engine (`timeline run`) in the background, append the example events in
 # deploy/examples/ and print that account's state and history, then submit the demo portfolio
 # (`timeline demo`: 20 national accounts, 24 months) and print it by manager. The engine serves
-# the HTTP API beside it (`timeline run --listen`); the script ends by printing the API's address
-# and an auditor token that sees every account. Safe to run again: every event carries an
+# the HTTP API and the dashboard beside it (`timeline run --listen`); the script ends by printing
+# the API's address and an auditor token that sees every account, and the dashboard's address
+# with that token in its fragment. Safe to run again: every event carries an
 # idempotency key, so a second run records nothing twice, and the token is kept (data/api-token,
 # readable by you only; data/tokens.jsonl holds only its SHA-256).
 # Environment: TIMELINE_API_PORT (8080). Stop with deploy/down.sh.
@@ -93,3 +94,4 @@ echo "  curl http://127.0.0.1:$api_port/metrics"
 echo "Stop everything with: deploy/down.sh"
 echo
 echo "API: http://127.0.0.1:$api_port  token: $token"
+echo "Dashboard: http://127.0.0.1:$api_port/#token=$token"

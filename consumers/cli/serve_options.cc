@@ -16,6 +16,14 @@ void AddServeOptions(CLI::App* command, ServeFlags* flags, const std::string& li
                     "experiments only)");
   command->add_option("--tls-cert", flags->tls_cert_path, "PEM certificate: serve HTTPS");
   command->add_option("--tls-key", flags->tls_key_path, "PEM private key of --tls-cert");
+  command
+      ->add_option("--dashboard", flags->dashboard.page_dir,
+                   "the dashboard's folder (index.html, assets/), served at /")
+      ->capture_default_str();
+  command
+      ->add_option("--chart-library", flags->dashboard.chart_library_dir,
+                   "the folder holding Chart.js's chart.umd.js (deploy/setup.sh installs it)")
+      ->capture_default_str();
 }
 
 Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
@@ -38,6 +46,7 @@ Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
   }
   options.tls_cert_path = flags.tls_cert_path;
   options.tls_key_path = flags.tls_key_path;
+  options.dashboard = flags.dashboard;
   options.kafka = common.Kafka();
   auto key = ExistingSealKey(common);
   if (!key.ok()) return key.status();

@@ -1,5 +1,5 @@
 // The query server's flags, shared by `timeline serve` and `timeline run --listen`:
-// --listen, --tokens, --insecure-no-auth, --tls-cert, --tls-key.
+// --listen, --tokens, --insecure-no-auth, --tls-cert, --tls-key, --dashboard, --chart-library.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -18,6 +18,7 @@ struct ServeFlags {
   bool insecure_no_auth = false;
   std::string tls_cert_path;
   std::string tls_key_path;
+  DashboardFiles dashboard = DashboardFiles::Defaults();
 };
 
 // Adds the flags to `command`; `listen_help` says what --listen means there.

@@ -12,15 +12,17 @@
 #include "consumers/http/api_replies.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
-#include "consumers/served_views.h"
 #include "consumers/json_views.h"
+#include "consumers/served_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
-#include "projections/view_digest.h"
+#include "projections/money_series.h"
 #include "projections/view_dates.h"
+#include "projections/view_digest.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"
 #include "timeline/v1/api.pb.h"
+#include "timeline/v1/events.pb.h"
 #include "timeline/v1/view_digest.pb.h"
 #include "timeline/v1/views.pb.h"
 
@@ -211,6 +213,31 @@ class ApiHandlers {
     ReplyMessage(res, page);
   }
 
+  void Series(const ViewStore& store, const Request& req, Response& res) const {
+    const Grant* grant = Authenticate(req, res);
+    if (grant == nullptr) return;
+    const std::string interval =
+        req.has_param("interval") ? req.get_param_value("interval") : "month";
+    if (interval != "month") {
+      return ReplyStatus(res, Status::InvalidArgument("interval: \"" + interval +
+                                                      "\" is not one; the series has: month"));
+    }
+    const std::string account = req.matches[1];
+    if (!VisibleAccount(store, *grant, account, res)) return;
+    auto series = MonthlyMoneySeries(store, account);
+    if (!series.ok()) return ReplyStatus(res, series.status());
+    ReplyMessage(res, *series);
+  }
+
+  void EventTypes(const Request& req, Response& res) const {
+    if (Authenticate(req, res) == nullptr) return;
+    v1::EventTypeList list;
+    const auto* event = v1::Event::descriptor();
+    for (int i = 0; i < event->field_count(); ++i) list.add_names(event->field(i)->name());
+    list.add_names("unknown");  // event_stream.h: a newer writer's event type
+    ReplyMessage(res, list);
+  }
+
   void View(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
@@ -336,9 +363,13 @@ void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
   routes.Get(R"(/api/accounts/([^/]+))", "/api/accounts/{id}", serve(&ApiHandlers::AccountState));
   routes.Get(R"(/api/accounts/([^/]+)/history)", "/api/accounts/{id}/history",
              serve(&ApiHandlers::History));
+  routes.Get(R"(/api/accounts/([^/]+)/series)", "/api/accounts/{id}/series",
+             serve(&ApiHandlers::Series));
   routes.Get(R"(/api/accounts/([^/]+)/verify)", "/api/accounts/{id}/verify",
              serve(&ApiHandlers::Verify));
   routes.Get("/api/digest", "/api/digest", serve(&ApiHandlers::Digest));
+  routes.Get("/api/event-types", "/api/event-types",
+             [api](const Request& req, Response& res) { api->EventTypes(req, res); });
   routes.Get(R"(/api/views/([^/]+))", "/api/views/{name}", serve(&ApiHandlers::View));
 }
 

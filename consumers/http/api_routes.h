@@ -4,7 +4,9 @@
 //   GET /api/accounts                            AccountList: the accounts the token may see
 //   GET /api/accounts/{id}?as_of=&known_at=      AccountState, current or bitemporal
 //   GET /api/accounts/{id}/history?from_seq=&limit=&from=&to=&type=   HistoryPage
+//   GET /api/accounts/{id}/series?interval=month MoneySeries: revenue and receivables a month
 //   GET /api/views/{name}?account=&on=&as_of=&known_at=               the views.proto message
+//   GET /api/event-types                         EventTypeList: the event streams' SSE names
 //   GET /api/accounts/{id}/verify                AccountVerification (auditors only)
 //   GET /api/digest?view=                        ViewStoreDigest (auditors granted every account)
 //
@@ -12,7 +14,7 @@
 // parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not
 // use, 404 for an unknown account, view or route, 500 for anything else (logged, never shown).
 // Access rules: access_control.h. The event streams: event_stream.h; /metrics and /readyz:
-// ops_routes.h.
+// ops_routes.h; /api/session: session_routes.h; the dashboard's files: dashboard_routes.h.
 // Concurrency: handlers run on the server's worker threads; they only read the store.
 #pragma once
 

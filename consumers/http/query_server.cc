@@ -6,7 +6,9 @@
 #include <charconv>
 
 #include "consumers/http/api_replies.h"
+#include "consumers/http/dashboard_routes.h"
 #include "consumers/http/event_stream.h"
+#include "consumers/http/session_routes.h"
 #include "consumers/served_views.h"
 #include "projections/view_store.h"
 
@@ -113,6 +115,9 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   streams.max_streams = opts.max_event_streams;
   streams.metrics = opts.metrics.get();
   RegisterEventStreamRoutes(server->server_.get(), streams);
+  RegisterSessionRoutes(server->server_.get(),
+                        SessionContext{context.tokens, server->tls_, opts.metrics.get()});
+  RegisterDashboardRoutes(server->server_.get(), opts.dashboard);
 
   if (opts.port == 0) {
     server->port_ = server->server_->bind_to_any_port(opts.host);

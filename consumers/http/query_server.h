@@ -7,8 +7,9 @@
 // every 100 ms, so a read is at most that much older than the worker's last write; after a
 // rebuild's swap it serves the new views (consumers/served_views.h) without a restart.
 // Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
-// Routes: the JSON API (api_routes.h) and the event streams (event_stream.h); Stop() ends open
-// streams within their poll interval (100 ms) rather than waiting for their clients.
+// Routes: the JSON API (api_routes.h), the event streams (event_stream.h), the dashboard's
+// sign-in (session_routes.h) and its files (dashboard_routes.h); Stop() ends open streams
+// within their poll interval (100 ms) rather than waiting for their clients.
 #pragma once
 
 #include <atomic>
@@ -22,6 +23,7 @@
 
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_routes.h"
+#include "consumers/http/dashboard_files.h"
 #include "consumers/http/ops_routes.h"
 #include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
@@ -55,6 +57,8 @@ struct QueryServerOptions {
   // /readyz (ops_routes.h); empty: StartOnDataDir compares the views' checkpoints with the
   // log's end (consumers/views_readiness.h), Start is ready as soon as it serves.
   std::function<Readiness()> readiness;
+  // The dashboard's page and chart library (`--dashboard`, `--chart-library`).
+  DashboardFiles dashboard = DashboardFiles::Defaults();
 };
 
 // "HOST:PORT" (e.g. "127.0.0.1:8080", "0.0.0.0:0") into options.host and options.port.

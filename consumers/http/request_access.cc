@@ -1,6 +1,7 @@
 #include "consumers/http/request_access.h"
 
 #include "consumers/http/api_replies.h"
+#include "consumers/http/session_cookie.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -9,11 +10,15 @@ const Grant* AuthenticateRequest(const httplib::Request& req, httplib::Response&
                                  const TokenStore* tokens) {
   if (tokens == nullptr) return &Grant::Unrestricted();
   const std::string header = req.get_header_value("Authorization");
-  const auto token = BearerToken(header);
+  const std::string cookies = req.get_header_value("Cookie");
+  // The header wins: a script that sends one means it, whatever session the browser holds.
+  const bool has_header = !header.empty();
+  const auto token = has_header ? BearerToken(header) : SessionCookieToken(cookies);
   const Grant* grant = token ? tokens->Authenticate(*token) : nullptr;
   if (grant == nullptr) {
-    ReplyUnauthenticated(
-        res, token ? "the bearer token is not valid" : "send Authorization: Bearer <token>");
+    ReplyUnauthenticated(res, !token       ? "send Authorization: Bearer <token>, or sign in"
+                              : has_header ? "the bearer token is not valid"
+                                           : "the session is not valid; sign in again");
   }
   return grant;
 }

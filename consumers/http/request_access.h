@@ -1,4 +1,4 @@
-// Who is asking and what they may read, for one HTTP request: the bearer token's Grant and the
+// Who is asking and what they may read, for one HTTP request: the token's Grant and the
 // account it asks for, or the 401/403/404 reply that refuses it. Shared by the /api/ routes and
 // the event streams so that both apply the same access rules (access_control.h).
 // Thread-safe: functions of their arguments; the store and the token store are only read.
@@ -16,8 +16,9 @@ namespace timeline {
 
 class ViewStore;
 
-// The grant of the request's bearer token (Grant::Unrestricted() when `tokens` is null);
-// nullptr after replying 401 when there is no valid token.
+// The grant of the request's token: its `Authorization: Bearer` header, else its session
+// cookie (session_cookie.h); Grant::Unrestricted() when `tokens` is null. nullptr after
+// replying 401 when there is no valid token.
 const Grant* AuthenticateRequest(const httplib::Request& req, httplib::Response& res,
                                  const TokenStore* tokens);
 

@@ -34,10 +34,22 @@ InstrumentedRoutes::InstrumentedRoutes(httplib::Server* server, MetricsRegistry*
 
 void InstrumentedRoutes::Get(const std::string& pattern, const std::string& route,
                              httplib::Server::Handler handler) {
-  if (metrics_ == nullptr) {
-    server_->Get(pattern, std::move(handler));
-    return;
-  }
+  server_->Get(pattern, Instrument(route, std::move(handler)));
+}
+
+void InstrumentedRoutes::Post(const std::string& pattern, const std::string& route,
+                              httplib::Server::Handler handler) {
+  server_->Post(pattern, Instrument(route, std::move(handler)));
+}
+
+void InstrumentedRoutes::Delete(const std::string& pattern, const std::string& route,
+                                httplib::Server::Handler handler) {
+  server_->Delete(pattern, Instrument(route, std::move(handler)));
+}
+
+httplib::Server::Handler InstrumentedRoutes::Instrument(const std::string& route,
+                                                        httplib::Server::Handler handler) {
+  if (metrics_ == nullptr) return handler;
   auto instruments = std::make_shared<RouteInstruments>();
   instruments->route = route;
   instruments->requests = &metrics_->AddCounter(
@@ -53,14 +65,14 @@ void InstrumentedRoutes::Get(const std::string& pattern, const std::string& rout
                           "Time from routing a request to its handler's reply, by route pattern",
                           {"route"}, MetricsRegistry::LatencyBuckets())
            .With({route});
-  server_->Get(pattern, [instruments, handler = std::move(handler)](const httplib::Request& req,
-                                                                    httplib::Response& res) {
+  return [instruments, handler = std::move(handler)](const httplib::Request& req,
+                                                     httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     handler(req, res);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     instruments->latency->Observe(took.count());
     instruments->ForStatus(res.status == -1 ? 200 : res.status).Increment();  // -1: httplib's 200
-  });
+  };
 }
 
 }  // namespace timeline

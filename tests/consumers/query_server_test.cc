@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "projections/view_digest.h"
@@ -121,7 +123,7 @@ TEST_CASE("unknown accounts, views and routes are 404 with an ApiError", "[unit]
   auto route = api.Get("/api/nothing", kAuditor);
   CHECK(route->status == 404);
   CHECK(ErrorOf(route).code() == "not_found");
-  CHECK(api.Get("/", kAuditor)->status == 404);  // the dashboard is not served yet
+  CHECK(api.Get("/nothing.html", kAuditor)->status == 404);  // beside the dashboard's files
 }
 
 TEST_CASE("no token or an invalid one is 401 with WWW-Authenticate and no data", "[unit]") {
@@ -285,6 +287,36 @@ TEST_CASE("a listen address is HOST:PORT and a bad one names --listen", "[unit]"
   CHECK(ParseListenAddress("localhost", &options).message() ==
         "--listen: \"localhost\" is not HOST:PORT");
   CHECK(ParseListenAddress("127.0.0.1:99999", &options).code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("an account's money series has a point a month with revenue and receivables",
+          "[unit]") {
+  ApiFixture api;
+  auto series = api.GetJson<v1::MoneySeries>("/api/accounts/acme/series?interval=month", kJane);
+  CHECK(series.account_id() == "acme");
+  REQUIRE(series.points_size() == 6);  // January to June 2026
+  CHECK(series.points(0).period() == "2026-01");
+  CHECK(series.points(2).period() == "2026-03");
+  CHECK(Eur(series.points(2).revenue()) == 250000);
+  CHECK(Eur(series.points(2).receivables()) == 150000);
+  CHECK(Eur(series.points(4).revenue()) == 125000);
+  CHECK(Eur(series.points(5).receivables()) == 275000);
+
+  CHECK(api.Get("/api/accounts/beta/series", kJane)->status == 403);
+  auto weekly = api.Get("/api/accounts/acme/series?interval=week", kJane);
+  CHECK(weekly->status == 400);
+  CHECK(ErrorOf(weekly).message().find("interval") == 0);
+}
+
+TEST_CASE("the event types list every name an event stream's messages carry", "[unit]") {
+  ApiFixture api;
+  auto types = api.GetJson<v1::EventTypeList>("/api/event-types", kService);
+  const auto& names = types.names();
+  CHECK(std::find(names.begin(), names.end(), "invoice_issued") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "account_opened") != names.end());
+  CHECK(names[names.size() - 1] == "unknown");
+  CHECK(names.size() == v1::Event::descriptor()->field_count() + 1);
+  CHECK(api.Get("/api/event-types")->status == 401);
 }
 
 }  // namespace

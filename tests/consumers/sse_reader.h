@@ -25,14 +25,15 @@ class SseReader {
  public:
   // Opens GET `path` on 127.0.0.1:`port` with the bearer `token` and, unless empty, the
   // Last-Event-ID header.
-  SseReader(int port, std::string path, std::string token, std::string last_event_id = "")
-      : thread_([this, port, path = std::move(path), token = std::move(token),
-                 last_event_id = std::move(last_event_id)] {
+  SseReader(int port, std::string path, const std::string& token,
+            const std::string& last_event_id = "")
+      : SseReader(port, std::move(path), Headers(token, last_event_id)) {}
+
+  // Opens GET `path` with exactly `headers` (a session cookie rather than a bearer token).
+  SseReader(int port, std::string path, httplib::Headers headers)
+      : thread_([this, port, path = std::move(path), headers = std::move(headers)] {
           httplib::Client client("127.0.0.1", port);
           client.set_read_timeout(5, 0);
-          httplib::Headers headers;
-          if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-          if (!last_event_id.empty()) headers.emplace("Last-Event-ID", last_event_id);
           client.Get(
               path.c_str(), headers,
               [this](const httplib::Response& response) {
@@ -86,6 +87,13 @@ class SseReader {
   }
 
  private:
+  static httplib::Headers Headers(const std::string& token, const std::string& last_event_id) {
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    if (!last_event_id.empty()) headers.emplace("Last-Event-ID", last_event_id);
+    return headers;
+  }
+
   // `ready` runs under the mutex: it reads the members, never the locking accessors.
   bool WaitUntil(const std::function<bool()>& ready, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex_);
