@@ -6,13 +6,16 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "consumers/dead_letter_publisher.h"
 #include "consumers/file_lock.h"
+#include "consumers/state_changelog_publisher.h"
 #include "consumers/view_swap.h"
 #include "consumers/worker_metrics.h"
 #include "engine/event_seal.h"
+#include "engine/partitioning.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
 
@@ -25,6 +28,8 @@ constexpr std::chrono::seconds kRebuildCheckEvery{1};
 constexpr std::chrono::seconds kViewsLockPatience{30};
 // How often the lag gauges are refreshed.
 constexpr std::chrono::seconds kLagEvery{1};
+// How long a stopping worker waits for the state changelog's records in flight.
+constexpr std::chrono::seconds kChangelogDrainPatience{10};
 }  // namespace
 
 
@@ -45,6 +50,9 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     if (!publisher.ok()) return publisher.status();
     dead_letters_ = std::move(publisher).value();
     PublishDeadLetters();
+    auto changelog = StateChangelogPublisher::Create(options_.kafka);
+    if (!changelog.ok()) return changelog.status();
+    changelog_ = std::move(changelog).value();
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.group_prefix + "-projections";
     auto consumer =
@@ -76,10 +84,15 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         TIMELINE_RETURN_IF_ERROR(ApplyBatch());
       }
       TIMELINE_RETURN_IF_ERROR(SwapInRebuiltViewsIfReady());
+      TIMELINE_RETURN_IF_ERROR(PublishStates(/*outbox_changed=*/false));
       UpdateLag();
     }
     if (!fatal_.ok()) return fatal_;
     TIMELINE_RETURN_IF_ERROR(ApplyBatch());
+    // What is not acknowledged stays in the outbox for the next run: no error.
+    if (Status drained = changelog_->Drain(store_.get(), kChangelogDrainPatience); !drained.ok()) {
+      spdlog::warn("worker: {}; the next run publishes them", drained.message());
+    }
     consumer_->close();
     return Status::Ok();
   }
@@ -99,6 +112,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       spdlog::info("worker: assigned {} partition(s) of {}", partitions.size(),
                    options_.kafka.topics.events);
       for (auto* partition : partitions) assigned_.insert(partition->partition());
+      publish_outbox_ = true;  // what an earlier run or owner left unpublished
       consumer->assign(partitions);
     } else {
       for (auto* partition : partitions) {
@@ -136,7 +150,28 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     consumer_->commitAsync(offsets);
     RdKafka::TopicPartition::destroy(offsets);
     batch_.clear();
-    return Status::Ok();
+    return PublishStates(/*outbox_changed=*/true);
+  }
+
+  // The state changelog (consumers/state_changelog_publisher.h): produce what the outbox holds
+  // after a batch, else only serve delivery reports. Only accounts of partitions assigned here:
+  // a revoked partition's accounts are the new owner's to publish.
+  Status PublishStates(bool outbox_changed) {
+    if (assigned_.empty()) return Status::Ok();
+    if (events_partitions_ == 0) {
+      auto count = PartitionCount(consumer_.get(), options_.kafka.topics.events,
+                                  std::chrono::seconds(10));
+      if (!count.ok()) return count.status();
+      events_partitions_ = *count;
+    }
+    const AccountOwnership owned = [this](const std::string& account) {
+      return assigned_.count(PartitionForKey(account, events_partitions_)) > 0;
+    };
+    const bool publish = outbox_changed || std::exchange(publish_outbox_, false);
+    Status status = publish ? changelog_->Publish(store_.get(), owned)
+                            : changelog_->ServeDeliveries(store_.get(), owned);
+    if (!status.ok()) fatal_ = status;
+    return status;
   }
 
   // `timeline rebuild` left complete views in <data>/views.rebuild (consumers/view_swap.h):
@@ -166,6 +201,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       store_ = std::move(reopened).value();
       projector_ = Projector(store_.get(), &seal_key_);  // a fresh fold over the new store
       PublishDeadLetters();
+      publish_outbox_ = true;  // the rebuild's outbox holds every account
       // Resume where the views stand: the rebuild's checkpoints, else the beginning.
       for (auto* partition : assigned) {
         auto next = store_->NextOffset(partition->topic(), partition->partition());
@@ -231,6 +267,9 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   SealKey seal_key_;
   Projector projector_;
   std::unique_ptr<DeadLetterPublisher> dead_letters_;
+  std::unique_ptr<StateChangelogPublisher> changelog_;
+  int32_t events_partitions_ = 0;  // account-events' partition count, once asked
+  bool publish_outbox_ = false;    // look at the whole outbox at the next PublishStates
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;
   SteadyClock::time_point batch_started_;

@@ -1,0 +1,199 @@
+// The state changelog's outbox protocol against librdkafka's in-process mock cluster
+// (KAFKA-NOTES.md): small volumes, fault injection; the real broker is the integration tests'.
+#include <catch2/catch.hpp>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include <rocksdb/write_batch.h>
+
+#include "consumers/state_changelog_publisher.h"
+#include "consumers/topic_reader.h"
+#include "projections/view_keys.h"
+#include "projections/view_store.h"
+#include "tests/support/test_environment.h"
+#include "timeline/v1/account_state.pb.h"
+
+namespace timeline {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A one-broker mock cluster with the account-state topic (3 partitions).
+class MockCluster {
+ public:
+  MockCluster() {
+    char error[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    REQUIRE(rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", error, sizeof error) ==
+            RD_KAFKA_CONF_OK);
+    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+    REQUIRE(handle_ != nullptr);
+    cluster_ = rd_kafka_handle_mock_cluster(handle_);
+    REQUIRE(cluster_ != nullptr);
+    settings_.brokers = rd_kafka_mock_cluster_bootstraps(cluster_);
+    REQUIRE(rd_kafka_mock_topic_create(cluster_, settings_.topics.account_state.c_str(), 3, 1) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  ~MockCluster() { rd_kafka_destroy(handle_); }
+
+  const KafkaSettings& settings() const { return settings_; }
+  rd_kafka_mock_cluster_t* cluster() { return cluster_; }
+
+  // The last value of each key on account-state ("" for a tombstone).
+  std::map<std::string, std::string> LatestValues() {
+    std::map<std::string, std::string> latest;
+    Status read = ReadTopicToEnd(settings_, settings_.topics.account_state,
+                                 [&](const LogRecord& record) {
+                                   latest[record.key] = record.value;
+                                   return Status::Ok();
+                                 });
+    INFO(read.ToString());
+    REQUIRE(read.ok());
+    return latest;
+  }
+
+ private:
+  rd_kafka_t* handle_ = nullptr;
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  KafkaSettings settings_;
+};
+
+// Stores `state` and its outbox entry in one write, as the Projector does.
+void StoreState(ViewStore* store, const v1::AccountState& state) {
+  rocksdb::WriteBatch batch;
+  REQUIRE(batch.Put(store->state_family(), EncodeStateKey(state.account_id()),
+                    state.SerializeAsString())
+              .ok());
+  REQUIRE(batch.Put(store->state_outbox_family(), EncodeStateKey(state.account_id()),
+                    EncodeOutboxVersion(state.version()))
+              .ok());
+  REQUIRE(store->Write(&batch).ok());
+}
+
+v1::AccountState State(const std::string& account, uint64_t version) {
+  v1::AccountState state;
+  state.set_account_id(account);
+  state.set_version(version);
+  state.set_name(account + " plc");
+  return state;
+}
+
+std::optional<uint64_t> Waiting(const ViewStore& store, const std::string& account) {
+  auto version = store.OutboxVersion(account);
+  REQUIRE(version.ok());
+  return *version;
+}
+
+uint64_t VersionOfValue(const std::string& value) {
+  v1::AccountState state;
+  REQUIRE(state.ParseFromString(value));
+  return state.version();
+}
+
+const AccountOwnership kOwnsAll = [](const std::string&) { return true; };
+
+struct Fixture {
+  MockCluster kafka;
+  testing::TempDir dir;
+  std::unique_ptr<ViewStore> store;
+  std::unique_ptr<StateChangelogPublisher> publisher;
+
+  explicit Fixture(const ConfigPairs& extra = {}) {
+    auto opened = ViewStore::OpenPrimary(dir.path());
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    auto created = StateChangelogPublisher::Create(kafka.settings(), extra);
+    INFO(created.status().ToString());
+    REQUIRE(created.ok());
+    publisher = std::move(created).value();
+  }
+};
+
+TEST_CASE("an outbox entry is removed only once its state is acknowledged", "[changelog]") {
+  Fixture f;
+  StoreState(f.store.get(), State("acme", 3));
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  CHECK(f.publisher->in_flight() == 1);
+  CHECK(Waiting(*f.store, "acme") == 3u);  // produced, not yet acknowledged: still waiting
+
+  Status drained = f.publisher->Drain(f.store.get(), 10s);
+  INFO(drained.ToString());
+  REQUIRE(drained.ok());
+  CHECK(f.publisher->published() == 1);
+  CHECK_FALSE(Waiting(*f.store, "acme").has_value());
+  auto latest = f.kafka.LatestValues();
+  REQUIRE(latest.count("acme") == 1);
+  CHECK(VersionOfValue(latest["acme"]) == 3);
+}
+
+TEST_CASE("an entry whose version changed in flight stays and its newer state goes next",
+          "[changelog]") {
+  Fixture f;
+  StoreState(f.store.get(), State("acme", 3));
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  StoreState(f.store.get(), State("acme", 5));  // a batch lands while version 3 is in flight
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());  // acme in flight: not again
+  CHECK(f.publisher->in_flight() == 1);
+
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  CHECK(Waiting(*f.store, "acme") == 5u);  // version 3's acknowledgement leaves version 5
+
+  REQUIRE(f.publisher->ServeDeliveries(f.store.get(), kOwnsAll).ok());  // publishes version 5
+  CHECK(f.publisher->in_flight() == 1);
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  CHECK_FALSE(Waiting(*f.store, "acme").has_value());
+  CHECK(VersionOfValue(f.kafka.LatestValues()["acme"]) == 5);
+}
+
+TEST_CASE("a purged account is published as a tombstone", "[changelog]") {
+  Fixture f;
+  v1::AccountState purged = State("gone", 9);
+  purged.set_closed(true);
+  purged.set_purged(true);
+  StoreState(f.store.get(), purged);
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  auto latest = f.kafka.LatestValues();
+  REQUIRE(latest.count("gone") == 1);
+  CHECK(latest["gone"].empty());  // a null value
+  CHECK_FALSE(Waiting(*f.store, "gone").has_value());
+}
+
+TEST_CASE("accounts of partitions owned elsewhere are left in the outbox", "[changelog]") {
+  Fixture f;
+  StoreState(f.store.get(), State("acme", 2));
+  StoreState(f.store.get(), State("beta", 4));
+  const AccountOwnership only_acme = [](const std::string& account) { return account == "acme"; };
+  REQUIRE(f.publisher->Publish(f.store.get(), only_acme).ok());
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  CHECK_FALSE(Waiting(*f.store, "acme").has_value());
+  CHECK(Waiting(*f.store, "beta") == 4u);
+  CHECK(f.kafka.LatestValues().count("beta") == 0);
+}
+
+TEST_CASE("a state not delivered stays in the outbox and is published once the broker is back",
+          "[changelog]") {
+  Fixture f(ConfigPairs{{"message.timeout.ms", "1500"}});
+  StoreState(f.store.get(), State("acme", 7));
+  REQUIRE(rd_kafka_mock_broker_set_down(f.kafka.cluster(), 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  Status drained = f.publisher->Drain(f.store.get(), 10s);
+  INFO(drained.ToString());
+  REQUIRE(drained.ok());  // reported (as failed): nothing in flight
+  CHECK(f.publisher->published() == 0);
+  CHECK(Waiting(*f.store, "acme") == 7u);
+
+  REQUIRE(rd_kafka_mock_broker_set_up(f.kafka.cluster(), 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  CHECK_FALSE(Waiting(*f.store, "acme").has_value());
+  CHECK(VersionOfValue(f.kafka.LatestValues()["acme"]) == 7);
+}
+
+}  // namespace
+}  // namespace timeline

@@ -1,0 +1,135 @@
+// The state changelog against the real broker: the worker publishes each account's latest
+// state to account-state (compacted), and a purged account's tombstone.
+#include <catch2/catch.hpp>
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "consumers/topic_reader.h"
+#include "consumers/data_directory.h"
+#include "projections/view_store.h"
+#include "tests/support/running_engine.h"
+
+namespace timeline {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The last value of each key on account-state ("" for a tombstone), read to the end.
+std::map<std::string, std::string> LatestStates(const KafkaSettings& kafka) {
+  std::map<std::string, std::string> latest;
+  Status read = ReadTopicToEnd(kafka, kafka.topics.account_state, [&](const LogRecord& record) {
+    latest[record.key] = record.value;
+    return Status::Ok();
+  });
+  INFO(read.ToString());
+  REQUIRE(read.ok());
+  return latest;
+}
+
+std::map<std::string, v1::AccountState> ViewStates(const std::string& data_dir) {
+  testing::TempDir scratch;
+  auto views = ViewStore::OpenSecondary(ViewsDirectory(data_dir), scratch.path());
+  REQUIRE(views.ok());
+  std::map<std::string, v1::AccountState> states;
+  REQUIRE((*views)->ScanStates([&](const v1::AccountState& state) {
+    states[state.account_id()] = state;
+    return true;
+  }).ok());
+  return states;
+}
+
+// Waits until account-state holds, for every account of `want`, a state of its version (or a
+// tombstone where `want` holds a purged state), and returns what it holds then.
+std::map<std::string, std::string> AwaitChangelog(const KafkaSettings& kafka,
+                                                  const std::map<std::string, v1::AccountState>& want) {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (true) {
+    auto latest = LatestStates(kafka);
+    bool complete = true;
+    for (const auto& [account, state] : want) {
+      auto it = latest.find(account);
+      v1::AccountState published;
+      if (it == latest.end()) {
+        complete = false;
+      } else if (state.purged()) {
+        complete = complete && it->second.empty();
+      } else {
+        complete = complete && published.ParseFromString(it->second) &&
+                   published.version() == state.version();
+      }
+    }
+    if (complete) return latest;
+    INFO("waiting for account-state to reach the views' versions");
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
+TEST_CASE("account-state read to its end holds each account's state as the views hold it",
+          "[integration][changelog]") {
+  testing::RunningEngine engine;
+  engine.Start();
+  const DemoHistory demo = engine.SubmitDemo(DemoOptions{.accounts = 4, .months = 6, .seed = 7});
+  std::set<std::string> submitted;  // accounts open within the months, not all four
+  for (const auto& submission : demo.submissions) submitted.insert(submission.account_id());
+  const auto views = ViewStates(engine.data_dir());
+  REQUIRE(views.size() == submitted.size());
+  REQUIRE(views.size() >= 2);
+  const auto latest = AwaitChangelog(engine.kafka(), views);
+  CHECK(latest.size() == views.size());  // no key that is not an account of the views
+  for (const auto& [account, state] : views) {
+    v1::AccountState published;
+    REQUIRE(published.ParseFromString(latest.at(account)));
+    INFO("account " << account);
+    CHECK(google::protobuf::util::MessageDifferencer::Equals(published, state));
+  }
+  engine.Stop();
+}
+
+std::string Submission(const std::string& account, const std::string& event_json) {
+  return R"({"accountId": ")" + account +
+         R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe", "event": )" +
+         event_json + "}";
+}
+
+TEST_CASE("closing and purging an account leaves a tombstone on account-state",
+          "[integration][changelog]") {
+  testing::RunningEngine engine;
+  engine.Start();
+  const std::string opened =
+      R"({"accountOpened": {"name": "Client", "manager": "jane.doe", "currency": "EUR"}})";
+  REQUIRE(engine.Submit(Submission("acme", opened)).accepted);
+  REQUIRE(engine.Submit(Submission("beta", opened)).accepted);
+
+  const auto refused = engine.Submit(Submission("acme", R"({"accountPurged": {}})"));
+  REQUIRE_FALSE(refused.accepted);  // open accounts are not purged
+  CHECK(refused.rejection.code() == v1::ACCOUNT_NOT_CLOSED);
+
+  REQUIRE(engine.Submit(Submission("acme", R"({"accountClosed": {"reason": "merged"}})")).accepted);
+  REQUIRE(engine.Submit(Submission("acme", R"({"accountPurged": {"reason": "retention"}})"))
+              .accepted);
+  const auto after = engine.Submit(Submission("acme", R"({"accountClosed": {}})"));
+  REQUIRE_FALSE(after.accepted);
+  CHECK(after.rejection.code() == v1::ACCOUNT_PURGED);
+
+  const v1::AccountState purged = engine.WaitForState("acme", 3);
+  CHECK(purged.purged());
+  CHECK(purged.name().empty());
+  const auto views = ViewStates(engine.data_dir());
+  const auto latest = AwaitChangelog(engine.kafka(), views);
+  CHECK(latest.at("acme").empty());  // the tombstone: a null value
+  v1::AccountState beta;
+  REQUIRE(beta.ParseFromString(latest.at("beta")));
+  CHECK(beta.version() == 1);
+  CHECK(beta.name() == "Client");
+  engine.Stop();
+}
+
+}  // namespace
+}  // namespace timeline
