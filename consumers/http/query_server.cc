@@ -7,6 +7,7 @@
 
 #include "consumers/http/api_replies.h"
 #include "consumers/http/event_stream.h"
+#include "consumers/http/subscription_stream.h"
 #include "consumers/read_only_views.h"
 #include "projections/view_store.h"
 
@@ -105,6 +106,12 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   streams.max_streams = opts.max_event_streams;
   streams.metrics = opts.metrics.get();
   RegisterEventStreamRoutes(server->server_.get(), streams);
+  RegisterSubscriptionStreamRoute(
+      server->server_.get(),
+      SubscriptionStreamContext{opts.kafka, store, context.tokens, streams.refresh,
+                                &server->stopping_, opts.stream_heartbeat,
+                                std::chrono::milliseconds(5000), opts.max_event_streams,
+                                opts.metrics.get()});
 
   if (opts.port == 0) {
     server->port_ = server->server_->bind_to_any_port(opts.host);
