@@ -32,7 +32,7 @@ Result<SubscriptionStart> SubscriptionStart::Parse(std::string_view from) {
     auto position = DecodeSubscriptionToken(from);
     if (!position.ok()) {
       return Status::InvalidArgument(
-          fmt::format("from \"{}\" is not BEGINNING, END or a resume token ({})", from,
+          fmt::format("\"{}\" is not BEGINNING, END or a resume token ({})", from,
                       position.status().message()));
     }
     start.kind = Kind::kToken;

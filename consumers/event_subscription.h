@@ -40,7 +40,8 @@ struct SubscriptionStart {
   Kind kind = Kind::kEnd;
   SubscriptionPosition position;  // kToken
 
-  // InvalidArgument (the token's own error) when `from` is none of the three.
+  // InvalidArgument ("\"x\" is not BEGINNING, END or a resume token (why)") otherwise; the
+  // caller names its flag or parameter before it.
   static Result<SubscriptionStart> Parse(std::string_view from);
 };
 

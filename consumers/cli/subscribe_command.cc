@@ -48,7 +48,7 @@ Status Subscribe(const SubscribeFlags& flags) {
   if (!filter.ok()) return filter.status();
   options.filter = std::move(filter).value();
   auto start = SubscriptionStart::Parse(flags.from);
-  if (!start.ok()) return Status::InvalidArgument("--" + start.status().message());
+  if (!start.ok()) return Status::InvalidArgument("--from " + start.status().message());
   options.start = std::move(start).value();
   options.heartbeat_every = std::chrono::milliseconds(static_cast<int64_t>(flags.heartbeat * 1000));
   auto subscription = EventSubscription::Open(options);

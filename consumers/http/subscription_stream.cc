@@ -115,7 +115,12 @@ class SubscriptionStreams {
     options.kafka = ctx_.kafka;
     options.heartbeat_every = ctx_.token_every;
     auto filter = SubscriptionFilter::Parse(accounts, types);
-    if (!filter.ok()) return ReplyError(res, 400, "invalid_argument", filter.status().message());
+    if (!filter.ok()) {
+      // The filter speaks the CLI's flags ("--type: ..."); here they are parameters.
+      std::string message = filter.status().message();
+      if (message.rfind("--", 0) == 0) message.erase(0, 2);
+      return ReplyError(res, 400, "invalid_argument", message);
+    }
     options.filter = std::move(filter).value();
     if (ctx_.refresh) ctx_.refresh();
     for (const auto& account : options.filter.accounts) {
@@ -127,7 +132,8 @@ class SubscriptionStreams {
     auto start = SubscriptionStart::Parse(from);
     if (!start.ok()) {
       return ReplyError(res, 400, "invalid_argument",
-                        std::string(resume ? "Last-Event-ID: " : "from: ") + start.status().message());
+                        std::string(resume ? "Last-Event-ID " : "from ") +
+                            start.status().message());
     }
     options.start = std::move(start).value();
     auto visibility = std::make_shared<Visibility>(grant, ctx_);

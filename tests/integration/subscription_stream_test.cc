@@ -69,6 +69,13 @@ v1::HistoryEntry EntryOf(const SseMessage& message) {
   return entry;
 }
 
+// The message of an ApiError body.
+std::string MessageOf(const std::string& body) {
+  v1::ApiError error;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(body, &error).ok());
+  return error.message();
+}
+
 struct Served {
   testing::RunningEngine engine;
   std::unique_ptr<QueryServer> server;
@@ -125,7 +132,7 @@ TEST_CASE("the subscribe stream resumes from Last-Event-ID with nothing missed",
   CHECK(EntryOf(after[1]).event().order_placed().order_id() == "PO-4");
 }
 
-TEST_CASE("the subscribe stream refuses an account the token may not see and hides others",
+TEST_CASE("the subscribe stream refuses a forbidden account or a bad parameter, and hides others",
           "[integration][subscription]") {
   Served served;
   const int port = served.server->port();
@@ -135,13 +142,22 @@ TEST_CASE("the subscribe stream refuses an account the token may not see and hid
                               {{"Authorization", std::string("Bearer ") + kBilling}});
   REQUIRE(forbidden);
   CHECK(forbidden->status == 403);
-  CHECK_THAT(forbidden->body, Catch::Contains("account acme"));
+  CHECK_THAT(MessageOf(forbidden->body), Catch::Contains("may not see account acme"));
 
   auto bad_type = client.Get("/api/subscribe?type=nonsense",
                              {{"Authorization", std::string("Bearer ") + kAuditor}});
   REQUIRE(bad_type);
   CHECK(bad_type->status == 400);
-  CHECK_THAT(bad_type->body, Catch::Contains("invoiceIssued"));
+  CHECK_THAT(MessageOf(bad_type->body),
+             Catch::StartsWith("type: \"nonsense\" is not an event type") &&
+                 Catch::Contains("invoiceIssued"));
+
+  auto bad_from = client.Get("/api/subscribe?from=yesterday",
+                             {{"Authorization", std::string("Bearer ") + kAuditor}});
+  REQUIRE(bad_from);
+  CHECK(bad_from->status == 400);
+  CHECK_THAT(MessageOf(bad_from->body),
+             Catch::StartsWith("from \"yesterday\" is not BEGINNING, END or a resume token"));
 
   // Jane manages acme only: without a filter she gets acme's 4 events and none of beta's.
   SseReader jane(port, "/api/subscribe?from=BEGINNING", kJane);
