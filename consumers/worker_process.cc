@@ -168,8 +168,11 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       return assigned_.count(PartitionForKey(account, events_partitions_)) > 0;
     };
     const bool publish = outbox_changed || std::exchange(publish_outbox_, false);
+    const uint64_t published_before = changelog_->published();
     Status status = publish ? changelog_->Publish(store_.get(), owned)
                             : changelog_->ServeDeliveries(store_.get(), owned);
+    metrics_.states_published.Increment(changelog_->published() - published_before);
+    metrics_.states_in_flight.Set(static_cast<double>(changelog_->in_flight()));
     if (!status.ok()) fatal_ = status;
     return status;
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "consumers/metrics/metrics_registry.h"
 #include "consumers/topic_reader.h"
 #include "consumers/data_directory.h"
 #include "projections/view_store.h"
@@ -73,7 +74,8 @@ std::map<std::string, std::string> AwaitChangelog(const KafkaSettings& kafka,
 
 TEST_CASE("account-state read to its end holds each account's state as the views hold it",
           "[integration][changelog]") {
-  testing::RunningEngine engine;
+  auto metrics = std::make_shared<MetricsRegistry>();
+  testing::RunningEngine engine(metrics);
   engine.Start();
   const DemoHistory demo = engine.SubmitDemo(DemoOptions{.accounts = 4, .months = 6, .seed = 7});
   std::set<std::string> submitted;  // accounts open within the months, not all four
@@ -89,6 +91,12 @@ TEST_CASE("account-state read to its end holds each account's state as the views
     INFO("account " << account);
     CHECK(google::protobuf::util::MessageDifferencer::Equals(published, state));
   }
+  // Every account's state was acknowledged at least once (more when it changed across batches).
+  const std::string exposed = metrics->Expose();
+  const std::string series = "timeline_state_changelog_published_total{instance=\"0\"} ";
+  const auto at = exposed.find(series);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(exposed.substr(at + series.size())) >= static_cast<double>(views.size()));
   engine.Stop();
 }
 
