@@ -14,9 +14,11 @@
 // A failed delivery leaves the entry, retried after a second.
 // Concurrency: one thread, the one that runs the Projector on the same store, so the
 // check-then-delete of an entry cannot interleave with a batch.
-// Limitations: a record in flight when its partition is revoked may still land after the new
-// owner's newer state (until that owner publishes the account again); readers that care compare
-// `version`.
+// Limitations: when partitions move between workers (each with its own views), an older state
+// may land after a newer one: a record in flight when its partition was revoked, or an entry
+// left in the outbox then, published when the partition comes back before this worker caught
+// up. The account's next change publishes the current state again; readers keep the highest
+// `version` they have seen (proto/README.md).
 #pragma once
 
 #include <chrono>
