@@ -7,8 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "engine/partitioning.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
+#include "timeline/v1/changelog.pb.h"
 
 namespace timeline {
 namespace {
@@ -28,7 +30,8 @@ uint64_t VersionOf(void* opaque) { return reinterpret_cast<uintptr_t>(opaque); }
 class StateChangelogPublisher::Deliveries : public RdKafka::DeliveryReportCb {
  public:
   struct Report {
-    std::string account;
+    std::string account;  // or kProgressMarkerKey
+    int32_t partition = 0;
     uint64_t version = 0;
     RdKafka::ErrorCode error = RdKafka::ERR_NO_ERROR;
     std::string error_text;
@@ -37,6 +40,7 @@ class StateChangelogPublisher::Deliveries : public RdKafka::DeliveryReportCb {
   void dr_cb(RdKafka::Message& message) override {
     Report report;
     if (message.key() != nullptr) report.account = *message.key();
+    report.partition = message.partition();
     report.version = VersionOf(message.msg_opaque());
     report.error = message.err();
     if (report.error != RdKafka::ERR_NO_ERROR) report.error_text = message.errstr();
@@ -50,8 +54,8 @@ class StateChangelogPublisher::Deliveries : public RdKafka::DeliveryReportCb {
 
 Result<std::unique_ptr<StateChangelogPublisher>> StateChangelogPublisher::Create(
     const KafkaSettings& settings, const ConfigPairs& extra) {
-  std::unique_ptr<StateChangelogPublisher> publisher(
-      new StateChangelogPublisher(settings.topics.account_state, std::make_unique<Deliveries>()));
+  std::unique_ptr<StateChangelogPublisher> publisher(new StateChangelogPublisher(
+      settings.topics.events, settings.topics.account_state, std::make_unique<Deliveries>()));
   ConfigPairs config = {{"enable.idempotence", "true"}};
   config.insert(config.end(), extra.begin(), extra.end());
   auto producer = MakeProducer(settings, config, publisher->deliveries_.get());
@@ -60,9 +64,11 @@ Result<std::unique_ptr<StateChangelogPublisher>> StateChangelogPublisher::Create
   return publisher;
 }
 
-StateChangelogPublisher::StateChangelogPublisher(std::string topic,
+StateChangelogPublisher::StateChangelogPublisher(std::string events_topic, std::string topic,
                                                  std::unique_ptr<Deliveries> deliveries)
-    : topic_(std::move(topic)), deliveries_(std::move(deliveries)) {}
+    : events_topic_(std::move(events_topic)),
+      topic_(std::move(topic)),
+      deliveries_(std::move(deliveries)) {}
 
 StateChangelogPublisher::~StateChangelogPublisher() {
   // The producer reports into deliveries_: destroy it first (what is still queued is dropped
@@ -70,15 +76,23 @@ StateChangelogPublisher::~StateChangelogPublisher() {
   producer_.reset();
 }
 
-Status StateChangelogPublisher::Publish(ViewStore* store, const AccountOwnership& owned) {
+Status StateChangelogPublisher::Publish(ViewStore* store, const OwnedPartitions& owned) {
+  if (owned.partition_count <= 0 || owned.partitions.empty()) return Status::Ok();
   if (in_flight_.size() >= kMaxInFlight) return Status::Ok();
   // Collected first: producing serves no callback, but reading the state inside the scan would
   // hold the outbox iterator across many point reads.
   std::vector<std::pair<std::string, uint64_t>> due;
+  std::set<int32_t> waiting;  // partitions with an entry in the outbox, in flight or not
+  bool whole_outbox = true;
   TIMELINE_RETURN_IF_ERROR(store->ScanOutbox([&](const std::string& account, uint64_t version) {
-    if (in_flight_.count(account) == 0 && owned(account)) due.emplace_back(account, version);
+    const int32_t partition = PartitionForKey(account, owned.partition_count);
+    waiting.insert(partition);
+    if (in_flight_.count(account) == 0 && owned.partitions.count(partition) > 0) {
+      due.emplace_back(account, version);
+    }
     if (in_flight_.size() + due.size() < kMaxInFlight) return true;
     rescan_ = true;  // more may wait: look again once reports free room
+    whole_outbox = false;
     return false;
   }));
   for (const auto& [account, version] : due) {
@@ -103,7 +117,37 @@ Status StateChangelogPublisher::Publish(ViewStore* store, const AccountOwnership
     }
     in_flight_[account] = published_version;
   }
+  if (whole_outbox && owned.progress_markers) {
+    TIMELINE_RETURN_IF_ERROR(PublishProgress(store, owned, waiting));
+  }
   producer_->poll(0);
+  return Status::Ok();
+}
+
+Status StateChangelogPublisher::PublishProgress(ViewStore* store, const OwnedPartitions& owned,
+                                                const std::set<int32_t>& waiting) {
+  for (int32_t partition : owned.partitions) {
+    if (waiting.count(partition) > 0) continue;  // a state change is not acknowledged yet
+    auto next = store->NextOffset(events_topic_, partition);
+    if (!next.ok()) return next.status();
+    if (!next->has_value()) continue;  // nothing read of it yet
+    auto last = markers_.find(partition);
+    if (last != markers_.end() && last->second == **next) continue;
+    v1::ChangelogProgress progress;
+    progress.set_events_topic(events_topic_);
+    progress.set_partition(partition);
+    progress.set_next_offset(**next);
+    const std::string value = progress.SerializeAsString();
+    const auto code = producer_->produce(
+        topic_, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
+        value.size(), kProgressMarkerKey, sizeof kProgressMarkerKey - 1, 0, nullptr);
+    if (code == RdKafka::ERR__QUEUE_FULL) return Status::Ok();  // the next Publish sends it
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return FromKafka(code, fmt::format("producing a progress marker to {}[{}]", topic_,
+                                         partition));
+    }
+    markers_[partition] = **next;
+  }
   return Status::Ok();
 }
 
@@ -116,7 +160,15 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
   rocksdb::WriteBatch removals;
   size_t failed = 0;
   std::string first_failure;
-  for (auto& report : deliveries_->Take()) {
+  auto reports = deliveries_->Take();
+  // A report came back: a newer version may wait, or a partition may be clear for its marker.
+  if (!reports.empty()) rescan_ = true;
+  for (auto& report : reports) {
+    if (report.account == kProgressMarkerKey) {
+      // A lost marker is produced again by the next Publish; a delivered one needs nothing.
+      if (report.error != RdKafka::ERR_NO_ERROR) markers_.erase(report.partition);
+      continue;
+    }
     in_flight_.erase(report.account);
     if (report.error != RdKafka::ERR_NO_ERROR) {
       if (failed++ == 0) {
@@ -127,9 +179,8 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
     ++published_;
     auto waiting = store->OutboxVersion(report.account);
     if (!waiting.ok()) return waiting.status();
-    // Unchanged since it was produced: published. Changed: a newer state waits, keep it and
-    // publish it next (the batch that wrote it found the account in flight).
-    if (waiting->has_value() && **waiting != report.version) rescan_ = true;
+    // Unchanged since it was produced: published. Changed: a newer state waits, kept and
+    // published next (the batch that wrote it found the account in flight).
     if (waiting->has_value() && **waiting == report.version) {
       auto status = removals.Delete(store->state_outbox_family(), EncodeStateKey(report.account));
       if (!status.ok()) {
@@ -142,13 +193,14 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
                  failed, topic_, first_failure, kRetryAfter.count());
     retry_pending_ = true;
     retry_at_ = std::chrono::steady_clock::now() + kRetryAfter;
+    rescan_ = false;  // not at once: the retry waits its second
   }
   if (removals.Count() == 0) return Status::Ok();
   return store->Write(&removals);
 }
 
 Status StateChangelogPublisher::ServeDeliveries(ViewStore* store,
-                                                const AccountOwnership& owned) {
+                                                const OwnedPartitions& owned) {
   producer_->poll(0);
   TIMELINE_RETURN_IF_ERROR(ApplyDeliveries(store));
   const bool retry_due = retry_pending_ && std::chrono::steady_clock::now() >= retry_at_;

@@ -15,7 +15,6 @@
 #include "consumers/view_swap.h"
 #include "consumers/worker_metrics.h"
 #include "engine/event_seal.h"
-#include "engine/partitioning.h"
 #include "projections/projector.h"
 #include "projections/view_store.h"
 
@@ -30,6 +29,8 @@ constexpr std::chrono::seconds kViewsLockPatience{30};
 constexpr std::chrono::seconds kLagEvery{1};
 // How long a stopping worker waits for the state changelog's records in flight.
 constexpr std::chrono::seconds kChangelogDrainPatience{10};
+// How often a worker looks again for a missing account-state topic.
+constexpr std::chrono::seconds kChangelogTopicRecheck{30};
 }  // namespace
 
 
@@ -158,19 +159,37 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   // a revoked partition's accounts are the new owner's to publish.
   Status PublishStates(bool outbox_changed) {
     if (assigned_.empty()) return Status::Ok();
-    if (events_partitions_ == 0) {
+    if (owned_.partition_count == 0) {
+      // Until account-state exists (a deployment made before it), the outbox keeps the states.
+      if (SteadyClock::now() < next_topic_check_) return Status::Ok();
+      next_topic_check_ = SteadyClock::now() + kChangelogTopicRecheck;
       auto count = PartitionCount(consumer_.get(), options_.kafka.topics.events,
                                   std::chrono::seconds(10));
       if (!count.ok()) return count.status();
-      events_partitions_ = *count;
+      auto state_count = PartitionCount(consumer_.get(), options_.kafka.topics.account_state,
+                                        std::chrono::seconds(10));
+      if (state_count.status().code() == StatusCode::kNotFound) {
+        spdlog::error("worker: {}; the states wait in the outbox, looked for again in {} s",
+                      state_count.status().message(), kChangelogTopicRecheck.count());
+        return Status::Ok();
+      }
+      if (!state_count.ok()) return state_count.status();
+      owned_.partition_count = *count;
+      publish_outbox_ = true;  // what waited for the topic
+      // A marker speaks for its partition number on both topics: equal counts or none.
+      owned_.progress_markers = *state_count == *count;
+      if (!owned_.progress_markers) {
+        spdlog::error("worker: {} has {} partitions and {} has {}: no progress markers on {} "
+                      "(recreate it with `timeline topics create`)",
+                      options_.kafka.topics.account_state, *state_count,
+                      options_.kafka.topics.events, *count, options_.kafka.topics.account_state);
+      }
     }
-    const AccountOwnership owned = [this](const std::string& account) {
-      return assigned_.count(PartitionForKey(account, events_partitions_)) > 0;
-    };
+    owned_.partitions = assigned_;
     const bool publish = outbox_changed || std::exchange(publish_outbox_, false);
     const uint64_t published_before = changelog_->published();
-    Status status = publish ? changelog_->Publish(store_.get(), owned)
-                            : changelog_->ServeDeliveries(store_.get(), owned);
+    Status status = publish ? changelog_->Publish(store_.get(), owned_)
+                            : changelog_->ServeDeliveries(store_.get(), owned_);
     metrics_.states_published.Increment(changelog_->published() - published_before);
     metrics_.states_in_flight.Set(static_cast<double>(changelog_->in_flight()));
     if (!status.ok()) fatal_ = status;
@@ -271,7 +290,8 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   Projector projector_;
   std::unique_ptr<DeadLetterPublisher> dead_letters_;
   std::unique_ptr<StateChangelogPublisher> changelog_;
-  int32_t events_partitions_ = 0;  // account-events' partition count, once asked
+  OwnedPartitions owned_;  // the changelog's partitions; their count is asked once
+  SteadyClock::time_point next_topic_check_;  // while account-state is missing
   bool publish_outbox_ = false;    // look at the whole outbox at the next PublishStates
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;

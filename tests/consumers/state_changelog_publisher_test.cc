@@ -5,9 +5,12 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <rocksdb/write_batch.h>
 
@@ -16,7 +19,9 @@
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 #include "tests/support/test_environment.h"
+#include "engine/partitioning.h"
 #include "timeline/v1/account_state.pb.h"
+#include "timeline/v1/changelog.pb.h"
 
 namespace timeline {
 namespace {
@@ -44,16 +49,28 @@ class MockCluster {
   const KafkaSettings& settings() const { return settings_; }
   rd_kafka_mock_cluster_t* cluster() { return cluster_; }
 
-  // The last value of each key on account-state ("" for a tombstone).
-  std::map<std::string, std::string> LatestValues() {
-    std::map<std::string, std::string> latest;
+  // Every record on account-state, partition by partition in offset order.
+  std::vector<LogRecord> Records() {
+    std::vector<LogRecord> records;
     Status read = ReadTopicToEnd(settings_, settings_.topics.account_state,
                                  [&](const LogRecord& record) {
-                                   latest[record.key] = record.value;
+                                   records.push_back(record);
                                    return Status::Ok();
                                  });
     INFO(read.ToString());
     REQUIRE(read.ok());
+    std::sort(records.begin(), records.end(), [](const LogRecord& a, const LogRecord& b) {
+      return std::pair(a.partition, a.offset) < std::pair(b.partition, b.offset);
+    });
+    return records;
+  }
+
+  // The last value of each account on account-state ("" for a tombstone); markers left out.
+  std::map<std::string, std::string> LatestValues() {
+    std::map<std::string, std::string> latest;
+    for (const auto& record : Records()) {
+      if (record.key != kProgressMarkerKey) latest[record.key] = record.value;
+    }
     return latest;
   }
 
@@ -95,7 +112,8 @@ uint64_t VersionOfValue(const std::string& value) {
   return state.version();
 }
 
-const AccountOwnership kOwnsAll = [](const std::string&) { return true; };
+constexpr int32_t kPartitions = 3;
+const OwnedPartitions kOwnsAll{kPartitions, {0, 1, 2}, true};
 
 struct Fixture {
   MockCluster kafka;
@@ -164,16 +182,66 @@ TEST_CASE("a purged account is published as a tombstone", "[changelog]") {
   CHECK_FALSE(Waiting(*f.store, "gone").has_value());
 }
 
+// An account whose account-events partition differs from acme's.
+std::string OtherThanAcmesPartition() {
+  for (const std::string candidate : {"beta", "gamma", "delta", "epsilon", "zeta"}) {
+    if (PartitionForKey(candidate, kPartitions) != PartitionForKey("acme", kPartitions)) {
+      return candidate;
+    }
+  }
+  FAIL("every candidate shares acme's partition");
+  return "";
+}
+
 TEST_CASE("accounts of partitions owned elsewhere are left in the outbox", "[changelog]") {
   Fixture f;
+  const std::string other = OtherThanAcmesPartition();
   StoreState(f.store.get(), State("acme", 2));
-  StoreState(f.store.get(), State("beta", 4));
-  const AccountOwnership only_acme = [](const std::string& account) { return account == "acme"; };
-  REQUIRE(f.publisher->Publish(f.store.get(), only_acme).ok());
+  StoreState(f.store.get(), State(other, 4));
+  const OwnedPartitions only_acmes{kPartitions, {PartitionForKey("acme", kPartitions)}, true};
+  REQUIRE(f.publisher->Publish(f.store.get(), only_acmes).ok());
   REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
   CHECK_FALSE(Waiting(*f.store, "acme").has_value());
-  CHECK(Waiting(*f.store, "beta") == 4u);
-  CHECK(f.kafka.LatestValues().count("beta") == 0);
+  CHECK(Waiting(*f.store, other) == 4u);
+  CHECK(f.kafka.LatestValues().count(other) == 0);
+}
+
+TEST_CASE("a progress marker follows a partition's states once they are all acknowledged",
+          "[changelog]") {
+  Fixture f;
+  const int32_t partition = PartitionForKey("acme", kPartitions);
+  StoreState(f.store.get(), State("acme", 3));
+  rocksdb::WriteBatch checkpoint;  // the views have read the partition up to offset 42
+  REQUIRE(checkpoint.Put(f.store->checkpoints_family(),
+                         EncodeCheckpointKey(f.kafka.settings().topics.events, partition),
+                         EncodeCheckpointValue(42))
+              .ok());
+  REQUIRE(f.store->Write(&checkpoint).ok());
+
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());  // acme waits: no marker yet
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  auto before = f.kafka.Records();
+  REQUIRE(before.size() == 1);
+  CHECK(before[0].key == "acme");
+
+  REQUIRE(f.publisher->ServeDeliveries(f.store.get(), kOwnsAll).ok());  // acknowledged: marker
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  auto records = f.kafka.Records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].key == "acme");
+  CHECK(records[1].key == kProgressMarkerKey);
+  CHECK(records[1].partition == partition);
+  CHECK(records[1].offset > records[0].offset);
+  v1::ChangelogProgress progress;
+  REQUIRE(progress.ParseFromString(records[1].value));
+  CHECK(progress.events_topic() == f.kafka.settings().topics.events);
+  CHECK(progress.partition() == partition);
+  CHECK(progress.next_offset() == 42);
+
+  // Nothing moved: no second marker.
+  REQUIRE(f.publisher->Publish(f.store.get(), kOwnsAll).ok());
+  REQUIRE(f.publisher->Drain(f.store.get(), 10s).ok());
+  CHECK(f.kafka.Records().size() == 2);
 }
 
 TEST_CASE("a state not delivered stays in the outbox and is published once the broker is back",

@@ -10,7 +10,11 @@
 #include <string>
 #include <thread>
 
+#include "consumers/event_subscription.h"
 #include "consumers/metrics/metrics_registry.h"
+#include "consumers/state_changelog_publisher.h"
+#include "engine/partitioning.h"
+#include "timeline/v1/changelog.pb.h"
 #include "consumers/topic_reader.h"
 #include "consumers/data_directory.h"
 #include "projections/view_store.h"
@@ -21,10 +25,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The last value of each key on account-state ("" for a tombstone), read to the end.
-std::map<std::string, std::string> LatestStates(const KafkaSettings& kafka) {
+// The last value of each account on account-state ("" for a tombstone), read to the end;
+// progress markers go to `markers` (account-events partition -> next offset) when given.
+std::map<std::string, std::string> LatestStates(const KafkaSettings& kafka,
+                                                std::map<int32_t, int64_t>* markers = nullptr) {
   std::map<std::string, std::string> latest;
   Status read = ReadTopicToEnd(kafka, kafka.topics.account_state, [&](const LogRecord& record) {
+    if (record.key == kProgressMarkerKey) {
+      v1::ChangelogProgress progress;
+      if (!progress.ParseFromString(record.value)) {
+        return Status::Corruption("a progress marker is not a ChangelogProgress");
+      }
+      if (markers != nullptr) (*markers)[progress.partition()] = progress.next_offset();
+      return Status::Ok();
+    }
     latest[record.key] = record.value;
     return Status::Ok();
   });
@@ -136,6 +150,72 @@ TEST_CASE("closing and purging an account leaves a tombstone on account-state",
   REQUIRE(beta.ParseFromString(latest.at("beta")));
   CHECK(beta.version() == 1);
   CHECK(beta.name() == "Client");
+  engine.Stop();
+}
+
+TEST_CASE("a service bootstraps from account-state and its progress markers and misses nothing",
+          "[integration][changelog]") {
+  testing::RunningEngine engine;
+  engine.Start();
+  const std::string opened =
+      R"({"accountOpened": {"name": "Client", "manager": "jane.doe", "currency": "EUR"}})";
+  auto order = [](int n) {
+    return R"({"orderPlaced": {"orderId": "PO-)" + std::to_string(n) +
+           R"(", "lines": [{"sku": "PUMP-100", "quantity": 1,
+               "unitPrice": {"minorUnits": 1000, "currency": "EUR"}}]}})";
+  };
+  for (const std::string account : {"acme", "beta"}) {
+    REQUIRE(engine.Submit(Submission(account, opened)).accepted);
+    for (int n = 1; n <= 2; ++n) REQUIRE(engine.Submit(Submission(account, order(n))).accepted);
+  }
+  engine.WaitForState("acme", 3);
+  engine.WaitForState("beta", 3);
+
+  // Read account-state to its end once the marker of acme's partition covers its events.
+  const int32_t acme_partition = PartitionForKey("acme", 3);
+  std::map<int32_t, int64_t> markers;
+  std::map<std::string, std::string> latest;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (true) {
+    markers.clear();
+    latest = LatestStates(engine.kafka(), &markers);
+    if (markers.count(acme_partition) > 0 && markers.count(PartitionForKey("beta", 3)) > 0) break;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(200ms);
+  }
+  std::map<std::string, uint64_t> held;
+  for (const auto& [account, value] : latest) {
+    v1::AccountState state;
+    REQUIRE(state.ParseFromString(value));
+    held[account] = state.version();
+  }
+  REQUIRE(held.count("acme") == 1);
+
+  // Then follow account-events from the markers while acme goes on: every event above a held
+  // version comes, the next one each time.
+  for (int n = 3; n <= 4; ++n) REQUIRE(engine.Submit(Submission("acme", order(n))).accepted);
+  SubscriptionOptions options;
+  options.kafka = engine.kafka();
+  options.start.kind = SubscriptionStart::Kind::kToken;
+  options.start.position = {engine.kafka().topics.events, markers};
+  auto subscription = EventSubscription::Open(options);
+  INFO(subscription.status().ToString());
+  REQUIRE(subscription.ok());
+  const auto until = std::chrono::steady_clock::now() + 60s;
+  while (held["acme"] < 5) {
+    auto item = (*subscription)->Next(200ms);
+    REQUIRE(item.ok());
+    if (item->has_value() && (*item)->event) {
+      const auto& event = *(*item)->event;
+      uint64_t& version = held[event.account_id()];
+      if (event.sequence() <= version) continue;  // already in the state read
+      INFO("account " << event.account_id() << " held at version " << version);
+      REQUIRE(event.sequence() == version + 1);  // no gap
+      version = event.sequence();
+    }
+    REQUIRE(std::chrono::steady_clock::now() < until);
+  }
+  CHECK(held["beta"] == 3);
   engine.Stop();
 }
 
