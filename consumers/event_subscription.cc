@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <strings.h>
+#include <algorithm>
 
 #include <cstring>
 #include <utility>
@@ -49,8 +49,7 @@ Result<std::unique_ptr<EventSubscription>> EventSubscription::Open(
     return Status::InvalidArgument(fmt::format("the resume token is for topic {}, not {}",
                                                options.start.position.topic, topic));
   }
-  auto consumer =
-      MakeConsumer(options.kafka, "", nullptr, {{"enable.partition.eof", "true"}});
+  auto consumer = MakeConsumer(options.kafka, "", nullptr, {{"enable.partition.eof", "true"}});
   if (!consumer.ok()) return consumer.status();
   auto partitions = PartitionCount(consumer->get(), topic, std::chrono::seconds(30));
   if (!partitions.ok()) return partitions.status();
@@ -68,8 +67,8 @@ Result<std::unique_ptr<EventSubscription>> EventSubscription::Open(
     } else {
       int64_t low = 0;
       int64_t high = 0;
-      const auto code = (*consumer)->query_watermark_offsets(topic, partition, &low, &high,
-                                                              kMetadataTimeoutMs);
+      const auto code =
+          (*consumer)->query_watermark_offsets(topic, partition, &low, &high, kMetadataTimeoutMs);
       TIMELINE_RETURN_IF_ERROR(
           FromKafka(code, fmt::format("reading the offsets of {}[{}]", topic, partition)));
       // A partition a token does not name was added after it: all of it is new.
@@ -100,9 +99,7 @@ EventSubscription::~EventSubscription() { consumer_->close(); }
 
 std::string EventSubscription::Token() const { return EncodeSubscriptionToken(position_); }
 
-bool EventSubscription::CaughtUp() const {
-  return at_end_.size() >= position_.next_offsets.size();
-}
+bool EventSubscription::CaughtUp() const { return at_end_.size() >= position_.next_offsets.size(); }
 
 bool EventSubscription::HeartbeatDue() const {
   if (skipped_since_token_ == 0) return false;  // the position did not move past anything
@@ -161,8 +158,7 @@ Result<std::optional<SubscriptionItem>> EventSubscription::Next(std::chrono::mil
         at_end_.insert(message->partition());
         break;
       }
-      case RdKafka::ERR__TIMED_OUT:
-        break;
+      case RdKafka::ERR__TIMED_OUT: break;
       case RdKafka::ERR__FATAL:
         return Status::KafkaError("reading " + options_.kafka.topics.events + ": " +
                                   message->errstr());

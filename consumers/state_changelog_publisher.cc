@@ -103,17 +103,17 @@ Status StateChangelogPublisher::Publish(ViewStore* store, const OwnedPartitions&
     const uint64_t published_version = state->has_value() ? (*state)->version() : version;
     const bool tombstone = !state->has_value() || (*state)->purged();
     const std::string value = tombstone ? std::string() : (*state)->SerializeAsString();
-    const auto code = producer_->produce(
-        topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-        tombstone ? nullptr : const_cast<char*>(value.data()), value.size(), account.data(),
-        account.size(), 0, VersionOpaque(published_version));
+    const auto code =
+        producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                           tombstone ? nullptr : const_cast<char*>(value.data()), value.size(),
+                           account.data(), account.size(), 0, VersionOpaque(published_version));
     if (code == RdKafka::ERR__QUEUE_FULL) {
       rescan_ = true;  // the rest goes once reports free room
       break;
     }
     if (code != RdKafka::ERR_NO_ERROR) {
-      return FromKafka(code, fmt::format("producing the state of account {} to {}", account,
-                                         topic_));
+      return FromKafka(code,
+                       fmt::format("producing the state of account {} to {}", account, topic_));
     }
     in_flight_[account] = published_version;
   }
@@ -143,8 +143,8 @@ Status StateChangelogPublisher::PublishProgress(ViewStore* store, const OwnedPar
         value.size(), kProgressMarkerKey, sizeof kProgressMarkerKey - 1, 0, nullptr);
     if (code == RdKafka::ERR__QUEUE_FULL) return Status::Ok();  // the next Publish sends it
     if (code != RdKafka::ERR_NO_ERROR) {
-      return FromKafka(code, fmt::format("producing a progress marker to {}[{}]", topic_,
-                                         partition));
+      return FromKafka(code,
+                       fmt::format("producing a progress marker to {}[{}]", topic_, partition));
     }
     markers_[partition] = **next;
   }
@@ -199,8 +199,7 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
   return store->Write(&removals);
 }
 
-Status StateChangelogPublisher::ServeDeliveries(ViewStore* store,
-                                                const OwnedPartitions& owned) {
+Status StateChangelogPublisher::ServeDeliveries(ViewStore* store, const OwnedPartitions& owned) {
   producer_->poll(0);
   TIMELINE_RETURN_IF_ERROR(ApplyDeliveries(store));
   const bool retry_due = retry_pending_ && std::chrono::steady_clock::now() >= retry_at_;

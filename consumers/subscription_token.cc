@@ -9,14 +9,14 @@
 namespace timeline {
 namespace {
 
-constexpr char kAlphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 // The value of each base64url character, -1 for any other byte.
 constexpr std::array<int8_t, 256> DecodeTable() {
   std::array<int8_t, 256> table{};
   for (auto& entry : table) entry = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr auto kDecode = DecodeTable();
@@ -52,9 +52,9 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const int8_t value = kDecode[static_cast<unsigned char>(text[i])];
     if (value < 0) {
-      return Status::InvalidArgument(fmt::format(
-          "character {} ('{}') is not base64url (A-Z, a-z, 0-9, '-', '_', no padding)", i + 1,
-          text[i]));
+      return Status::InvalidArgument(
+          fmt::format("character {} ('{}') is not base64url (A-Z, a-z, 0-9, '-', '_', no padding)",
+                      i + 1, text[i]));
     }
     buffer = (buffer << 6) | static_cast<uint32_t>(value);
     bits += 6;
@@ -95,8 +95,8 @@ Result<SubscriptionPosition> DecodeSubscriptionToken(std::string_view text) {
   for (const auto& entry : token.positions()) {
     if (entry.partition() < 0 || entry.next_offset() < 0) {
       return Status::InvalidArgument(
-          fmt::format("the resume token is malformed: partition {} at offset {}",
-                      entry.partition(), entry.next_offset()));
+          fmt::format("the resume token is malformed: partition {} at offset {}", entry.partition(),
+                      entry.next_offset()));
     }
     position.next_offsets[entry.partition()] = entry.next_offset();
   }

@@ -15,7 +15,7 @@
 namespace timeline {
 
 struct SubscriptionPosition {
-  std::string topic;                       // account-events, with its prefix
+  std::string topic;                        // account-events, with its prefix
   std::map<int32_t, int64_t> next_offsets;  // partition -> offset of the next record to read
 
   bool operator==(const SubscriptionPosition& other) const = default;

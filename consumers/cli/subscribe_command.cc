@@ -28,8 +28,8 @@ struct SubscribeFlags {
   std::vector<std::string> accounts;
   std::vector<std::string> types;
   std::string from = "END";
-  uint64_t max = 0;           // 0: no limit
-  double until_idle = 0;      // 0: never
+  uint64_t max = 0;       // 0: no limit
+  double until_idle = 0;  // 0: never
   double heartbeat = 5;
 };
 
@@ -103,16 +103,19 @@ void AddSubscribeCommand(CLI::App* app, int* exit_code) {
   command->add_option("--account", flags->accounts, "only this account (repeatable)");
   command->add_option("--type", flags->types,
                       "only this event type, e.g. invoiceIssued (repeatable)");
-  command->add_option("--from", flags->from,
-                      "BEGINNING, END (events to come) or a token printed earlier")
+  command
+      ->add_option("--from", flags->from,
+                   "BEGINNING, END (events to come) or a token printed earlier")
       ->capture_default_str();
   command->add_option("--max", flags->max, "stop after this many events (0: no limit)")
       ->capture_default_str();
-  command->add_option("--until-idle", flags->until_idle,
-                      "stop once at the end of the log with no event for this many seconds")
+  command
+      ->add_option("--until-idle", flags->until_idle,
+                   "stop once at the end of the log with no event for this many seconds")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--heartbeat", flags->heartbeat,
-                      "seconds between token lines while records are skipped")
+  command
+      ->add_option("--heartbeat", flags->heartbeat,
+                   "seconds between token lines while records are skipped")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command->callback([flags, exit_code] {

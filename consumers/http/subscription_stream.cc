@@ -38,7 +38,8 @@ class Visibility {
   Visibility(const Grant* grant, const SubscriptionStreamContext& ctx) : grant_(grant), ctx_(ctx) {}
 
   bool operator()(const std::string& account) {
-    if (grant_->role != Role::kManager) return grant_->all_accounts || grant_->accounts.count(account);
+    if (grant_->role != Role::kManager)
+      return grant_->all_accounts || grant_->accounts.count(account);
     const auto now = Clock::now();
     auto it = known_.find(account);
     if (it != known_.end() && now - it->second.checked < kVisibilityTtl) return it->second.visible;
@@ -131,9 +132,9 @@ class SubscriptionStreams {
                                     : (req.has_param("from") ? req.get_param_value("from") : "END");
     auto start = SubscriptionStart::Parse(from);
     if (!start.ok()) {
-      return ReplyError(res, 400, "invalid_argument",
-                        std::string(resume ? "Last-Event-ID " : "from ") +
-                            start.status().message());
+      return ReplyError(
+          res, 400, "invalid_argument",
+          std::string(resume ? "Last-Event-ID " : "from ") + start.status().message());
     }
     options.start = std::move(start).value();
     auto visibility = std::make_shared<Visibility>(grant, ctx_);

@@ -101,10 +101,10 @@ SubscriptionItem NextItem(EventSubscription* subscription) {
 TEST_CASE("a record that is not an event is skipped and counted, and a heartbeat moves past it",
           "[subscription]") {
   MockEvents kafka;
-  kafka.Append("acme", OrderEnvelope("acme", 1));          // offset 0
+  kafka.Append("acme", OrderEnvelope("acme", 1));            // offset 0
   kafka.Append("acme", "not a protobuf envelope \xff\xff");  // offset 1
-  kafka.Append("beta", OrderEnvelope("beta", 1));          // offset 2: filtered out
-  kafka.Append("acme", OrderEnvelope("acme", 2));          // offset 3
+  kafka.Append("beta", OrderEnvelope("beta", 1));            // offset 2: filtered out
+  kafka.Append("acme", OrderEnvelope("acme", 2));            // offset 3
 
   auto subscription = Open(kafka.settings(), "BEGINNING", /*heartbeat_after_skipped=*/2);
   SubscriptionItem first = NextItem(subscription.get());

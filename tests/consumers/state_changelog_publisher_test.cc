@@ -16,10 +16,10 @@
 
 #include "consumers/state_changelog_publisher.h"
 #include "consumers/topic_reader.h"
+#include "engine/partitioning.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 #include "tests/support/test_environment.h"
-#include "engine/partitioning.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/changelog.pb.h"
 
@@ -52,11 +52,11 @@ class MockCluster {
   // Every record on account-state, partition by partition in offset order.
   std::vector<LogRecord> Records() {
     std::vector<LogRecord> records;
-    Status read = ReadTopicToEnd(settings_, settings_.topics.account_state,
-                                 [&](const LogRecord& record) {
-                                   records.push_back(record);
-                                   return Status::Ok();
-                                 });
+    Status read =
+        ReadTopicToEnd(settings_, settings_.topics.account_state, [&](const LogRecord& record) {
+          records.push_back(record);
+          return Status::Ok();
+        });
     INFO(read.ToString());
     REQUIRE(read.ok());
     std::sort(records.begin(), records.end(), [](const LogRecord& a, const LogRecord& b) {
@@ -83,11 +83,13 @@ class MockCluster {
 // Stores `state` and its outbox entry in one write, as the Projector does.
 void StoreState(ViewStore* store, const v1::AccountState& state) {
   rocksdb::WriteBatch batch;
-  REQUIRE(batch.Put(store->state_family(), EncodeStateKey(state.account_id()),
-                    state.SerializeAsString())
-              .ok());
-  REQUIRE(batch.Put(store->state_outbox_family(), EncodeStateKey(state.account_id()),
-                    EncodeOutboxVersion(state.version()))
+  REQUIRE(
+      batch
+          .Put(store->state_family(), EncodeStateKey(state.account_id()), state.SerializeAsString())
+          .ok());
+  REQUIRE(batch
+              .Put(store->state_outbox_family(), EncodeStateKey(state.account_id()),
+                   EncodeOutboxVersion(state.version()))
               .ok());
   REQUIRE(store->Write(&batch).ok());
 }
@@ -212,9 +214,10 @@ TEST_CASE("a progress marker follows a partition's states once they are all ackn
   const int32_t partition = PartitionForKey("acme", kPartitions);
   StoreState(f.store.get(), State("acme", 3));
   rocksdb::WriteBatch checkpoint;  // the views have read the partition up to offset 42
-  REQUIRE(checkpoint.Put(f.store->checkpoints_family(),
-                         EncodeCheckpointKey(f.kafka.settings().topics.events, partition),
-                         EncodeCheckpointValue(42))
+  REQUIRE(checkpoint
+              .Put(f.store->checkpoints_family(),
+                   EncodeCheckpointKey(f.kafka.settings().topics.events, partition),
+                   EncodeCheckpointValue(42))
               .ok());
   REQUIRE(f.store->Write(&checkpoint).ok());
 

@@ -61,8 +61,7 @@ TEST_CASE("a subscription starts at BEGINNING, END or a token, and nothing else"
 
   auto neither = SubscriptionStart::Parse("yesterday!");
   REQUIRE_FALSE(neither.ok());
-  CHECK_THAT(neither.status().message(),
-             Catch::Contains("not BEGINNING, END or a resume token"));
+  CHECK_THAT(neither.status().message(), Catch::Contains("not BEGINNING, END or a resume token"));
 }
 
 }  // namespace

@@ -11,9 +11,9 @@ TEST_CASE("a resume token decodes to the position it was made from", "[subscript
   position.topic = "t1-account-events";
   position.next_offsets = {{0, 0}, {1, 17}, {2, int64_t{1} << 40}};
   const std::string token = EncodeSubscriptionToken(position);
-  CHECK(token.find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
-        std::string::npos);  // URL-safe as it is
+  CHECK(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+      std::string::npos);  // URL-safe as it is
   auto decoded = DecodeSubscriptionToken(token);
   INFO(decoded.status().ToString());
   REQUIRE(decoded.ok());

@@ -27,15 +27,19 @@ std::string Opened(const std::string& account) {
 }
 
 std::string Order(const std::string& account, const std::string& order_id) {
-  return R"({"accountId": ")" + account + R"(", "occurredAt": "2026-02-01T10:00:00Z", "actor": "jane.doe",
-             "event": {"orderPlaced": {"orderId": ")" + order_id +
+  return R"({"accountId": ")" + account +
+         R"(", "occurredAt": "2026-02-01T10:00:00Z", "actor": "jane.doe",
+             "event": {"orderPlaced": {"orderId": ")" +
+         order_id +
          R"(", "lines": [{"sku": "PUMP-100", "quantity": 1,
              "unitPrice": {"minorUnits": 1000, "currency": "EUR"}}]}}})";
 }
 
 std::string Proposal(const std::string& account, const std::string& id) {
-  return R"({"accountId": ")" + account + R"(", "occurredAt": "2026-02-02T10:00:00Z", "actor": "jane.doe",
-             "event": {"productProposed": {"proposalId": ")" + id + R"(", "sku": "VALVE-7"}}})";
+  return R"({"accountId": ")" + account +
+         R"(", "occurredAt": "2026-02-02T10:00:00Z", "actor": "jane.doe",
+             "event": {"productProposed": {"proposalId": ")" +
+         id + R"(", "sku": "VALVE-7"}}})";
 }
 
 std::unique_ptr<EventSubscription> Subscribe(const KafkaSettings& kafka,
@@ -107,8 +111,8 @@ TEST_CASE("a subscription from the beginning gets exactly the matching events in
     sequences[r.event.account_id()].push_back(r.event.sequence());
   }
   // Opened is 1, then order and proposal alternate: the orders are 2, 4, 6.
-  CHECK(sequences == std::map<std::string, std::vector<uint64_t>>{{"acme", {2, 4, 6}},
-                                                                   {"beta", {2, 4, 6}}});
+  CHECK(sequences ==
+        std::map<std::string, std::vector<uint64_t>>{{"acme", {2, 4, 6}}, {"beta", {2, 4, 6}}});
   CHECK(subscription->undecodable() == 0);
   engine.Stop();
 }
@@ -139,8 +143,8 @@ TEST_CASE("a subscription resumed from a token while events are appended misses 
       return;
     }
     for (int i = 5; i < 5 + kMore; ++i) {
-      for (const auto& json : {Order("acme", "PO-" + std::to_string(i)),
-                               Order("beta", "B-" + std::to_string(i))}) {
+      for (const auto& json :
+           {Order("acme", "PO-" + std::to_string(i)), Order("beta", "B-" + std::to_string(i))}) {
         auto outcome = (*client)->SubmitJson(json, 60s);
         if (!outcome.ok() || !outcome->accepted) ++not_accepted;
       }

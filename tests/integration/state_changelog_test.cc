@@ -10,15 +10,15 @@
 #include <string>
 #include <thread>
 
+#include "consumers/data_directory.h"
 #include "consumers/event_subscription.h"
 #include "consumers/metrics/metrics_registry.h"
 #include "consumers/state_changelog_publisher.h"
-#include "engine/partitioning.h"
-#include "timeline/v1/changelog.pb.h"
 #include "consumers/topic_reader.h"
-#include "consumers/data_directory.h"
+#include "engine/partitioning.h"
 #include "projections/view_store.h"
 #include "tests/support/running_engine.h"
+#include "timeline/v1/changelog.pb.h"
 
 namespace timeline {
 namespace {
@@ -52,17 +52,19 @@ std::map<std::string, v1::AccountState> ViewStates(const std::string& data_dir) 
   auto views = ViewStore::OpenSecondary(ViewsDirectory(data_dir), scratch.path());
   REQUIRE(views.ok());
   std::map<std::string, v1::AccountState> states;
-  REQUIRE((*views)->ScanStates([&](const v1::AccountState& state) {
-    states[state.account_id()] = state;
-    return true;
-  }).ok());
+  REQUIRE((*views)
+              ->ScanStates([&](const v1::AccountState& state) {
+                states[state.account_id()] = state;
+                return true;
+              })
+              .ok());
   return states;
 }
 
 // Waits until account-state holds, for every account of `want`, a state of its version (or a
 // tombstone where `want` holds a purged state), and returns what it holds then.
-std::map<std::string, std::string> AwaitChangelog(const KafkaSettings& kafka,
-                                                  const std::map<std::string, v1::AccountState>& want) {
+std::map<std::string, std::string> AwaitChangelog(
+    const KafkaSettings& kafka, const std::map<std::string, v1::AccountState>& want) {
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (true) {
     auto latest = LatestStates(kafka);
@@ -116,8 +118,8 @@ TEST_CASE("account-state read to its end holds each account's state as the views
 
 std::string Submission(const std::string& account, const std::string& event_json) {
   return R"({"accountId": ")" + account +
-         R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe", "event": )" +
-         event_json + "}";
+         R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe", "event": )" + event_json +
+         "}";
 }
 
 TEST_CASE("closing and purging an account leaves a tombstone on account-state",
@@ -134,8 +136,8 @@ TEST_CASE("closing and purging an account leaves a tombstone on account-state",
   CHECK(refused.rejection.code() == v1::ACCOUNT_NOT_CLOSED);
 
   REQUIRE(engine.Submit(Submission("acme", R"({"accountClosed": {"reason": "merged"}})")).accepted);
-  REQUIRE(engine.Submit(Submission("acme", R"({"accountPurged": {"reason": "retention"}})"))
-              .accepted);
+  REQUIRE(
+      engine.Submit(Submission("acme", R"({"accountPurged": {"reason": "retention"}})")).accepted);
   const auto after = engine.Submit(Submission("acme", R"({"accountClosed": {}})"));
   REQUIRE_FALSE(after.accepted);
   CHECK(after.rejection.code() == v1::ACCOUNT_PURGED);

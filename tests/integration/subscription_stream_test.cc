@@ -32,13 +32,15 @@ constexpr char kJane[] = "jane-token";        // manager jane.doe: acme
 std::string Opened(const std::string& account, const std::string& manager) {
   return R"({"accountId": ")" + account +
          R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe",
-             "event": {"accountOpened": {"name": "Client", "manager": ")" + manager +
-         R"(", "currency": "EUR", "regions": ["DE"]}}})";
+             "event": {"accountOpened": {"name": "Client", "manager": ")" +
+         manager + R"(", "currency": "EUR", "regions": ["DE"]}}})";
 }
 
 std::string Order(const std::string& account, const std::string& order_id) {
-  return R"({"accountId": ")" + account + R"(", "occurredAt": "2026-02-01T10:00:00Z", "actor": "jane.doe",
-             "event": {"orderPlaced": {"orderId": ")" + order_id +
+  return R"({"accountId": ")" + account +
+         R"(", "occurredAt": "2026-02-01T10:00:00Z", "actor": "jane.doe",
+             "event": {"orderPlaced": {"orderId": ")" +
+         order_id +
          R"(", "lines": [{"sku": "PUMP-100", "quantity": 1,
              "unitPrice": {"minorUnits": 1000, "currency": "EUR"}}]}}})";
 }
@@ -109,8 +111,7 @@ TEST_CASE("the subscribe stream resumes from Last-Event-ID with nothing missed",
   const int port = served.server->port();
   std::vector<SseMessage> first;
   {
-    SseReader reader(port, "/api/subscribe?account=acme&type=orderPlaced&from=BEGINNING",
-                     kAuditor);
+    SseReader reader(port, "/api/subscribe?account=acme&type=orderPlaced&from=BEGINNING", kAuditor);
     REQUIRE(reader.WaitForMessages(3, 30s));
     first = reader.messages();
   }

@@ -32,10 +32,13 @@ History ClosedAndPurged(bool close_and_purge = true) {
 
 size_t CountFamily(const ViewStore& store, const char* family) {
   size_t rows = 0;
-  REQUIRE(store.ScanFamily(family, [&](std::string_view, std::string_view) {
-    ++rows;
-    return true;
-  }).ok());
+  REQUIRE(store
+              .ScanFamily(family,
+                          [&](std::string_view, std::string_view) {
+                            ++rows;
+                            return true;
+                          })
+              .ok());
   return rows;
 }
 
@@ -56,19 +59,25 @@ TEST_CASE("a purge forgets the account's details and keeps its timeline", "[proj
   CHECK(kept.invoiced_size() == 0);
 
   bool any_entity = false;
-  REQUIRE(views.store().ScanEntities(EntityKeyPrefix("acme"), [&](const v1::Entity&) {
-    any_entity = true;
-    return false;
-  }).ok());
+  REQUIRE(views.store()
+              .ScanEntities(EntityKeyPrefix("acme"),
+                            [&](const v1::Entity&) {
+                              any_entity = true;
+                              return false;
+                            })
+              .ok());
   CHECK_FALSE(any_entity);
   CHECK(CountFamily(views.store(), kSnapshotsFamily) == 0);
   CHECK(CountFamily(views.store(), kOpenSegmentsFamily) == 0);
 
   size_t events = 0;
-  REQUIRE(views.store().ScanHistory("acme", 1, [&](const v1::EventEnvelope&) {
-    ++events;
-    return true;
-  }).ok());
+  REQUIRE(views.store()
+              .ScanHistory("acme", 1,
+                           [&](const v1::EventEnvelope&) {
+                             ++events;
+                             return true;
+                           })
+              .ok());
   CHECK(events == 5);
 
   auto waiting = views.store().OutboxVersion("acme");
