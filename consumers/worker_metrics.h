@@ -5,6 +5,8 @@
 //   timeline_worker_batch_fold_seconds{instance}   time of Projector::ApplyBatch, a histogram
 //   timeline_worker_consumer_lag{instance,partition}  high watermark − position, once a second
 //   timeline_worker_caught_up{instance}            1 once every assigned partition reached its end
+//   timeline_state_changelog_published_total{instance}  states acknowledged on account-state
+//   timeline_state_changelog_in_flight{instance}   states produced, their delivery not yet reported
 // Concurrency: the worker's thread updates them; Expose() reads them from any thread.
 #pragma once
 
@@ -43,7 +45,19 @@ struct WorkerMetrics {
                                 "1 once the worker has read to the end of every assigned "
                                 "partition since it started",
                                 {"instance"})
-                      .With({instance})) {}
+                      .With({instance})),
+        states_published(registry
+                             .AddCounter("timeline_state_changelog_published_total",
+                                         "Account states (and tombstones) acknowledged on the "
+                                         "account-state topic",
+                                         {"instance"})
+                             .With({instance})),
+        states_in_flight(registry
+                             .AddGauge("timeline_state_changelog_in_flight",
+                                       "Account states produced to account-state whose delivery "
+                                       "is not yet reported",
+                                       {"instance"})
+                             .With({instance})) {}
 
   std::string instance;
   Counter& applied;
@@ -51,6 +65,8 @@ struct WorkerMetrics {
   Histogram& fold_seconds;
   MetricFamily<Gauge>& lag;
   Gauge& caught_up;
+  Counter& states_published;
+  Gauge& states_in_flight;
 };
 
 // /readyz of a server beside the worker `instance` that shares `registry`: ready once the worker

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "consumers/dead_letter_publisher.h"
 #include "consumers/file_lock.h"
+#include "consumers/state_changelog_publisher.h"
 #include "consumers/view_swap.h"
 #include "consumers/worker_metrics.h"
 #include "engine/event_seal.h"
@@ -25,6 +27,10 @@ constexpr std::chrono::seconds kRebuildCheckEvery{1};
 constexpr std::chrono::seconds kViewsLockPatience{30};
 // How often the lag gauges are refreshed.
 constexpr std::chrono::seconds kLagEvery{1};
+// How long a stopping worker waits for the state changelog's records in flight.
+constexpr std::chrono::seconds kChangelogDrainPatience{10};
+// How often a worker looks again for a missing account-state topic.
+constexpr std::chrono::seconds kChangelogTopicRecheck{30};
 }  // namespace
 
 
@@ -45,6 +51,9 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     if (!publisher.ok()) return publisher.status();
     dead_letters_ = std::move(publisher).value();
     PublishDeadLetters();
+    auto changelog = StateChangelogPublisher::Create(options_.kafka);
+    if (!changelog.ok()) return changelog.status();
+    changelog_ = std::move(changelog).value();
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.group_prefix + "-projections";
     auto consumer =
@@ -76,10 +85,15 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         TIMELINE_RETURN_IF_ERROR(ApplyBatch());
       }
       TIMELINE_RETURN_IF_ERROR(SwapInRebuiltViewsIfReady());
+      TIMELINE_RETURN_IF_ERROR(PublishStates(/*outbox_changed=*/false));
       UpdateLag();
     }
     if (!fatal_.ok()) return fatal_;
     TIMELINE_RETURN_IF_ERROR(ApplyBatch());
+    // What is not acknowledged stays in the outbox for the next run: no error.
+    if (Status drained = changelog_->Drain(store_.get(), kChangelogDrainPatience); !drained.ok()) {
+      spdlog::warn("worker: {}; the next run publishes them", drained.message());
+    }
     consumer_->close();
     return Status::Ok();
   }
@@ -99,6 +113,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       spdlog::info("worker: assigned {} partition(s) of {}", partitions.size(),
                    options_.kafka.topics.events);
       for (auto* partition : partitions) assigned_.insert(partition->partition());
+      publish_outbox_ = true;  // what an earlier run or owner left unpublished
       consumer->assign(partitions);
     } else {
       for (auto* partition : partitions) {
@@ -136,7 +151,49 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     consumer_->commitAsync(offsets);
     RdKafka::TopicPartition::destroy(offsets);
     batch_.clear();
-    return Status::Ok();
+    return PublishStates(/*outbox_changed=*/true);
+  }
+
+  // The state changelog (consumers/state_changelog_publisher.h): produce what the outbox holds
+  // after a batch, else only serve delivery reports. Only accounts of partitions assigned here:
+  // a revoked partition's accounts are the new owner's to publish.
+  Status PublishStates(bool outbox_changed) {
+    if (assigned_.empty()) return Status::Ok();
+    if (owned_.partition_count == 0) {
+      // Until account-state exists (a deployment made before it), the outbox keeps the states.
+      if (SteadyClock::now() < next_topic_check_) return Status::Ok();
+      next_topic_check_ = SteadyClock::now() + kChangelogTopicRecheck;
+      auto count = PartitionCount(consumer_.get(), options_.kafka.topics.events,
+                                  std::chrono::seconds(10));
+      if (!count.ok()) return count.status();
+      auto state_count = PartitionCount(consumer_.get(), options_.kafka.topics.account_state,
+                                        std::chrono::seconds(10));
+      if (state_count.status().code() == StatusCode::kNotFound) {
+        spdlog::error("worker: {}; the states wait in the outbox, looked for again in {} s",
+                      state_count.status().message(), kChangelogTopicRecheck.count());
+        return Status::Ok();
+      }
+      if (!state_count.ok()) return state_count.status();
+      owned_.partition_count = *count;
+      publish_outbox_ = true;  // what waited for the topic
+      // A marker speaks for its partition number on both topics: equal counts or none.
+      owned_.progress_markers = *state_count == *count;
+      if (!owned_.progress_markers) {
+        spdlog::error("worker: {} has {} partitions and {} has {}: no progress markers on {} "
+                      "(recreate it with `timeline topics create`)",
+                      options_.kafka.topics.account_state, *state_count,
+                      options_.kafka.topics.events, *count, options_.kafka.topics.account_state);
+      }
+    }
+    owned_.partitions = assigned_;
+    const bool publish = outbox_changed || std::exchange(publish_outbox_, false);
+    const uint64_t published_before = changelog_->published();
+    Status status = publish ? changelog_->Publish(store_.get(), owned_)
+                            : changelog_->ServeDeliveries(store_.get(), owned_);
+    metrics_.states_published.Increment(changelog_->published() - published_before);
+    metrics_.states_in_flight.Set(static_cast<double>(changelog_->in_flight()));
+    if (!status.ok()) fatal_ = status;
+    return status;
   }
 
   // `timeline rebuild` left complete views in <data>/views.rebuild (consumers/view_swap.h):
@@ -166,6 +223,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       store_ = std::move(reopened).value();
       projector_ = Projector(store_.get(), &seal_key_);  // a fresh fold over the new store
       PublishDeadLetters();
+      publish_outbox_ = true;  // the rebuild's outbox holds every account
       // Resume where the views stand: the rebuild's checkpoints, else the beginning.
       for (auto* partition : assigned) {
         auto next = store_->NextOffset(partition->topic(), partition->partition());
@@ -231,6 +289,10 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   SealKey seal_key_;
   Projector projector_;
   std::unique_ptr<DeadLetterPublisher> dead_letters_;
+  std::unique_ptr<StateChangelogPublisher> changelog_;
+  OwnedPartitions owned_;  // the changelog's partitions; their count is asked once
+  SteadyClock::time_point next_topic_check_;  // while account-state is missing
+  bool publish_outbox_ = false;    // look at the whole outbox at the next PublishStates
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;
   SteadyClock::time_point batch_started_;

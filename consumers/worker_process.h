@@ -7,6 +7,10 @@
 // RocksDB WriteBatch, so a kill -9 at any moment leaves the views equal to a clean run's.
 // Records the Projector refuses (forged, altered, undecodable, ...) are also published to the
 // dead-letter topic before the batch is written (consumers/dead_letter_publisher.h).
+// After each batch, the states it changed go to the compacted account-state topic from the
+// views' outbox (consumers/state_changelog_publisher.h), for the accounts of the partitions
+// assigned here, with progress markers once a partition's changes are all acknowledged; a stop
+// waits up to 10 s for them, and what is left goes on the next run.
 // The worker holds <data>/views.lock for its life. Between batches, at most once a second, it
 // looks for views that `timeline rebuild` left READY and swaps them in (consumers/view_swap.h),
 // then resumes from their checkpoints; at start it finishes a swap a crash interrupted.

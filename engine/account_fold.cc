@@ -77,6 +77,7 @@ class EventFolder {
         state_->set_closed(true);
         *state_->mutable_closed_at() = at();
         return Status::Ok();
+      case E::kAccountPurged: return Purged();
       case E::kManagerAssigned:
         state_->set_manager(event.manager_assigned().manager());
         state_->set_manager_office(event.manager_assigned().office());
@@ -136,6 +137,23 @@ class EventFolder {
     if (!found.ok()) return found.status();
     if (*found == nullptr) return static_cast<v1::Entity*>(nullptr);
     return entities_->Mutable(key);
+  }
+
+  // Forgets the business details (events.proto AccountPurged): what stays says which account
+  // this was, where its chain stands and when it opened and closed. The entities go with the
+  // views' purge (projections/projector.h); the fold keeps none it would read again.
+  Status Purged() {
+    v1::AccountState kept;
+    kept.set_account_id(state_->account_id());
+    kept.set_version(state_->version());
+    kept.set_last_hash(state_->last_hash());
+    *kept.mutable_opened_at() = state_->opened_at();
+    *kept.mutable_last_occurred_at() = state_->last_occurred_at();
+    kept.set_closed(state_->closed());
+    *kept.mutable_closed_at() = state_->closed_at();
+    kept.set_purged(true);
+    *state_ = std::move(kept);
+    return Status::Ok();
   }
 
   Status Opened(const v1::AccountOpened& opened) {

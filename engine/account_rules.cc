@@ -423,9 +423,20 @@ Result<std::optional<Refusal>> CheckAgainstHistory(const v1::SubmitEvent& submis
     return Refuse(v1::ACCOUNT_NOT_OPENED,
                   fmt::format("account {} has not been opened; submit accountOpened first", account));
   }
+  if (head.account().purged()) {
+    return Refuse(v1::ACCOUNT_PURGED,
+                  fmt::format("account {} was purged; it takes no more events", account));
+  }
+  if (submission.event().has_account_purged()) {
+    if (head.account().closed()) return Pass();
+    return Refuse(v1::ACCOUNT_NOT_CLOSED,
+                  fmt::format("account {} is open; close it (accountClosed) before purging it",
+                              account));
+  }
   if (head.account().closed()) {
     return Refuse(v1::ACCOUNT_CLOSED,
-                  fmt::format("account {} was closed; it takes no more events", account));
+                  fmt::format("account {} was closed; it takes no more events but accountPurged",
+                              account));
   }
   return HistoryRules(account, entities).Check(submission.event());
 }

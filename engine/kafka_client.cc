@@ -79,6 +79,7 @@ TopicNames TopicNames::WithPrefix(const std::string& prefix) {
   names.rejections = prefix + names.rejections;
   names.chain_digests = prefix + names.chain_digests;
   names.dead_letters = prefix + names.dead_letters;
+  names.account_state = prefix + names.account_state;
   return names;
 }
 
@@ -157,6 +158,10 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
       {settings.topics.dead_letters,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
+      // The state changelog: only each account's latest state matters. A purged account's
+      // tombstone stays readable for delete.retention.ms (the broker's default, 1 day) before the
+      // cleaner may drop it.
+      {settings.topics.account_state, {{"cleanup.policy", "compact"}}},
   };
 
   char error[512];

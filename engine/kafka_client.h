@@ -24,6 +24,7 @@ struct TopicNames {
   std::string rejections = "account-rejections";
   std::string chain_digests = "chain-digests";       // the sequencer's ChainDigest pins
   std::string dead_letters = "account-events-dlq";   // records the workers could not apply
+  std::string account_state = "account-state";       // compacted: each account's latest state
 
   // "<prefix>account-commands" and so on; the default names when prefix is empty.
   static TopicNames WithPrefix(const std::string& prefix);
@@ -57,7 +58,8 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
                                                             const ConfigPairs& extra = {});
 
 // Creates every topic of TopicNames with `partitions` and `replication`; a topic that already
-// exists is left as it is (and OK). All but account-commands keep records forever.
+// exists is left as it is (and OK). account-state is compacted (the latest state per account);
+// account-commands has the broker's default retention; the others keep records forever.
 Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
                     std::chrono::milliseconds timeout);
 

@@ -256,6 +256,7 @@ Check CheckAccountScopeChanged(const v1::AccountScopeChanged& e) {
 }
 
 Check CheckAccountClosed(const v1::AccountClosed&) { return std::nullopt; }  // reason: optional
+Check CheckAccountPurged(const v1::AccountPurged&) { return std::nullopt; }  // reason: optional
 
 Check CheckManagerAssigned(const v1::ManagerAssigned& e) {
   return First({
@@ -545,6 +546,7 @@ Check CheckEvent(const v1::Event& event) {
     case E::kAccountOpened: return CheckAccountOpened(event.account_opened());
     case E::kAccountScopeChanged: return CheckAccountScopeChanged(event.account_scope_changed());
     case E::kAccountClosed: return CheckAccountClosed(event.account_closed());
+    case E::kAccountPurged: return CheckAccountPurged(event.account_purged());
     case E::kManagerAssigned: return CheckManagerAssigned(event.manager_assigned());
     case E::kTeamMemberAssigned: return CheckTeamMemberAssigned(event.team_member_assigned());
     case E::kTeamMemberReleased: return CheckTeamMemberReleased(event.team_member_released());

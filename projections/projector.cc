@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -67,6 +68,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   std::map<std::pair<std::string, int32_t>, v1::ChainDigest> digests;  // touched this batch
   std::vector<v1::DeadLetter> dead_letters;
   SnapshotWriter snapshots(store_);  // as-of snapshots, in this same WriteBatch
+  std::set<std::string> purged;      // accounts whose AccountPurged this batch applied
 
   // Dead-letters `record` in the batch being built.
   auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
@@ -175,6 +177,7 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
       continue;
     }
     pending.changed = true;
+    if (pending.state.purged()) purged.insert(account);
     ++counted.applied;
     auto digest_it = digests.find({record.topic, record.partition});
     if (digest_it == digests.end()) {
@@ -203,12 +206,28 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->state_family(), EncodeStateKey(account),
                                                  pending.state.SerializeAsString()),
                                        "batching a state"));
+    // The changelog's outbox, in the same write: a state is never stored without it.
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch.Put(store_->state_outbox_family(), EncodeStateKey(account),
+                            EncodeOutboxVersion(pending.state.version())),
+                  "batching a state outbox entry"));
   }
   for (const auto& [key, entity] : entities.Changed()) {
     TIMELINE_RETURN_IF_ERROR(FromRocks(
         batch.Put(store_->entities_family(), key, entity->SerializeAsString()), "batching an entity"));
   }
   TIMELINE_RETURN_IF_ERROR(snapshots.AddToBatch(entities, &batch));
+  // A purge drops the account's entities and as-of caches, after anything this batch put there
+  // (a WriteBatch applies in order). Every family below keys the account's rows under
+  // account_id '\0' (view_keys.h), so one range per family covers them; the timeline stays.
+  for (const auto& account : purged) {
+    for (auto* family : {store_->entities_family(), store_->snapshots_family(),
+                         store_->snapshot_entities_family(), store_->open_segments_family()}) {
+      TIMELINE_RETURN_IF_ERROR(FromRocks(
+          batch.DeleteRange(family, EventKeyPrefix(account), EventKeyLimit(account)),
+          "batching a purge"));
+    }
+  }
   for (const auto& [coordinates, next_offset] : next_offsets) {
     const auto& [topic, partition] = coordinates;
     auto stored = store_->NextOffset(topic, partition);

@@ -4,7 +4,11 @@
 // so after a crash either all of the batch (states, events, dead letters, offsets) is stored or
 // none of it. Each record's value is a serialized v1::EventEnvelope (key = account id):
 //   - applied: its sequence is the account's version + 1 and FoldEvent accepts it; the record
-//     value is stored as received in `events` and the folded state in `state`. Several events
+//     value is stored as received in `events`, the folded state in `state` and the account's
+//     new version in `state_outbox` (for the account-state changelog). An AccountPurged
+//     leaves the account's state as the fold keeps it (id, version, last hash, dates, purged)
+//     and drops its `entities`, `snapshots`, `snapshot_entities` and `open_segments`; its
+//     `events` stay (the audit trail; `timeline verify --source view` still proves them). Several events
 //     of one account in one batch fold in order; the stored state is read once per batch.
 //   - duplicate: its sequence is <= the account's version and its hash is the one applied then
 //     (a replay); nothing is written. A different event under a used sequence is a fork of the

@@ -117,6 +117,21 @@ Result<std::string> DecodeStateKey(std::string_view key) {
   return std::string(key);
 }
 
+std::string EncodeOutboxVersion(uint64_t version) {
+  std::string value;
+  AppendBigEndian64(version, &value);
+  return value;
+}
+
+Result<uint64_t> DecodeOutboxVersion(std::string_view value) {
+  if (value.size() != 8) {
+    return Status::Corruption(
+        fmt::format("state_outbox value {} is {} bytes; expected an 8-byte big-endian version",
+                    ToHex(value), value.size()));
+  }
+  return ReadBigEndian64(value);
+}
+
 std::string EncodeCheckpointKey(std::string_view topic, int32_t partition) {
   std::string key;
   AppendTopicPartition(topic, partition, &key);

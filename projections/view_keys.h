@@ -21,6 +21,9 @@
 //   open_segments account_id '\0'                                  v1::OpenSegment
 //                 account_id '\0' kind:char id (an entity key)     empty: the entity changed since
 //                                                                  the account's last snapshot
+//   state_outbox  account_id                                       version:u64be: the account's
+//                                                                  state at that version is not
+//                                                                  yet on the account-state topic
 //
 // Account ids are 1..64 characters of [A-Za-z0-9._:-] (IsValidAccountId) and Kafka topic names
 // are [A-Za-z0-9._-], so neither holds a '\0': the separator makes keys unambiguous and puts
@@ -49,6 +52,7 @@ inline constexpr char kDigestsFamily[] = "digests";
 inline constexpr char kSnapshotsFamily[] = "snapshots";
 inline constexpr char kSnapshotEntitiesFamily[] = "snapshot_entities";
 inline constexpr char kOpenSegmentsFamily[] = "open_segments";
+inline constexpr char kStateOutboxFamily[] = "state_outbox";
 
 // events: (account, sequence).
 struct EventKey {
@@ -87,6 +91,11 @@ std::string OpenSegmentChangesStart(std::string_view account_id);
 // state: account.
 std::string EncodeStateKey(std::string_view account_id);
 Result<std::string> DecodeStateKey(std::string_view key);
+
+// state_outbox: account -> the version of its state waiting to be published (the key is the
+// state key; the value is 8 bytes big-endian).
+std::string EncodeOutboxVersion(uint64_t version);
+Result<uint64_t> DecodeOutboxVersion(std::string_view value);
 
 // checkpoints: (topic, partition) -> next offset to read.
 struct CheckpointKey {

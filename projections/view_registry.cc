@@ -92,7 +92,8 @@ Result<std::unique_ptr<Message>> RunView(const ViewStore& store, std::string_vie
     for (const auto& account : accounts) {
       auto snapshot = Load(store, account, request);
       if (!snapshot.ok()) return snapshot.status();
-      if (snapshot->has_value()) builder.Add(**snapshot);
+      // A purged account is no part of any dashboard (events.proto AccountPurged).
+      if (snapshot->has_value() && !(*snapshot)->state.purged()) builder.Add(**snapshot);
     }
     return std::unique_ptr<Message>(std::make_unique<v1::PortfolioView>(builder.Build()));
   }

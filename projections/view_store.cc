@@ -56,8 +56,15 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
                                     kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
                                     kEntitiesFamily, kSnapshotsFamily, kSnapshotEntitiesFamily,
-                                    kOpenSegmentsFamily, kDigestsFamily};
-  if (!secondary) {
+                                    kOpenSegmentsFamily, kDigestsFamily, kStateOutboxFamily};
+  if (secondary) {
+    // A secondary opens only families that exist; a store written before the outbox has none.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok() &&
+        std::find(existing.begin(), existing.end(), kStateOutboxFamily) == existing.end()) {
+      names.pop_back();
+    }
+  } else {
     // A primary must open every family in the directory, including ones a newer build added.
     std::vector<std::string> existing;
     if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok()) {
@@ -102,6 +109,7 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
     if (name == kSnapshotsFamily) snapshots_ = handle;
     if (name == kSnapshotEntitiesFamily) snapshot_entities_ = handle;
     if (name == kOpenSegmentsFamily) open_segments_ = handle;
+    if (name == kStateOutboxFamily) state_outbox_ = handle;
   }
 }
 
@@ -350,6 +358,33 @@ Status ViewStore::ScanStates(const std::function<bool(const v1::AccountState&)>&
     if (!visit(state)) return Status::Ok();
   }
   return FromRocks(it->status(), "reading account states");
+}
+
+Result<std::optional<uint64_t>> ViewStore::OutboxVersion(std::string_view account) const {
+  if (state_outbox_ == nullptr) return std::optional<uint64_t>();
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), state_outbox_, EncodeStateKey(account), &value);
+  if (status.IsNotFound()) return std::optional<uint64_t>();
+  if (!status.ok()) {
+    return FromRocks(status, fmt::format("reading the state outbox of account {}", account));
+  }
+  auto version = DecodeOutboxVersion(value);
+  if (!version.ok()) return version.status();
+  return std::optional<uint64_t>(*version);
+}
+
+Status ViewStore::ScanOutbox(
+    const std::function<bool(const std::string& account, uint64_t version)>& visit) const {
+  if (state_outbox_ == nullptr) return Status::Ok();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), state_outbox_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto account = DecodeStateKey(std::string_view(it->key().data(), it->key().size()));
+    if (!account.ok()) return account.status();
+    auto version = DecodeOutboxVersion(std::string_view(it->value().data(), it->value().size()));
+    if (!version.ok()) return version.status();
+    if (!visit(*account, *version)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "reading the state outbox");
 }
 
 uint64_t ViewStore::ApproximateSizeBytes() const {

@@ -2,9 +2,10 @@
 //
 // Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
 // events, checkpoints, dead_letters, entities, snapshots, snapshot_entities, open_segments,
-// digests), created if missing. A primary instance reads and writes;
-// the Projector is its only writer and writes through Write(), one WriteBatch per Kafka batch,
-// so views and offsets move together. A secondary instance (rocksdb::DB::OpenAsSecondary) reads
+// digests, state_outbox), created if missing. A primary instance reads and writes;
+// the Projector writes through Write(), one WriteBatch per Kafka batch, so views and offsets
+// move together; the only other writer is the state changelog publisher, which removes
+// published entries from state_outbox on the same thread (consumers/state_changelog_publisher.h). A secondary instance (rocksdb::DB::OpenAsSecondary) reads
 // the same directory while a primary writes it (`timeline state` / `history` next to
 // `timeline run`); it sees the primary's writes as of its last CatchUp() and refuses writes.
 // Tables use a 10-bit bloom filter and one 64 MiB LRU block cache; compaction is RocksDB's
@@ -105,6 +106,13 @@ class ViewStore {
   // `events` is a pin (a multiple of kDigestPinEvery) the views have reached.
   Result<std::optional<v1::ChainDigest>> DigestAtPin(const std::string& topic, int32_t partition,
                                                       uint64_t events) const;
+  // The version of the account's state waiting in state_outbox; nullopt when none waits (or the
+  // store predates the outbox and is opened as a secondary).
+  Result<std::optional<uint64_t>> OutboxVersion(std::string_view account) const;
+  // Visits the state_outbox entries (account, version) in account order until `visit` returns
+  // false.
+  Status ScanOutbox(const std::function<bool(const std::string& account, uint64_t version)>&
+                        visit) const;
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
@@ -135,6 +143,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* snapshots_family() const { return snapshots_; }
   rocksdb::ColumnFamilyHandle* snapshot_entities_family() const { return snapshot_entities_; }
   rocksdb::ColumnFamilyHandle* open_segments_family() const { return open_segments_; }
+  rocksdb::ColumnFamilyHandle* state_outbox_family() const { return state_outbox_; }
 
  private:
   ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::DB> db,
@@ -155,6 +164,7 @@ class ViewStore {
   rocksdb::ColumnFamilyHandle* snapshots_ = nullptr;
   rocksdb::ColumnFamilyHandle* snapshot_entities_ = nullptr;
   rocksdb::ColumnFamilyHandle* open_segments_ = nullptr;
+  rocksdb::ColumnFamilyHandle* state_outbox_ = nullptr;  // null: a secondary of an older store
 };
 
 }  // namespace timeline

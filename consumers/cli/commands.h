@@ -19,5 +19,6 @@ void AddRebuildCommand(CLI::App* app, int* exit_code);
 void AddDigestCommand(CLI::App* app, int* exit_code);
 void AddServeCommand(CLI::App* app, int* exit_code);    // serve: the HTTP/JSON query API
 void AddTokenCommand(CLI::App* app, int* exit_code);    // token new NAME
+void AddSubscribeCommand(CLI::App* app, int* exit_code);  // subscribe: filtered account-events
 
 }  // namespace timeline::cli

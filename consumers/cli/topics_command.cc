@@ -33,10 +33,10 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
       *exit_code = Fail(status);
       return;
     }
-    std::printf("topics ready on %s: %s, %s, %s, %s, %s\n", kafka.brokers.c_str(),
+    std::printf("topics ready on %s: %s, %s, %s, %s, %s, %s\n", kafka.brokers.c_str(),
                 kafka.topics.commands.c_str(), kafka.topics.events.c_str(),
                 kafka.topics.rejections.c_str(), kafka.topics.chain_digests.c_str(),
-                kafka.topics.dead_letters.c_str());
+                kafka.topics.dead_letters.c_str(), kafka.topics.account_state.c_str());
   });
 }
 

@@ -9,6 +9,7 @@
 #include "consumers/http/dashboard_routes.h"
 #include "consumers/http/event_stream.h"
 #include "consumers/http/session_routes.h"
+#include "consumers/http/subscription_stream.h"
 #include "consumers/served_views.h"
 #include "projections/view_store.h"
 
@@ -115,6 +116,12 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   streams.max_streams = opts.max_event_streams;
   streams.metrics = opts.metrics.get();
   RegisterEventStreamRoutes(server->server_.get(), streams);
+  RegisterSubscriptionStreamRoute(
+      server->server_.get(),
+      SubscriptionStreamContext{opts.kafka, served, context.tokens, streams.refresh,
+                                &server->stopping_, opts.stream_heartbeat,
+                                std::chrono::milliseconds(5000), opts.max_event_streams,
+                                opts.metrics.get()});
   RegisterSessionRoutes(server->server_.get(),
                         SessionContext{context.tokens, server->tls_, opts.metrics.get()});
   RegisterDashboardRoutes(server->server_.get(), opts.dashboard);

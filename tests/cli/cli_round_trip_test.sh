@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The `timeline` CLI as a person uses it, from a shell, against the local broker: create topics,
-# run the engine, append, read state (also --as-of) and history (also --type), get refused, repeat an idempotency key, stop
-# the engine with SIGTERM and start it again; issue, list and revoke API tokens.
+# run the engine, append, read state (also --as-of) and history (also --type), subscribe and resume,
+# get refused, repeat an idempotency key, stop the engine with SIGTERM and start it again; issue,
+# list and revoke API tokens.
 #
 #   tests/cli/cli_round_trip_test.sh path/to/timeline
 #
@@ -225,6 +226,25 @@ run "$bin" history "$account" --type invoiceSent --data "$data" "${common[@]}"
 what="history --type with an unknown type fails naming it and the valid types"
 if [ "$RC" != 0 ] && grep -q '"invoiceSent"' <<<"$ERR" && grep -q invoiceIssued <<<"$ERR"; then
   pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+# --- subscribe -------------------------------------------------------------------------------
+run "$bin" subscribe --account "$account" --type orderPlaced --from BEGINNING --max 1 "${common[@]}"
+what="subscribe --from BEGINNING --max 1 prints the order (sequence 2) with a resume token"
+token="$(field "$(grep '"event"' <<<"$OUT" | tr -d ' ')" token)"
+if [ "$RC" = 0 ] && [ "$(grep -c '"event"' <<<"$OUT")" = 1 ] &&
+   [ "$(field "$(tr -d ' ' <<<"$OUT")" sequence)" = 2 ] && [ -n "$token" ]; then pass "$what"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" subscribe --account "$account" --from "$token" --until-idle 1 "${common[@]}"
+what="subscribe resumed from that token prints no event again, only a token line"
+if [ "$RC" = 0 ] && [ "$(grep -c '"event"' <<<"$OUT")" = 0 ] && grep -q '"token"' <<<"$OUT"; then
+  pass "$what"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" subscribe --from 'not*a*token' --max 1 "${common[@]}"
+what="subscribe --from with a malformed token fails saying what is wrong"
+if [ "$RC" = 1 ] && grep -q "not BEGINNING, END or a resume token" <<<"$ERR"; then pass "$what" "$ERR"
 else fail "$what" "$(last_run)"; fi
 
 # --- refusals ---------------------------------------------------------------------------------

@@ -181,6 +181,22 @@ TEST_CASE("any event after accountClosed is refused with ACCOUNT_CLOSED") {
   CHECK(account.Check(AccountOpened())->code == v1::ACCOUNT_ALREADY_OPENED);
 }
 
+TEST_CASE("accountPurged is accepted only for a closed account, and nothing after it") {
+  AccountUnderTest account = Invoiced();
+  const std::string open = Refused(account.Check(AccountPurged()), v1::ACCOUNT_NOT_CLOSED);
+  CHECK_THAT(open, Contains("account acme is open; close it (accountClosed) before purging it"));
+
+  account.Given(AccountClosed());
+  CHECK_FALSE(account.Check(AccountPurged()).has_value());
+  account.Given(AccountPurged());
+  for (const v1::Event& event :
+       {AccountPurged(), AccountClosed(), OrderPlaced("o-2", {{"LIC-SEAT", 1, 1250}})}) {
+    const std::string message = Refused(account.Check(event), v1::ACCOUNT_PURGED);
+    CHECK_THAT(message, Contains("account acme was purged"));
+  }
+  CHECK(account.Check(AccountOpened())->code == v1::ACCOUNT_ALREADY_OPENED);
+}
+
 // ---------------------------------------------------------------- ids
 
 TEST_CASE("an id already used on the account is refused with DUPLICATE_ID") {

@@ -73,6 +73,12 @@ inline v1::Event AccountClosed(std::string reason = "client left") {
   return event;
 }
 
+inline v1::Event AccountPurged(std::string reason = "retention period over") {
+  v1::Event event;
+  event.mutable_account_purged()->set_reason(std::move(reason));
+  return event;
+}
+
 inline v1::Event ManagerAssigned(std::string manager, v1::Office office = v1::CLIENT_SITE) {
   v1::Event event;
   event.mutable_manager_assigned()->set_manager(std::move(manager));

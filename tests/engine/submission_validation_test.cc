@@ -127,6 +127,7 @@ std::vector<v1::SubmitEvent> ValidSubmissions() {
     x->add_regions("NL");
   });
   add([](v1::Event* e) { e->mutable_account_closed()->set_reason("client merged into a group"); });
+  add([](v1::Event* e) { e->mutable_account_purged()->set_reason("retention period over"); });
   add([](v1::Event* e) {
     e->mutable_manager_assigned()->set_manager("marco.rossi");
     e->mutable_manager_assigned()->set_office(v1::CLIENT_SITE);
@@ -468,11 +469,11 @@ TEST_CASE("a submission without an event is refused as an unknown event type") {
   CHECK(refusal.code == v1::UNKNOWN_EVENT_TYPE);
 }
 
-TEST_CASE("a valid submission of every one of the 34 event types passes") {
+TEST_CASE("a valid submission of every one of the 35 event types passes") {
   const auto all = ValidSubmissions();
   const auto* cases = v1::Event::descriptor()->FindOneofByName("event");
   REQUIRE(cases != nullptr);
-  CHECK(cases->field_count() == 34);
+  CHECK(cases->field_count() == 35);
   std::set<int> covered;
   for (const auto& submission : all) {
     const auto refusal = ValidateSubmission(submission);

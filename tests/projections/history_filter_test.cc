@@ -109,7 +109,7 @@ TEST_CASE("an unknown event type is refused naming it and listing the valid ones
   CHECK_THAT(type.status().message(), Catch::Contains("\"invoiceSent\""));
   CHECK_THAT(type.status().message(), Catch::Contains("invoiceIssued"));
   CHECK_THAT(type.status().message(), Catch::Contains("trainingCancelled"));
-  CHECK(EventTypeNames().size() == 34);
+  CHECK(EventTypeNames().size() == 35);
   CHECK(EventTypeNames().front() == "accountOpened");
 }
 

@@ -190,7 +190,8 @@ TEST_CASE("a primary opens a store holding a column family it does not know",
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : {"default", kStateFamily, kEventsFamily, kCheckpointsFamily,
                              kDeadLettersFamily, kEntitiesFamily, kSnapshotsFamily,
-                             kSnapshotEntitiesFamily, kOpenSegmentsFamily, kDigestsFamily}) {
+                             kSnapshotEntitiesFamily, kOpenSegmentsFamily, kDigestsFamily,
+                             kStateOutboxFamily}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Sub("views"), families, &handles, &raw)
@@ -203,6 +204,42 @@ TEST_CASE("a primary opens a store holding a column family it does not know",
   }
   auto store = ViewStore::OpenPrimary(dir.Sub("views"));
   CHECK(store.ok());
+}
+
+}  // namespace
+}  // namespace timeline
+
+namespace timeline {
+namespace {
+
+using testing::TempDir;
+
+TEST_CASE("a secondary reads a store written before the state outbox existed",
+          "[projections][store]") {
+  TempDir dir;
+  {
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", kStateFamily, kEventsFamily, kCheckpointsFamily,
+                             kDeadLettersFamily, kEntitiesFamily, kSnapshotsFamily,
+                             kSnapshotEntitiesFamily, kOpenSegmentsFamily, kDigestsFamily}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    REQUIRE(rocksdb::DB::Open(options, dir.Sub("views"), families, &handles, &raw).ok());
+    for (auto* handle : handles) REQUIRE(raw->DestroyColumnFamilyHandle(handle).ok());
+    delete raw;
+  }
+  auto secondary = ViewStore::OpenSecondary(dir.Sub("views"), dir.Sub("secondary"));
+  INFO(secondary.status().ToString());
+  REQUIRE(secondary.ok());
+  auto waiting = (*secondary)->OutboxVersion("acme");
+  REQUIRE(waiting.ok());
+  CHECK_FALSE(waiting->has_value());
+  CHECK((*secondary)->ScanOutbox([](const std::string&, uint64_t) { return true; }).ok());
 }
 
 }  // namespace
