@@ -14,9 +14,10 @@
 #include "consumers/http/api_replies.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
+#include "consumers/http/stream_slots.h"
 #include "consumers/json_views.h"
-#include "engine/event_type.h"
 #include "consumers/served_views.h"
+#include "engine/event_type.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -59,24 +60,6 @@ class Visibility {
   const Grant* grant_;
   SubscriptionStreamContext ctx_;
   std::map<std::string, Known> known_;
-};
-
-// Counts the open streams; a slot is held for as long as its stream's provider lives.
-class StreamSlots {
- public:
-  explicit StreamSlots(size_t limit) : limit_(limit) {}
-  std::shared_ptr<void> TryAcquire() {
-    if (open_.fetch_add(1) >= limit_) {
-      open_.fetch_sub(1);
-      return nullptr;
-    }
-    return std::shared_ptr<void>(
-        this, [](void* slots) { static_cast<StreamSlots*>(slots)->open_.fetch_sub(1); });
-  }
-
- private:
-  const size_t limit_;
-  std::atomic<size_t> open_{0};
 };
 
 // One SSE message for `item`, appended to `out`.
