@@ -3,14 +3,12 @@
 // broker's tests are in tests/integration/event_subscription_test.cc.
 #include <catch2/catch.hpp>
 
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
-
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "consumers/event_subscription.h"
+#include "tests/support/mock_kafka_cluster.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/events.pb.h"
 
@@ -23,24 +21,11 @@ using namespace std::chrono_literals;
 class MockEvents {
  public:
   MockEvents() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    REQUIRE(rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", error, sizeof error) ==
-            RD_KAFKA_CONF_OK);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-    REQUIRE(handle_ != nullptr);
-    rd_kafka_mock_cluster_t* cluster = rd_kafka_handle_mock_cluster(handle_);
-    REQUIRE(cluster != nullptr);
-    settings_.brokers = rd_kafka_mock_cluster_bootstraps(cluster);
-    REQUIRE(rd_kafka_mock_topic_create(cluster, settings_.topics.events.c_str(), 1, 1) ==
-            RD_KAFKA_RESP_ERR_NO_ERROR);
+    cluster_.CreateTopic(settings_.topics.events);
+    settings_.brokers = cluster_.bootstraps();
     auto producer = MakeProducer(settings_);
     REQUIRE(producer.ok());
     producer_ = std::move(producer).value();
-  }
-  ~MockEvents() {
-    producer_.reset();
-    rd_kafka_destroy(handle_);
   }
 
   const KafkaSettings& settings() const { return settings_; }
@@ -51,9 +36,9 @@ class MockEvents {
   }
 
  private:
-  rd_kafka_t* handle_ = nullptr;
+  testing::MockKafkaCluster cluster_;
   KafkaSettings settings_;
-  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<RdKafka::Producer> producer_;  // declared after the cluster: goes first
 };
 
 // An envelope of `account` with an orderPlaced body (unsealed: subscriptions do not verify).

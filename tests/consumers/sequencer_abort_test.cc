@@ -3,9 +3,6 @@
 // open transaction abortable. The sequencer aborts it, reads the batch's commands again, and
 // decides them anew: every submission gets exactly one outcome and account-events holds each
 // event once, in sequence.
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
-
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -17,6 +14,7 @@
 #include "consumers/submit_client.h"
 #include "consumers/topic_reader.h"
 #include "tests/engine/event_builders.h"
+#include "tests/support/mock_kafka_cluster.h"
 #include "tests/support/test_environment.h"
 #include "timeline/v1/envelope.pb.h"
 
@@ -33,45 +31,14 @@ constexpr int16_t kProduceApiKey = 0;  // the Kafka protocol's ApiKey of Produce
 constexpr int32_t kCommandsBroker = 1;
 constexpr int32_t kEventsBroker = 2;
 
-// A three-broker mock cluster holding the topics, with account-events led by its own broker so
-// that an error injected there hits the sequencer's events and nothing else.
-class MockCluster {
- public:
-  explicit MockCluster(const TopicNames& topics) {
-    char error[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    // This handle only hosts the cluster: quiet its "no bootstrap.servers" warning.
-    REQUIRE(rd_kafka_conf_set(conf, "log_level", "3", error, sizeof(error)) == RD_KAFKA_CONF_OK);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error));
-    REQUIRE(handle_ != nullptr);
-    cluster_ = rd_kafka_mock_cluster_new(handle_, 3);
-    REQUIRE(cluster_ != nullptr);
-    for (const std::string& topic : {topics.commands, topics.events, topics.rejections,
-                                     topics.chain_digests, topics.dead_letters}) {
-      REQUIRE(rd_kafka_mock_topic_create(cluster_, topic.c_str(), 1, 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
-      const int32_t leader = topic == topics.events ? kEventsBroker : kCommandsBroker;
-      REQUIRE(rd_kafka_mock_partition_set_leader(cluster_, topic.c_str(), 0, leader) ==
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-    }
+// The sequencer's topics on a three-broker mock cluster, account-events led by a broker of its
+// own, so that an error injected there hits the sequencer's events and nothing else.
+void CreateTopics(testing::MockKafkaCluster& cluster, const TopicNames& topics) {
+  for (const std::string& topic : {topics.commands, topics.events, topics.rejections,
+                                   topics.chain_digests, topics.dead_letters}) {
+    cluster.CreateTopic(topic, 1, topic == topics.events ? kEventsBroker : kCommandsBroker);
   }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(cluster_);
-    rd_kafka_destroy(handle_);
-  }
-
-  std::string bootstraps() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
-
-  // The next Produce request to account-events' leader fails with UNKNOWN_PRODUCER_ID.
-  void FailNextEventProduce() {
-    REQUIRE(rd_kafka_mock_broker_push_request_error_rtts(cluster_, kEventsBroker, kProduceApiKey, 1,
-                                                         RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
-                                                         0) == RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-
- private:
-  rd_kafka_t* handle_ = nullptr;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-};
+}
 
 double Sample(MetricsRegistry& metrics, const std::string& name) {
   const std::string text = metrics.Expose();
@@ -83,7 +50,8 @@ double Sample(MetricsRegistry& metrics, const std::string& name) {
 TEST_CASE("an abortable transaction is aborted and its commands decided again, once each",
           "[unit][kafka-mock]") {
   KafkaSettings kafka = testing::IsolatedKafkaSettings();
-  MockCluster cluster(kafka.topics);
+  testing::MockKafkaCluster cluster(3);
+  CreateTopics(cluster, kafka.topics);
   kafka.brokers = cluster.bootstraps();
   TempDir data;
   SequencerOptions options;
@@ -105,7 +73,7 @@ TEST_CASE("an abortable transaction is aborted and its commands decided again, o
   REQUIRE(opened->accepted);
   CHECK(opened->event.sequence() == 1);
 
-  cluster.FailNextEventProduce();
+  cluster.FailNextRequest(kEventsBroker, kProduceApiKey, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID);
   auto ordered = (*client)->Submit(Submission(OrderPlaced("o-1", {{"LIC-SEAT", 10, 1250}})), 60s);
   INFO(ordered.status().ToString());
   REQUIRE(ordered.ok());

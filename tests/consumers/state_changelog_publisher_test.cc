@@ -2,9 +2,6 @@
 // (KAFKA-NOTES.md): small volumes, fault injection; the real broker is the integration tests'.
 #include <catch2/catch.hpp>
 
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -19,6 +16,7 @@
 #include "engine/partitioning.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
+#include "tests/support/mock_kafka_cluster.h"
 #include "tests/support/test_environment.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/changelog.pb.h"
@@ -32,22 +30,12 @@ using namespace std::chrono_literals;
 class MockCluster {
  public:
   MockCluster() {
-    char error[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    REQUIRE(rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", error, sizeof error) ==
-            RD_KAFKA_CONF_OK);
-    handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-    REQUIRE(handle_ != nullptr);
-    cluster_ = rd_kafka_handle_mock_cluster(handle_);
-    REQUIRE(cluster_ != nullptr);
-    settings_.brokers = rd_kafka_mock_cluster_bootstraps(cluster_);
-    REQUIRE(rd_kafka_mock_topic_create(cluster_, settings_.topics.account_state.c_str(), 3, 1) ==
-            RD_KAFKA_RESP_ERR_NO_ERROR);
+    cluster_.CreateTopic(settings_.topics.account_state, 3);
+    settings_.brokers = cluster_.bootstraps();
   }
-  ~MockCluster() { rd_kafka_destroy(handle_); }
 
   const KafkaSettings& settings() const { return settings_; }
-  rd_kafka_mock_cluster_t* cluster() { return cluster_; }
+  rd_kafka_mock_cluster_t* cluster() { return cluster_.cluster(); }
 
   // Every record on account-state, partition by partition in offset order.
   std::vector<LogRecord> Records() {
@@ -75,8 +63,7 @@ class MockCluster {
   }
 
  private:
-  rd_kafka_t* handle_ = nullptr;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  testing::MockKafkaCluster cluster_;
   KafkaSettings settings_;
 };
 
