@@ -38,7 +38,8 @@ bool IdempotencyExpired(const v1::IdempotencyRecord& record,
   return now.seconds() - record.recorded_at().seconds() > window.count();
 }
 
-std::unique_ptr<rocksdb::CompactionFilter> MakeIdempotencyExpiryFilter(std::chrono::seconds window) {
+std::unique_ptr<rocksdb::CompactionFilter> MakeIdempotencyExpiryFilter(
+    std::chrono::seconds window) {
   return std::make_unique<IdempotencyExpiryFilter>(window);
 }
 
