@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "engine/kafka_wait.h"
 #include "projections/history_filter.h"
 
 namespace timeline {
 namespace {
-constexpr int kMetadataTimeoutMs = 30'000;
 constexpr auto kConsumeSlice = std::chrono::milliseconds(100);
 
 bool SameWord(std::string_view a, const char* b) {
@@ -51,7 +51,7 @@ Result<std::unique_ptr<EventSubscription>> EventSubscription::Open(
   }
   auto consumer = MakeConsumer(options.kafka, "", nullptr, {{"enable.partition.eof", "true"}});
   if (!consumer.ok()) return consumer.status();
-  auto partitions = PartitionCount(consumer->get(), topic, std::chrono::seconds(30));
+  auto partitions = PartitionCount(consumer->get(), topic, options.kafka.transient_wait);
   if (!partitions.ok()) return partitions.status();
 
   // Concrete offsets from the start, so that the first token is exact. A read_committed
@@ -65,14 +65,10 @@ Result<std::unique_ptr<EventSubscription>> EventSubscription::Open(
         from_token != options.start.position.next_offsets.end()) {
       offset = from_token->second;
     } else {
-      int64_t low = 0;
-      int64_t high = 0;
-      const auto code =
-          (*consumer)->query_watermark_offsets(topic, partition, &low, &high, kMetadataTimeoutMs);
-      TIMELINE_RETURN_IF_ERROR(
-          FromKafka(code, fmt::format("reading the offsets of {}[{}]", topic, partition)));
+      auto marks = QueryWatermarks(consumer->get(), topic, partition, options.kafka.transient_wait);
+      if (!marks.ok()) return marks.status();
       // A partition a token does not name was added after it: all of it is new.
-      offset = options.start.kind == SubscriptionStart::Kind::kEnd ? high : low;
+      offset = options.start.kind == SubscriptionStart::Kind::kEnd ? marks->high : marks->low;
     }
     position.next_offsets[partition] = offset;
   }

@@ -11,6 +11,7 @@
 #include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
 #include "engine/head_store.h"
+#include "engine/kafka_wait.h"
 #include "engine/sequencer.h"
 #include "timeline/v1/rejection.pb.h"
 
@@ -86,9 +87,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
                                  &deliveries_);
     if (!producer.ok()) return producer.status();
     producer_ = std::move(producer).value();
-    TIMELINE_RETURN_IF_ERROR(TransactionStatus(
-        producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
-        "init_transactions"));
+    TIMELINE_RETURN_IF_ERROR(InitTransactions());
 
     // Static membership: a restarted instance takes its partitions back at once instead of
     // waiting for the dead one's session to time out.
@@ -154,6 +153,20 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
  private:
+  // A fresh broker's transaction coordinator may still be loading: a retriable answer is asked
+  // again until the deployment's bound for transient states has passed.
+  Status InitTransactions() {
+    const auto deadline = SteadyClock::now() + options_.kafka.transient_wait;
+    while (true) {
+      const TransactionOutcome outcome = Outcome(
+          producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
+          "init_transactions");
+      if (!outcome.retriable || SteadyClock::now() >= deadline) return outcome.status;
+      spdlog::info("sequencer: {}; trying again", outcome.status.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+
   Status BeginBatch() {
     TIMELINE_RETURN_IF_ERROR(TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
     transaction_open_ = true;
@@ -271,6 +284,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     TIMELINE_RETURN_IF_ERROR(status);
 
     size_t replayed = 0;
+    TransientStreak broker_trouble(options_.kafka.transient_wait);
     const auto deadline = SteadyClock::now() + std::chrono::minutes(10);
     while (!remaining.empty()) {
       if (SteadyClock::now() > deadline) {
@@ -282,8 +296,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       } else if (message->err() == RdKafka::ERR_NO_ERROR) {
         TIMELINE_RETURN_IF_ERROR(sequencer_.Replay(ToLogRecord(*message)));
         ++replayed;
-      } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
-        return FromKafka(message->err(), "catching up " + options_.kafka.topics.events);
+      } else if (message->err() != RdKafka::ERR__TIMED_OUT &&
+                 !broker_trouble.Tolerate(message->err())) {
+        return AfterWaiting(message->err(), "catching up " + options_.kafka.topics.events,
+                            options_.kafka.transient_wait);
       }
     }
     (*reader)->close();
@@ -431,9 +447,10 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   // partition number (DESIGN.md).
   auto probe = MakeProducer(options.kafka);
   if (!probe.ok()) return probe.status();
-  auto commands = PartitionCount(probe->get(), options.kafka.topics.commands, kKafkaTimeout);
+  const auto wait = options.kafka.transient_wait;
+  auto commands = PartitionCount(probe->get(), options.kafka.topics.commands, wait);
   if (!commands.ok()) return commands.status();
-  auto events = PartitionCount(probe->get(), options.kafka.topics.events, kKafkaTimeout);
+  auto events = PartitionCount(probe->get(), options.kafka.topics.events, wait);
   if (!events.ok()) return events.status();
   if (*commands != *events) {
     return Status::InvalidArgument(fmt::format(

@@ -9,13 +9,13 @@
 #include <unordered_map>
 
 #include "engine/ids.h"
+#include "engine/kafka_wait.h"
 #include "engine/partitioning.h"
 
 namespace timeline {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kMetadataTimeout = std::chrono::seconds(15);
 
 // The account id of a JSON submission, when it can be read: only to key the record.
 std::string AccountIdOfJson(const std::string& json) {
@@ -55,7 +55,8 @@ Result<std::unique_ptr<SubmitClient>> SubmitClient::Create(const KafkaSettings& 
   auto delivery = std::make_unique<DeliveryTracker>();
   auto producer = MakeProducer(settings, {{"linger.ms", "0"}}, delivery.get());
   if (!producer.ok()) return producer.status();
-  auto partitions = PartitionCount(producer->get(), settings.topics.commands, kMetadataTimeout);
+  auto partitions =
+      PartitionCount(producer->get(), settings.topics.commands, settings.transient_wait);
   if (!partitions.ok()) return partitions.status();
   return std::unique_ptr<SubmitClient>(new SubmitClient(
       settings, std::move(delivery), std::move(producer).value(), *partitions));
@@ -108,7 +109,6 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
   std::vector<SubmitOutcome> outcomes(pending.size());
   if (pending.empty()) return outcomes;
   const auto deadline = SteadyClock::now() + timeout;
-  const int timeout_ms = static_cast<int>(timeout.count());
 
   // Where the outcome topics end now on every partition concerned: answers can only come after.
   std::vector<int32_t> partition_of(pending.size());
@@ -120,14 +120,12 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
   std::vector<RdKafka::TopicPartition*> starts;
   for (const std::string* topic : {&settings_.topics.events, &settings_.topics.rejections}) {
     for (int32_t partition : partitions) {
-      int64_t low = 0;
-      int64_t high = 0;
-      auto code = producer_->query_watermark_offsets(*topic, partition, &low, &high, timeout_ms);
-      if (code != RdKafka::ERR_NO_ERROR) {
+      auto marks = QueryWatermarks(producer_.get(), *topic, partition, settings_.transient_wait);
+      if (!marks.ok()) {
         RdKafka::TopicPartition::destroy(starts);
-        return FromKafka(code, fmt::format("reading the end of {}[{}]", *topic, partition));
+        return marks.status();
       }
-      starts.push_back(RdKafka::TopicPartition::create(*topic, partition, high));
+      starts.push_back(RdKafka::TopicPartition::create(*topic, partition, marks->high));
     }
   }
 
@@ -175,13 +173,16 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
   TIMELINE_RETURN_IF_ERROR(status);
 
   size_t done = 0;
+  TransientStreak broker_trouble(settings_.transient_wait);
   while (!waiting.empty() && SteadyClock::now() < deadline) {
     std::unique_ptr<RdKafka::Message> message((*reader)->consume(100));
     if (message->err() == RdKafka::ERR__TIMED_OUT) continue;
     if (message->err() != RdKafka::ERR_NO_ERROR) {
+      if (broker_trouble.Tolerate(message->err())) continue;  // librdkafka reconnects by itself
       (*reader)->close();
-      return FromKafka(message->err(), "reading the outcomes");
+      return AfterWaiting(message->err(), "reading the outcomes", settings_.transient_wait);
     }
+    broker_trouble.Reset();
     const LogRecord record = ToLogRecord(*message);
     auto id = record.Header(kSubmissionIdHeader);
     if (!id) continue;

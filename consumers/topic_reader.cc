@@ -7,34 +7,32 @@
 #include <memory>
 #include <vector>
 
+#include "engine/kafka_wait.h"
+
 namespace timeline {
 namespace {
-constexpr auto kTimeout = std::chrono::seconds(30);
-constexpr int kTimeoutMs = 30'000;
+constexpr auto kTimeout = std::chrono::seconds(30);  // without a record before the end
 }  // namespace
 
 Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
                       const std::function<Status(const LogRecord&)>& visit) {
   auto consumer = MakeConsumer(settings, "", nullptr, {{"enable.partition.eof", "true"}});
   if (!consumer.ok()) return consumer.status();
-  auto partitions = PartitionCount(consumer->get(), topic, kTimeout);
+  auto partitions = PartitionCount(consumer->get(), topic, settings.transient_wait);
   if (!partitions.ok()) return partitions.status();
 
   // The end of each partition now: later records are not this read's business.
   std::map<int32_t, int64_t> ends;
   std::vector<RdKafka::TopicPartition*> starts;
   for (int32_t partition = 0; partition < *partitions; ++partition) {
-    int64_t low = 0, high = 0;
-    const auto code =
-        (*consumer)->query_watermark_offsets(topic, partition, &low, &high, kTimeoutMs);
-    if (code != RdKafka::ERR_NO_ERROR) {
+    auto marks = QueryWatermarks(consumer->get(), topic, partition, settings.transient_wait);
+    if (!marks.ok()) {
       RdKafka::TopicPartition::destroy(starts);
-      return Status::KafkaError(fmt::format("reading the end offsets of {}[{}]: {}", topic,
-                                            partition, RdKafka::err2str(code)));
+      return marks.status();
     }
-    if (high > low) {
-      ends[partition] = high;
-      starts.push_back(RdKafka::TopicPartition::create(topic, partition, low));
+    if (marks->high > marks->low) {
+      ends[partition] = marks->high;
+      starts.push_back(RdKafka::TopicPartition::create(topic, partition, marks->low));
     }
   }
   if (starts.empty()) return Status::Ok();
@@ -47,10 +45,12 @@ Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
   // The last records before an end may be transaction markers, never delivered: a partition is
   // done when the consumer's position, or the end-of-partition event, reaches its end.
   auto last_progress = std::chrono::steady_clock::now();
+  TransientStreak broker_trouble(settings.transient_wait);
   while (!ends.empty()) {
     std::unique_ptr<RdKafka::Message> message((*consumer)->consume(200));
     if (message->err() == RdKafka::ERR_NO_ERROR) {
       last_progress = std::chrono::steady_clock::now();
+      broker_trouble.Reset();
       const LogRecord record = ToLogRecord(*message);
       if (auto end = ends.find(record.partition);
           end != ends.end() && record.offset < end->second) {
@@ -62,7 +62,10 @@ Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
         ends.erase(end);
       }
     } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
-      return Status::KafkaError(fmt::format("reading {}: {}", topic, message->errstr()));
+      if (!broker_trouble.Tolerate(message->err())) {
+        return AfterWaiting(message->err(), "reading " + topic, settings.transient_wait);
+      }
+      last_progress = std::chrono::steady_clock::now();  // the streak has its own bound
     }
     std::vector<RdKafka::TopicPartition*> positions;
     for (const auto& [partition, end] : ends) {

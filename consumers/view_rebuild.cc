@@ -15,6 +15,7 @@
 #include "consumers/data_directory.h"
 #include "consumers/file_lock.h"
 #include "consumers/read_only_views.h"
+#include "engine/kafka_wait.h"
 #include "engine/event_seal.h"
 #include "projections/view_digest.h"
 #include "projections/view_keys.h"
@@ -25,7 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
-constexpr std::chrono::milliseconds kKafkaTimeout{10000};
 constexpr std::chrono::seconds kProgressEvery{1};
 
 // Step 2: the partitions the current views hold checkpoints of; empty when there are none.
@@ -82,17 +82,17 @@ class Replayer {
 
     std::set<int32_t> partitions = chosen;
     if (partitions.empty()) {
-      auto count = PartitionCount(consumer_.get(), topic, kKafkaTimeout);
+      auto count = PartitionCount(consumer_.get(), topic, options_.kafka.transient_wait);
       if (!count.ok()) return count.status();
       for (int32_t p = 0; p < *count; ++p) partitions.insert(p);
     }
     std::vector<RdKafka::TopicPartition*> starts;
     for (int32_t partition : partitions) {
       PartitionReplay replay;
-      TIMELINE_RETURN_IF_ERROR(FromKafka(
-          consumer_->query_watermark_offsets(topic, partition, &replay.low, &replay.end,
-                                             static_cast<int>(kKafkaTimeout.count())),
-          fmt::format("reading the end offset of {}[{}]", topic, partition)));
+      auto marks = QueryWatermarks(consumer_.get(), topic, partition, options_.kafka.transient_wait);
+      if (!marks.ok()) return marks.status();
+      replay.low = marks->low;
+      replay.end = marks->high;
       replay.next = replay.low;
       replay.done = replay.end <= replay.low;
       total_ += replay.end - replay.low;

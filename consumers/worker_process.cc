@@ -164,10 +164,10 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       if (SteadyClock::now() < next_topic_check_) return Status::Ok();
       next_topic_check_ = SteadyClock::now() + kChangelogTopicRecheck;
       auto count = PartitionCount(consumer_.get(), options_.kafka.topics.events,
-                                  std::chrono::seconds(10));
+                                  options_.kafka.transient_wait);
       if (!count.ok()) return count.status();
       auto state_count = PartitionCount(consumer_.get(), options_.kafka.topics.account_state,
-                                        std::chrono::seconds(10));
+                                        options_.kafka.transient_wait);
       if (state_count.status().code() == StatusCode::kNotFound) {
         spdlog::error("worker: {}; the states wait in the outbox, looked for again in {} s",
                       state_count.status().message(), kChangelogTopicRecheck.count());

@@ -4,12 +4,19 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
+
+#include "engine/kafka_wait.h"
 
 namespace timeline {
 namespace {
 
 constexpr const char* kLocalBroker = "127.0.0.1:19092";
+// How long a topic just created may stay missing from a broker's metadata.
+constexpr std::chrono::milliseconds kNewTopicPropagation{10'000};
+// One metadata request; the retries around it carry the caller's bound.
+constexpr int kMetadataRequestMs = 5000;
 
 // Sends librdkafka's own log lines and errors through spdlog, so they read like ours.
 class KafkaLogBridge : public RdKafka::EventCb {
@@ -17,12 +24,16 @@ class KafkaLogBridge : public RdKafka::EventCb {
   void event_cb(RdKafka::Event& event) override {
     switch (event.type()) {
       case RdKafka::Event::EVENT_LOG:
-        spdlog::log(LevelOf(event.severity()), "kafka: {} {}", event.fac(), event.str());
+        spdlog::log(Quieter(LevelOf(event.severity()), event.str()), "kafka: {} {}", event.fac(),
+                    event.str());
         break;
       case RdKafka::Event::EVENT_ERROR:
-        // Most are transient (a broker restarting); librdkafka retries them itself.
-        spdlog::log(event.fatal() ? spdlog::level::err : spdlog::level::warn, "kafka: {}: {}",
-                    RdKafka::err2str(event.err()), event.str());
+        // Transient ones (a broker restarting, a coordinator loading) librdkafka retries itself,
+        // and our own bounded waits report them if they last (engine/kafka_wait.h).
+        spdlog::log(event.fatal()               ? spdlog::level::err
+                    : IsTransient(event.err()) ? spdlog::level::debug
+                                               : spdlog::level::warn,
+                    "kafka: {}: {}", RdKafka::err2str(event.err()), event.str());
         break;
       default:
         break;
@@ -30,6 +41,15 @@ class KafkaLogBridge : public RdKafka::EventCb {
   }
 
  private:
+  // librdkafka warns of what it is about to retry ("... Coordinator load in progress:
+  // retrying"): not the user's business unless it lasts, which our bounded waits report.
+  static spdlog::level::level_enum Quieter(spdlog::level::level_enum level, const std::string& text) {
+    if (level == spdlog::level::warn && text.find("retrying") != std::string::npos) {
+      return spdlog::level::debug;
+    }
+    return level;
+  }
+
   static spdlog::level::level_enum LevelOf(RdKafka::Event::Severity severity) {
     switch (severity) {
       case RdKafka::Event::EVENT_SEVERITY_EMERG:
@@ -136,34 +156,38 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
   return consumer;
 }
 
-Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
-                    std::chrono::milliseconds timeout) {
-  auto producer = MakeProducer(settings);
-  if (!producer.ok()) return producer.status();
-  rd_kafka_t* rk = (*producer)->c_ptr();
+namespace {
 
-  struct TopicSpec {
-    std::string name;
-    ConfigPairs config;
-  };
-  const std::vector<TopicSpec> specs = {
-      {settings.topics.commands, {{"cleanup.policy", "delete"}}},
+struct TopicSpec {
+  std::string name;
+  ConfigPairs config;
+};
+
+std::vector<TopicSpec> TopicSpecs(const TopicNames& topics) {
+  return {
+      {topics.commands, {{"cleanup.policy", "delete"}}},
       // The source of truth: never deleted, never compacted.
-      {settings.topics.events,
+      {topics.events,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
-      {settings.topics.rejections,
+      {topics.rejections,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
       // Audit evidence: pins of the log, and what the workers refused.
-      {settings.topics.chain_digests,
+      {topics.chain_digests,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
-      {settings.topics.dead_letters,
+      {topics.dead_letters,
        {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"}}},
       // The state changelog: only each account's latest state matters. A purged account's
       // tombstone stays readable for delete.retention.ms (the broker's default, 1 day) before the
       // cleaner may drop it.
-      {settings.topics.account_state, {{"cleanup.policy", "compact"}}},
+      {topics.account_state, {{"cleanup.policy", "compact"}}},
   };
+}
 
+// One CreateTopics request for every spec. The error code of the request or of the first topic
+// that failed (TOPIC_ALREADY_EXISTS counts as done), with its text in `*detail`.
+RdKafka::ErrorCode RequestTopics(rd_kafka_t* rk, const std::vector<TopicSpec>& specs,
+                                 int partitions, int replication, std::chrono::milliseconds timeout,
+                                 std::string* detail) {
   char error[512];
   std::vector<rd_kafka_NewTopic_t*> new_topics;
   for (const auto& spec : specs) {
@@ -171,7 +195,8 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
         rd_kafka_NewTopic_new(spec.name.c_str(), partitions, replication, error, sizeof error);
     if (topic == nullptr) {
       for (auto* t : new_topics) rd_kafka_NewTopic_destroy(t);
-      return Status::InvalidArgument(fmt::format("topic {}: {}", spec.name, error));
+      *detail = fmt::format("topic {}: {}", spec.name, error);
+      return RdKafka::ERR__INVALID_ARG;
     }
     for (const auto& [name, value] : spec.config) {
       rd_kafka_NewTopic_set_config(topic, name.c_str(), value.c_str());
@@ -185,25 +210,25 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
   rd_kafka_CreateTopics(rk, new_topics.data(), new_topics.size(), options, queue);
 
-  Status status = Status::Ok();
+  RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 5000);
   if (event == nullptr) {
-    status = Status::TimedOut(fmt::format("creating topics: no answer from {} in time",
-                                          settings.brokers));
+    code = RdKafka::ERR__TIMED_OUT;
+    *detail = "no answer in time";
   } else if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    status = Status::KafkaError(fmt::format("creating topics on {}: {}", settings.brokers,
-                                            rd_kafka_event_error_string(event)));
+    code = static_cast<RdKafka::ErrorCode>(rd_kafka_event_error(event));
+    *detail = rd_kafka_event_error_string(event);
   } else {
     const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
     size_t count = 0;
     const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(result, &count);
-    for (size_t i = 0; i < count && status.ok(); ++i) {
+    for (size_t i = 0; i < count && code == RdKafka::ERR_NO_ERROR; ++i) {
       const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         const char* message = rd_kafka_topic_result_error_string(results[i]);
-        status = Status::KafkaError(fmt::format("creating topic {}: {}",
-                                                rd_kafka_topic_result_name(results[i]),
-                                                message ? message : rd_kafka_err2str(err)));
+        code = static_cast<RdKafka::ErrorCode>(err);
+        *detail = fmt::format("topic {}: {}", rd_kafka_topic_result_name(results[i]),
+                              message ? message : rd_kafka_err2str(err));
       }
     }
   }
@@ -211,36 +236,73 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
   rd_kafka_queue_destroy(queue);
   rd_kafka_AdminOptions_destroy(options);
   for (auto* t : new_topics) rd_kafka_NewTopic_destroy(t);
-  return status;
+  return code;
+}
+
+}  // namespace
+
+Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
+                    std::chrono::milliseconds timeout) {
+  auto producer = MakeProducer(settings);
+  if (!producer.ok()) return producer.status();
+  const std::vector<TopicSpec> specs = TopicSpecs(settings.topics);
+
+  // A broker just started may not have a controller to answer yet: ask again while it says so.
+  std::string detail;
+  const auto code = RetryTransient(settings.transient_wait, [&] {
+    return RequestTopics((*producer)->c_ptr(), specs, partitions, replication, timeout, &detail);
+  });
+  if (code != RdKafka::ERR_NO_ERROR) {
+    TIMELINE_RETURN_IF_ERROR(
+        AfterWaiting(code, fmt::format("creating topics on {} ({})", settings.brokers, detail),
+                     settings.transient_wait));
+  }
+  // Created is not yet usable: until each partition has a leader, producers and readers are
+  // refused (NOT_LEADER_FOR_PARTITION, UNKNOWN_TOPIC_OR_PART).
+  std::vector<std::string> names;
+  for (const auto& spec : specs) names.push_back(spec.name);
+  return WaitForLeaders(producer->get(), names, settings.transient_wait);
 }
 
 Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds bound) {
   std::string error;
   std::unique_ptr<RdKafka::Topic> topic_handle(
       RdKafka::Topic::create(handle, topic, nullptr, error));
   if (!topic_handle) return Status::KafkaError(fmt::format("topic {}: {}", topic, error));
-  RdKafka::Metadata* raw = nullptr;
-  auto code = handle->metadata(false, topic_handle.get(), &raw, static_cast<int>(timeout.count()));
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (code == RdKafka::ERR__TRANSPORT || code == RdKafka::ERR__TIMED_OUT) {
-    return FromKafka(code, fmt::format("cannot reach the Kafka broker to read topic {} (is it "
-                                       "running? `deploy/kafka.sh status`; or pass --brokers)",
-                                       topic));
-  }
-  TIMELINE_RETURN_IF_ERROR(FromKafka(code, fmt::format("reading metadata of topic {}", topic)));
-  for (const auto* topic_metadata : *metadata->topics()) {
-    if (topic_metadata->topic() != topic) continue;
-    if (topic_metadata->err() == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART ||
-        topic_metadata->partitions()->empty()) {
-      return Status::NotFound(fmt::format(
-          "topic {} does not exist; create the topics first with `timeline topics create`", topic));
+  // A topic created a moment ago may be missing from a broker's metadata for a few seconds; one
+  // that was never created is reported once that moment has passed, not after the whole bound.
+  const auto missing_deadline =
+      std::chrono::steady_clock::now() + std::min(bound, kNewTopicPropagation);
+  int32_t count = 0;
+  bool missing = false;
+  const auto code = RetryTransient(bound, [&] {
+    RdKafka::Metadata* raw = nullptr;
+    auto code = handle->metadata(false, topic_handle.get(), &raw, kMetadataRequestMs);
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    if (code != RdKafka::ERR_NO_ERROR) return code;
+    missing = true;
+    for (const auto* listed : *metadata->topics()) {
+      if (listed->topic() != topic) continue;
+      if (listed->err() == RdKafka::ERR_UNKNOWN_TOPIC_OR_PART || listed->partitions()->empty()) {
+        break;
+      }
+      if (listed->err() != RdKafka::ERR_NO_ERROR) return listed->err();
+      missing = false;
+      count = static_cast<int32_t>(listed->partitions()->size());
     }
-    TIMELINE_RETURN_IF_ERROR(FromKafka(topic_metadata->err(), "metadata of topic " + topic));
-    return static_cast<int32_t>(topic_metadata->partitions()->size());
+    if (missing && std::chrono::steady_clock::now() < missing_deadline) {
+      return RdKafka::ERR_UNKNOWN_TOPIC_OR_PART;  // transient: ask again
+    }
+    return RdKafka::ERR_NO_ERROR;
+  });
+  if (code == RdKafka::ERR_NO_ERROR && missing) {
+    return Status::NotFound(fmt::format(
+        "topic {} does not exist; create the topics first with `timeline topics create`", topic));
   }
-  return Status::NotFound(fmt::format(
-      "topic {} does not exist; create the topics first with `timeline topics create`", topic));
+  TIMELINE_RETURN_IF_ERROR(
+      AfterWaiting(code, fmt::format("reading the metadata of topic {}", topic), bound));
+  return count;
 }
 
 LogRecord ToLogRecord(const RdKafka::Message& message) {

@@ -35,6 +35,9 @@ struct KafkaSettings {
   TopicNames topics;
   std::string group_prefix = "timeline";  // groups "<prefix>-sequencer", "<prefix>-projections"
   std::string client_id = "timeline";
+  // How long a command waits out transient broker states (engine/kafka_wait.h) before it fails:
+  // `--kafka-wait`.
+  std::chrono::milliseconds transient_wait{std::chrono::seconds(30)};
 };
 
 // TIMELINE_BROKERS when set, else the local broker started by deploy/kafka.sh.
@@ -60,13 +63,17 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
 // Creates every topic of TopicNames with `partitions` and `replication`; a topic that already
 // exists is left as it is (and OK). account-state is compacted (the latest state per account);
 // account-commands has the broker's default retention; the others keep records forever.
+// Returns only once every partition of every topic has a leader, so that the next command can
+// use them; transient refusals are retried for settings.transient_wait. `timeout` bounds one
+// CreateTopics request.
 Status CreateTopics(const KafkaSettings& settings, int partitions, int replication,
                     std::chrono::milliseconds timeout);
 
-// The partition count of `topic`, from the broker's metadata. NotFound when it does not exist
-// (the message says to run `timeline topics create`).
+// The partition count of `topic`, from the broker's metadata, waiting out transient states for
+// `bound` (engine/kafka_wait.h). NotFound when it does not exist, once a topic just created
+// would have appeared (a few seconds; the message says to run `timeline topics create`).
 Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic,
-                               std::chrono::milliseconds timeout);
+                               std::chrono::milliseconds bound);
 
 // Copies a consumed message out of librdkafka.
 LogRecord ToLogRecord(const RdKafka::Message& message);

@@ -22,6 +22,7 @@ KafkaSettings CommonOptions::Kafka() const {
   settings.brokers = brokers;
   settings.topics = TopicNames::WithPrefix(topic_prefix);
   settings.group_prefix = group_prefix;
+  settings.transient_wait = std::chrono::seconds(kafka_wait_seconds);
   return settings;
 }
 
@@ -38,6 +39,11 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
                       "prefix for the topic names (isolates test runs)");
   command->add_option("--group-prefix", options->group_prefix, "prefix for consumer group ids")
       ->capture_default_str();
+  command->add_option("--kafka-wait", options->kafka_wait_seconds,
+                      "seconds to wait out transient broker states (a leader election after topics "
+                      "are created, a coordinator loading, a broker restarting) before failing")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
 }
 
 Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {

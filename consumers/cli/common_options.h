@@ -20,11 +20,13 @@ struct CommonOptions {
   std::string seal_key_path;  // empty: <data_dir>/seal.key
   std::string topic_prefix;  // empty: account-commands, account-events, account-rejections
   std::string group_prefix = "timeline";
+  int kafka_wait_seconds = 30;  // how long transient broker states are waited out
 
   KafkaSettings Kafka() const;
 };
 
-// Adds --brokers, --data, --seal-key, --topic-prefix and --group-prefix to `command`.
+// Adds --brokers, --data, --seal-key, --topic-prefix, --group-prefix and --kafka-wait to
+// `command`.
 void AddCommonOptions(CLI::App* command, CommonOptions* options);
 
 // The deployment's seal key when its file exists (<data>/seal.key or --seal-key); never creates
