@@ -6,9 +6,12 @@
 #   deploy/kafka.sh status   exit 0 if running, 3 if stopped
 #   deploy/kafka.sh reset    stop and delete the broker's data (topics, offsets)
 #
-# Everything lives in .kafka/ at the repo root (git-ignored). See deploy/kafka/README.md.
+# Everything lives in .kafka/ at the repo root (git-ignored), or in $TIMELINE_KAFKA_HOME for a
+# second broker (a test's, from empty storage); the jars stay shared in .kafka/lib.
+# See deploy/kafka/README.md.
 # Environment: TIMELINE_KAFKA_PORT (19092), TIMELINE_KAFKA_CONTROLLER_PORT (19093),
-#              TIMELINE_KAFKA_HEAP_OPTS ("-Xms256m -Xmx768m"), TIMELINE_KAFKA_START_TIMEOUT (90 s).
+#              TIMELINE_KAFKA_HEAP_OPTS ("-Xms256m -Xmx768m"), TIMELINE_KAFKA_START_TIMEOUT (90 s),
+#              TIMELINE_KAFKA_HOME (.kafka: config, data, log and pid of this broker).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,8 +20,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 POM="$SCRIPT_DIR/kafka/pom.xml"
 TEMPLATE="$SCRIPT_DIR/kafka/server.properties.template"
 
-KAFKA_HOME="$REPO_ROOT/.kafka"
-LIB_DIR="$KAFKA_HOME/lib"
+KAFKA_HOME="${TIMELINE_KAFKA_HOME:-$REPO_ROOT/.kafka}"
+LIB_DIR="$REPO_ROOT/.kafka/lib"
 LIB_MARKER="$LIB_DIR/.pom.sha256"
 DATA_DIR="$KAFKA_HOME/data"
 PROPS="$KAFKA_HOME/server.properties"
@@ -70,7 +73,8 @@ running_pid() {
   echo "$pid"
 }
 
-# Resolves the broker's jars into .kafka/lib, once per version of pom.xml.
+# Resolves the broker's jars into .kafka/lib (shared by every broker of this checkout), once per
+# version of pom.xml.
 ensure_jars() {
   local want
   want="$(sha256sum "$POM" | cut -d' ' -f1)"
@@ -79,13 +83,13 @@ ensure_jars() {
   fi
   need mvn
   say "resolving Kafka jars with Maven into .kafka/lib (once; needs network)"
-  local tmp="$KAFKA_HOME/lib.partial"
+  local tmp="$LIB_DIR.partial"
   rm -rf "$tmp"
-  mkdir -p "$tmp"
+  mkdir -p "$tmp" "$KAFKA_HOME"
   if ! mvn -q -B -f "$POM" dependency:copy-dependencies \
         -DincludeScope=runtime -DoutputDirectory="$tmp" >"$KAFKA_HOME/mvn.log" 2>&1; then
     tail -n 30 "$KAFKA_HOME/mvn.log" >&2
-    die "Maven could not resolve the jars (full output: .kafka/mvn.log); check network access to Maven Central"
+    die "Maven could not resolve the jars (full output: $KAFKA_HOME/mvn.log); check network access to Maven Central"
   fi
   echo "$want" >"$tmp/.pom.sha256"
   rm -rf "$LIB_DIR"
@@ -133,7 +137,7 @@ EOF
 # Formats the KRaft storage once. StorageTool calls exit(), so each step is its own JVM.
 ensure_formatted() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
-  say "formatting KRaft storage in .kafka/data (first start)"
+  say "formatting KRaft storage in $DATA_DIR (first start)"
   mkdir -p "$DATA_DIR"
   local cluster_id
   cluster_id="$(java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB_DIR/*" \
@@ -142,7 +146,7 @@ ensure_formatted() {
   if ! java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB_DIR/*" \
         kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >"$KAFKA_HOME/format.log" 2>&1; then
     cat "$KAFKA_HOME/format.log" >&2
-    die "formatting .kafka/data failed; try: $0 reset"
+    die "formatting $DATA_DIR failed; try: $0 reset"
   fi
   rm -f "$KAFKA_HOME/format.log"
 }
@@ -178,13 +182,13 @@ cmd_start() {
       -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
     >"$LOG_FILE" 2>&1 </dev/null &
 
-  say "starting broker (log: .kafka/broker.log)"
+  say "starting broker (log: $LOG_FILE)"
   local deadline=$((SECONDS + START_TIMEOUT))
   pid=""
   while ((SECONDS < deadline)); do
     [[ -z "$pid" && -s "$PID_FILE" ]] && pid="$(<"$PID_FILE")"
     if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
-      echo "----- last lines of .kafka/broker.log -----" >&2
+      echo "----- last lines of $LOG_FILE -----" >&2
       tail -n 40 "$LOG_FILE" >&2
       rm -f "$PID_FILE"
       die "the broker exited during start-up (see above); if storage is broken, try: $0 reset"
@@ -195,7 +199,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  echo "----- last lines of .kafka/broker.log -----" >&2
+  echo "----- last lines of $LOG_FILE -----" >&2
   tail -n 40 "$LOG_FILE" >&2
   die "broker not ready after ${START_TIMEOUT} s (still starting? check: $0 status); stop it with: $0 stop"
 }
@@ -235,7 +239,7 @@ cmd_status() {
 cmd_reset() {
   cmd_stop
   rm -rf "$DATA_DIR"
-  say "deleted .kafka/data; the next start formats fresh storage"
+  say "deleted $DATA_DIR; the next start formats fresh storage"
 }
 
 [[ $# -eq 1 ]] || usage

@@ -8,7 +8,11 @@
 # with that token in its fragment. Safe to run again: every event carries an
 # idempotency key, so a second run records nothing twice, and the token is kept (data/api-token,
 # readable by you only; data/tokens.jsonl holds only its SHA-256).
-# Environment: TIMELINE_API_PORT (8080). Stop with deploy/down.sh.
+# Interrupted at any step, it finishes when run again and prints the same state and portfolio.
+# Environment: TIMELINE_API_PORT (8080), TIMELINE_DATA (data/: the engine's RocksDB, seal key,
+# token, pid and log), TIMELINE_KAFKA_PORT and the other deploy/kafka.sh variables (a broker of
+# its own, e.g. from empty storage in TIMELINE_KAFKA_HOME). Stop with deploy/down.sh (same
+# environment).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,9 +25,11 @@ if ! bash deploy/kafka.sh status >/dev/null 2>&1 && (exec 3<>"/dev/tcp/127.0.0.1
 else
   bash deploy/kafka.sh start
 fi
+# Every command below talks to that broker, whatever TIMELINE_BROKERS said before.
+export TIMELINE_BROKERS="127.0.0.1:$broker_port"
 
 timeline="$root/build/consumers/timeline"
-data="$root/data"
+data="${TIMELINE_DATA:-$root/data}"
 mkdir -p "$data"
 "$timeline" topics create --partitions 3
 
@@ -45,18 +51,26 @@ else
   echo $! >"$data/timeline.pid"
   echo "up.sh: timeline run started (pid $!, log $data/timeline.log)"
 fi
+# The engine answers /healthz once it runs; if it stopped instead, say why now rather than let
+# every append below time out.
+engine_pid=$(cat "$data/timeline.pid")
+for _ in $(seq 1 300); do
+  curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
+  if ! kill -0 "$engine_pid" 2>/dev/null; then
+    echo "up.sh: timeline run stopped; the end of $data/timeline.log:" >&2
+    tail -n 20 "$data/timeline.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
 
 for example in deploy/examples/*.json; do
   printf '%-40s ' "$(basename "$example")"
   "$timeline" append --file "$example"
 done
 
-# The worker folds in the background; give it a moment to reach the last event.
-for _ in $(seq 1 50); do
-  version=$("$timeline" state acme-industries --data "$data" 2>/dev/null | sed -n 's/.*"version": "\([0-9]*\)".*/\1/p')
-  [ "${version:-0}" -ge 7 ] && break
-  sleep 0.2
-done
+# The worker folds in the background: read once it holds every event on the log.
+"$timeline" wait --data "$data" --timeout 120 >/dev/null
 
 echo
 echo "== timeline state acme-industries"
@@ -72,7 +86,7 @@ first_demo_account=$("$timeline" demo --accounts 20 --months 24 --seed 1 --print
   sed -n '1s/.*"accountId":"\([^"]*\)".*/\1/p')
 
 # Let the worker fold the demo before reading the portfolio.
-sleep 2
+"$timeline" wait --data "$data" --timeout 120 >/dev/null
 echo
 echo "== timeline view portfolio --on $reference (as a table; the JSON has every figure)"
 "$timeline" view portfolio --data "$data" --on "$reference" | python3 "$root/deploy/portfolio_table.py"
@@ -85,8 +99,9 @@ for _ in $(seq 1 100); do
 done
 echo
 echo "The engine keeps running. Try:"
-echo "  build/consumers/timeline view compliance $first_demo_account --data data --on $reference"
-echo "  build/consumers/timeline view summary $first_demo_account --data data --on $reference"
+shown_data=$([ "$data" = "$root/data" ] && echo data || echo "$data")
+echo "  build/consumers/timeline view compliance $first_demo_account --data $shown_data --on $reference"
+echo "  build/consumers/timeline view summary $first_demo_account --data $shown_data --on $reference"
 echo "  build/consumers/timeline --help"
 echo "  curl -H \"Authorization: Bearer $token\" http://127.0.0.1:$api_port/api/accounts"
 echo "  curl -N -H \"Authorization: Bearer $token\" http://127.0.0.1:$api_port/api/portfolio/events"

@@ -20,5 +20,6 @@ void AddDigestCommand(CLI::App* app, int* exit_code);
 void AddServeCommand(CLI::App* app, int* exit_code);    // serve: the HTTP/JSON query API
 void AddTokenCommand(CLI::App* app, int* exit_code);    // token new NAME
 void AddSubscribeCommand(CLI::App* app, int* exit_code);  // subscribe: filtered account-events
+void AddWaitCommand(CLI::App* app, int* exit_code);       // wait: until the views hold the log
 
 }  // namespace timeline::cli
