@@ -15,8 +15,6 @@ namespace {
 constexpr const char* kLocalBroker = "127.0.0.1:19092";
 // How long a topic just created may stay missing from a broker's metadata.
 constexpr std::chrono::milliseconds kNewTopicPropagation{10'000};
-// One metadata request; the retries around it carry the caller's bound.
-constexpr int kMetadataRequestMs = 5000;
 
 // Sends librdkafka's own log lines and errors through spdlog, so they read like ours.
 class KafkaLogBridge : public RdKafka::EventCb {
@@ -24,7 +22,7 @@ class KafkaLogBridge : public RdKafka::EventCb {
   void event_cb(RdKafka::Event& event) override {
     switch (event.type()) {
       case RdKafka::Event::EVENT_LOG:
-        spdlog::log(Quieter(LevelOf(event.severity()), event.str()), "kafka: {} {}", event.fac(),
+        spdlog::log(Quieter(LevelOf(event.severity()), event), "kafka: {} {}", event.fac(),
                     event.str());
         break;
       case RdKafka::Event::EVENT_ERROR:
@@ -42,9 +40,11 @@ class KafkaLogBridge : public RdKafka::EventCb {
 
  private:
   // librdkafka warns of what it is about to retry ("... Coordinator load in progress:
-  // retrying"): not the user's business unless it lasts, which our bounded waits report.
-  static spdlog::level::level_enum Quieter(spdlog::level::level_enum level, const std::string& text) {
-    if (level == spdlog::level::warn && text.find("retrying") != std::string::npos) {
+  // retrying") and logs each refused connection (FAIL): not the user's business unless it
+  // lasts, which our bounded waits report (engine/kafka_wait.h).
+  static spdlog::level::level_enum Quieter(spdlog::level::level_enum level, RdKafka::Event& event) {
+    if (event.fac() == "FAIL") return spdlog::level::debug;
+    if (level == spdlog::level::warn && event.str().find("retrying") != std::string::npos) {
       return spdlog::level::debug;
     }
     return level;
@@ -272,13 +272,14 @@ Result<int32_t> PartitionCount(RdKafka::Handle* handle, const std::string& topic
   if (!topic_handle) return Status::KafkaError(fmt::format("topic {}: {}", topic, error));
   // A topic created a moment ago may be missing from a broker's metadata for a few seconds; one
   // that was never created is reported once that moment has passed, not after the whole bound.
+  const auto deadline = std::chrono::steady_clock::now() + bound;
   const auto missing_deadline =
       std::chrono::steady_clock::now() + std::min(bound, kNewTopicPropagation);
   int32_t count = 0;
   bool missing = false;
   const auto code = RetryTransient(bound, [&] {
     RdKafka::Metadata* raw = nullptr;
-    auto code = handle->metadata(false, topic_handle.get(), &raw, kMetadataRequestMs);
+    auto code = handle->metadata(false, topic_handle.get(), &raw, RequestTimeoutMs(deadline));
     std::unique_ptr<RdKafka::Metadata> metadata(raw);
     if (code != RdKafka::ERR_NO_ERROR) return code;
     missing = true;

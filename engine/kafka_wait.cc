@@ -25,10 +25,6 @@ std::chrono::milliseconds Left(SteadyClock::time_point deadline) {
                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
 }
 
-int RequestTimeoutMs(SteadyClock::time_point deadline) {
-  return static_cast<int>(std::clamp(Left(deadline), kShortestRequest, kLongestRequest).count());
-}
-
 // Sleeps for the pause (at most until the deadline) and doubles it, up to kLongestPause.
 void PauseBeforeRetry(std::chrono::milliseconds* pause, SteadyClock::time_point deadline) {
   std::this_thread::sleep_for(std::min(*pause, Left(deadline)));
@@ -40,6 +36,10 @@ std::string ErrorName(RdKafka::ErrorCode code) {
 }
 
 }  // namespace
+
+int RequestTimeoutMs(std::chrono::steady_clock::time_point deadline) {
+  return static_cast<int>(std::clamp(Left(deadline), kShortestRequest, kLongestRequest).count());
+}
 
 bool IsTransient(RdKafka::ErrorCode code) {
   switch (code) {

@@ -29,6 +29,10 @@ namespace timeline {
 // time-outs).
 bool IsTransient(RdKafka::ErrorCode code);
 
+// The timeout for one request inside a wait that ends at `deadline`: what is left, at least 1 s
+// and at most 5 s (a broker restarting is better asked again than waited on).
+int RequestTimeoutMs(std::chrono::steady_clock::time_point deadline);
+
 // Calls `attempt` until it returns ERR_NO_ERROR, an error that is not transient, or `bound` has
 // passed since the first call, pausing a little longer after each transient answer (50 ms up to
 // 1 s). Returns the last code.
