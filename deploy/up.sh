@@ -43,7 +43,17 @@ if [ ! -s "$token_file" ]; then
 fi
 token=$(cat "$token_file")
 
-if [ -f "$data/timeline.pid" ] && kill -0 "$(cat "$data/timeline.pid")" 2>/dev/null; then
+# True while the pid file names a live `timeline run` (not a pid reused by something else, nor
+# the zombie an interrupted up.sh leaves behind until someone reaps it).
+engine_running() {
+  local pid
+  pid=$(cat "$data/timeline.pid" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "timeline run" || return 1
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
+
+if engine_running; then
   echo "up.sh: timeline run is already running (pid $(cat "$data/timeline.pid"))"
 else
   nohup "$timeline" run --data "$data" --listen "127.0.0.1:$api_port" --tokens "$tokens" \
@@ -53,10 +63,9 @@ else
 fi
 # The engine answers /healthz once it runs; if it stopped instead, say why now rather than let
 # every append below time out.
-engine_pid=$(cat "$data/timeline.pid")
 for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
-  if ! kill -0 "$engine_pid" 2>/dev/null; then
+  if ! engine_running; then
     echo "up.sh: timeline run stopped; the end of $data/timeline.log:" >&2
     tail -n 20 "$data/timeline.log" >&2
     exit 1
