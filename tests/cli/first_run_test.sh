@@ -159,14 +159,33 @@ echo '{"accountId": "restart-test", "occurredAt": "2026-11-26T09:00:00Z", "actor
        "event": {"accountOpened": {"name": "Restart Test GmbH", "currency": "EUR"}}}' |
   "$timeline" append --kafka-wait 90 --timeout 90 >"$appended" 2>&1 &
 append_pid=$!
-sleep 3  # the append is waiting for the broker now
+# Readers wait for the broker too: the whole log's audit and a subscription from the beginning.
+"$timeline" verify --all --data "$TIMELINE_DATA" --kafka-wait 90 >"$work/verify.out" 2>&1 &
+verify_pid=$!
+"$timeline" subscribe --from BEGINNING --until-idle 2 --kafka-wait 90 >"$work/subscribe.out" 2>&1 &
+subscribe_pid=$!
+sleep 3  # they are waiting for the broker now
 bash "$root/deploy/kafka.sh" start >/dev/null
 append_status=0
 wait "$append_pid" || append_status=$?
+verify_status=0
+wait "$verify_pid" || verify_status=$?
+subscribe_status=0
+wait "$subscribe_pid" || subscribe_status=$?
 if [ "$append_status" -eq 0 ] && grep -q "recorded: account restart-test sequence 1 " "$appended"; then
   pass "an append made while the broker restarts is recorded once it is back"
 else
   fail "an append made while the broker restarts is recorded once it is back" "$appended"
+fi
+if [ "$verify_status" -eq 0 ] && grep -q '"accounts"' "$work/verify.out"; then
+  pass "verify --all started while the broker was down audits the log once it is back"
+else
+  fail "verify --all started while the broker was down audits the log once it is back" "$work/verify.out"
+fi
+if [ "$subscribe_status" -eq 0 ] && grep -q '"accountId": *"acme-industries"\|"accountId":"acme-industries"' "$work/subscribe.out"; then
+  pass "a subscription started while the broker was down reads the log once it is back"
+else
+  fail "a subscription started while the broker was down reads the log once it is back" "$work/subscribe.out"
 fi
 if kill -0 "$(cat "$TIMELINE_DATA/timeline.pid")" 2>/dev/null; then
   pass "the engine went on by itself through the broker's restart"
