@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
@@ -331,15 +332,23 @@ class AccountSimulation {
         name_(std::move(name)),
         manager_(Managers()[static_cast<size_t>(index) % Managers().size()]) {}
 
-  void Run(int64_t end) {
+  // Schedules the account's opening; AdvanceTo then runs the simulation up to `end`.
+  void Start(int64_t end) {
     end_ = end;
     const int open_month = static_cast<int>(rng_.Range(0, 3));
     Schedule(MonthStart(open_month) + rng_.Range(0, 9) * kDay + 9 * kHour +
                  rng_.Range(0, 50) * kMinute,
              [this, open_month] { Open(open_month); });
+  }
+
+  // Runs every action scheduled before `until` (and before the end). Calls with increasing
+  // `until` run exactly the actions one call up to the end would, in the same order: the
+  // history does not depend on where it is paused.
+  void AdvanceTo(int64_t until) {
+    const int64_t stop = std::min(until, end_);
     while (!queue_.empty()) {
       auto first = queue_.begin();
-      if (first->first.first >= end_ || closed_) break;
+      if (first->first.first >= stop || closed_) break;
       now_ = std::max(now_, first->first.first);
       auto action = std::move(first->second);
       queue_.erase(first);
@@ -347,7 +356,13 @@ class AccountSimulation {
     }
   }
 
-  std::vector<v1::SubmitEvent>& events() { return events_; }
+  // Nothing left to run: closed, out of actions, or at the end.
+  bool Finished() const {
+    return closed_ || queue_.empty() || queue_.begin()->first.first >= end_;
+  }
+
+  // Events generated and not yet taken, in the account's order (non-decreasing occurred_at).
+  std::deque<v1::SubmitEvent>& pending() { return pending_; }
   std::vector<SeededFinding>& findings() { return findings_; }
 
  private:
@@ -370,12 +385,13 @@ class AccountSimulation {
   void Emit(const std::string& actor, v1::Event event) {
     v1::SubmitEvent submission;
     submission.set_account_id(id_);
-    submission.set_expected_version(events_.size());
-    submission.set_idempotency_key(fmt::format("demo:{}:{}:{}", seed_, id_, events_.size()));
+    submission.set_expected_version(emitted_);
+    submission.set_idempotency_key(DemoIdempotencyKey(seed_, id_, emitted_));
     SetTime(submission.mutable_occurred_at(), now_);
     submission.set_actor(actor);
     *submission.mutable_event() = std::move(event);
-    events_.push_back(std::move(submission));
+    pending_.push_back(std::move(submission));
+    ++emitted_;
   }
 
   std::string Member(v1::TeamRole role) const {
@@ -917,6 +933,9 @@ class AccountSimulation {
     PlanSettlement(invoice_index, error);
     if (error == Error::kNone && !no_contract && rng_.Percent(3)) {
       Schedule(Later(1, 3), [this, invoice_index] { CorrectInvoice(invoice_index); });
+    } else {
+      // Only a correction reads the lines again: without one, the memory goes back.
+      std::vector<v1::InvoiceLine>().swap(invoices_[invoice_index].lines);
     }
   }
 
@@ -1342,7 +1361,8 @@ class AccountSimulation {
   bool closing_ = false;
   bool closed_ = false;
 
-  std::vector<v1::SubmitEvent> events_;
+  std::deque<v1::SubmitEvent> pending_;  // emitted, not yet taken by the generator
+  uint64_t emitted_ = 0;                 // the next event's index (= its expected_version)
   std::vector<SeededFinding> findings_;
 
   std::map<v1::TeamRole, std::string> team_;
@@ -1394,49 +1414,130 @@ std::string SeededFindingToJson(const SeededFinding& finding) {
       FindingRuleName(finding.rule), finding.expected, finding.actual);
 }
 
-DemoHistory GenerateDemoHistory(const DemoOptions& options) {
+std::string DemoAccountId(std::string_view name, uint64_t seed) {
+  const std::string slug = Slug(std::string(name));
+  return seed == 1 ? slug : fmt::format("{}-s{}", slug, seed);
+}
+
+std::string DemoIdempotencyKey(uint64_t seed, std::string_view account_id, uint64_t index) {
+  return fmt::format("demo:{}:{}:{}", seed, account_id, index);
+}
+
+struct DemoGenerator::State {
+  uint64_t seed = 1;
+  int months = 24;
+  int next_month = 0;
+  int64_t reference_date = 0;
+  std::vector<std::string> account_ids;
+  // One per account, in generation order; reset once the account has nothing more to give.
+  std::vector<std::unique_ptr<AccountSimulation>> simulations;
+  std::vector<std::vector<SeededFinding>> findings;  // of the finished accounts, by account
+};
+
+DemoGenerator::DemoGenerator(const DemoOptions& options) : state_(std::make_unique<State>()) {
   const int accounts = std::clamp(options.accounts, 1, 1000);
-  const int months = std::clamp(options.months, 1, 240);
-  DemoHistory history;
-  history.reference_date = MonthStart(months);
+  state_->seed = options.seed;
+  state_->months = std::clamp(options.months, 1, 240);
+  state_->reference_date = MonthStart(state_->months);
 
   // Client names, in an order chosen by the seed; past the list, numbered subsidiaries.
   std::vector<std::string> names = ClientNames();
   Rng name_rng(SplitMix64(options.seed));
   name_rng.Shuffle(&names);
-
-  struct Keyed {
-    int64_t seconds;
-    int account;
-    size_t index;
-  };
-  std::vector<std::vector<v1::SubmitEvent>> per_account;
-  std::vector<Keyed> order;
   for (int a = 0; a < accounts; ++a) {
     const size_t round = static_cast<size_t>(a) / names.size();
     std::string name = names[static_cast<size_t>(a) % names.size()];
     if (round > 0) name += fmt::format(" (Region {})", round + 1);
-    const std::string id = Slug(name);
-    history.account_ids.push_back(id);
-    AccountSimulation simulation(options.seed, a, id, name);
-    simulation.Run(history.reference_date);
-    for (auto& finding : simulation.findings()) history.seeded_findings.push_back(std::move(finding));
-    per_account.push_back(std::move(simulation.events()));
-    for (size_t i = 0; i < per_account.back().size(); ++i) {
-      order.push_back({per_account.back()[i].occurred_at().seconds(), a, i});
+    std::string id = DemoAccountId(name, options.seed);
+    state_->account_ids.push_back(id);
+    auto simulation =
+        std::make_unique<AccountSimulation>(options.seed, a, std::move(id), std::move(name));
+    simulation->Start(state_->reference_date);
+    state_->simulations.push_back(std::move(simulation));
+  }
+  state_->findings.resize(static_cast<size_t>(accounts));
+}
+
+DemoGenerator::~DemoGenerator() = default;
+
+const std::vector<std::string>& DemoGenerator::account_ids() const { return state_->account_ids; }
+
+int64_t DemoGenerator::reference_date() const { return state_->reference_date; }
+
+bool DemoGenerator::NextMonth(std::vector<v1::SubmitEvent>* batch) {
+  batch->clear();
+  State& state = *state_;
+  if (state.next_month >= state.months) return false;
+  const int month = state.next_month++;
+  const bool last = state.next_month == state.months;
+  const int64_t boundary = MonthStart(month + 1);
+
+  // Each account runs to the month's end; its events dated in the month leave its queue (an
+  // action late in the month may date an event in the next one: it waits for that month).
+  // Sorting the month by (time, account, index) gives the same order as sorting the whole
+  // history: months partition time.
+  struct Keyed {
+    int64_t seconds;
+    size_t account;
+    uint64_t index;
+    size_t slot;
+  };
+  std::vector<v1::SubmitEvent> taken;
+  std::vector<Keyed> order;
+  for (size_t a = 0; a < state.simulations.size(); ++a) {
+    AccountSimulation* simulation = state.simulations[a].get();
+    if (simulation == nullptr) continue;
+    simulation->AdvanceTo(boundary);
+    auto& pending = simulation->pending();
+    while (!pending.empty() && (last || pending.front().occurred_at().seconds() < boundary)) {
+      order.push_back({pending.front().occurred_at().seconds(), a,
+                       pending.front().expected_version(), taken.size()});
+      taken.push_back(std::move(pending.front()));
+      pending.pop_front();
+    }
+    if (pending.empty() && (last || simulation->Finished())) {
+      state.findings[a] = std::move(simulation->findings());
+      state.simulations[a].reset();
     }
   }
-  // All accounts interleaved by time; ties by account, then by the account's own order.
   std::sort(order.begin(), order.end(), [](const Keyed& x, const Keyed& y) {
     if (x.seconds != y.seconds) return x.seconds < y.seconds;
     if (x.account != y.account) return x.account < y.account;
     return x.index < y.index;
   });
-  history.submissions.reserve(order.size());
-  for (const Keyed& key : order) {
-    history.submissions.push_back(
-        std::move(per_account[static_cast<size_t>(key.account)][key.index]));
+  batch->reserve(order.size());
+  for (const Keyed& key : order) batch->push_back(std::move(taken[key.slot]));
+  return true;
+}
+
+size_t DemoGenerator::held() const {
+  size_t held = 0;
+  for (const auto& simulation : state_->simulations) {
+    if (simulation != nullptr) held += simulation->pending().size();
   }
+  return held;
+}
+
+std::vector<SeededFinding> DemoGenerator::seeded_findings() const {
+  std::vector<SeededFinding> all;
+  for (size_t a = 0; a < state_->findings.size(); ++a) {
+    const auto& findings = state_->simulations[a] != nullptr ? state_->simulations[a]->findings()
+                                                             : state_->findings[a];
+    all.insert(all.end(), findings.begin(), findings.end());
+  }
+  return all;
+}
+
+DemoHistory GenerateDemoHistory(const DemoOptions& options) {
+  DemoGenerator generator(options);
+  DemoHistory history;
+  history.reference_date = generator.reference_date();
+  history.account_ids = generator.account_ids();
+  std::vector<v1::SubmitEvent> month;
+  while (generator.NextMonth(&month)) {
+    for (auto& submission : month) history.submissions.push_back(std::move(submission));
+  }
+  history.seeded_findings = generator.seeded_findings();
   return history;
 }
 
