@@ -238,7 +238,7 @@ struct Contract {
 };
 
 struct OrderLineState {
-  std::string sku;
+  const char* sku = nullptr;  // a CatalogueItem's: orders live as long as the account, keep them small
   int64_t quantity = 0;
   int64_t unit_price = 0;
   int64_t shipped = 0;
@@ -246,7 +246,8 @@ struct OrderLineState {
 };
 
 struct Order {
-  std::string id;
+  int number = 0;  // the id, "PO-<10000 + number>", is made when needed: orders are many
+  std::string Id() const { return fmt::format("PO-{}", 10000 + number); }
   std::vector<OrderLineState> lines;
   bool cancelled = false;
   bool backordered = false;  // the rest will never ship (after a seeded over-billing)
@@ -260,13 +261,16 @@ struct Order {
 };
 
 struct Invoice {
-  std::string id;
+  int year = 0;    // the id, "INV-<year>-<number, 4 digits>", is made when needed
+  int number = 0;
+  std::string Id() const { return fmt::format("INV-{}-{:04}", year, number); }
   int64_t total = 0;
   int64_t paid = 0;
   int64_t credited = 0;
   int64_t due_at = 0;
   int64_t overcharge = 0;  // for a seeded price error: what a credit note gives back
   std::vector<v1::InvoiceLine> lines;
+  int scheduled = 0;  // actions scheduled for it and not run yet
   int64_t Balance() const { return total - paid - credited; }
 };
 
@@ -359,6 +363,17 @@ class AccountSimulation {
   // Nothing left to run: closed, out of actions, or at the end.
   bool Finished() const {
     return closed_ || queue_.empty() || queue_.begin()->first.first >= end_;
+  }
+
+  // Lets go of what no later action reads: an ended or terminated contract's superseded
+  // versions (from now on only its last version is ever looked at).
+  void Compact() {
+    for (auto& contract : contracts_) {
+      if ((contract.terminated || contract.valid_until <= now_) && contract.versions.size() > 1) {
+        contract.versions.erase(contract.versions.begin(), contract.versions.end() - 1);
+        contract.versions.shrink_to_fit();
+      }
+    }
   }
 
   // Events generated and not yet taken, in the account's order (non-decreasing occurred_at).
@@ -704,7 +719,7 @@ class AccountSimulation {
     if (contract == nullptr) return;  // no contract, no order: the client waits for the renewal
     const TermsVersion& terms = contract->VersionAt(now_);
     Order order;
-    order.id = fmt::format("PO-{}", 10000 + ++order_count_);
+    order.number = ++order_count_;
     bool reorder = false;
     if (!orders_.empty() && rng_.Percent(35)) {
       // A reorder repeats an earlier order's SKUs and quantities, at today's prices.
@@ -725,12 +740,12 @@ class AccountSimulation {
         const CatalogueItem* item = FindItem(skus[i]);
         const int64_t quantity = rng_.Range(item->min_quantity, item->max_quantity) *
                                  (item->max_quantity > 2 ? size_ : 1);
-        order.lines.push_back({skus[i], quantity, terms.prices.at(skus[i]), 0, 0});
+        order.lines.push_back({item->sku, quantity, terms.prices.at(skus[i]), 0, 0});
       }
     }
     v1::Event event;
     auto* placed = event.mutable_order_placed();
-    placed->set_order_id(order.id);
+    placed->set_order_id(order.Id());
     for (const auto& line : order.lines) {
       auto* out = placed->add_lines();
       out->set_sku(line.sku);
@@ -760,7 +775,7 @@ class AccountSimulation {
         "client cancelled: budget moved to next quarter", "duplicate order entered by the client",
         "client switched to a larger model after site survey"};
     v1::Event event;
-    event.mutable_order_cancelled()->set_order_id(order.id);
+    event.mutable_order_cancelled()->set_order_id(order.Id());
     event.mutable_order_cancelled()->set_reason(rng_.Pick(reasons));
     Emit(kErpActor, std::move(event));
   }
@@ -772,7 +787,7 @@ class AccountSimulation {
     line.quantity += std::max<int64_t>(1, line.quantity * rng_.Range(10, 50) / 100);
     v1::Event event;
     auto* amended = event.mutable_order_amended();
-    amended->set_order_id(order.id);
+    amended->set_order_id(order.Id());
     for (const auto& l : order.lines) {
       auto* out = amended->add_lines();
       out->set_sku(l.sku);
@@ -790,7 +805,7 @@ class AccountSimulation {
     const bool partial = first && rng_.Percent(35);
     v1::Event event;
     auto* fulfilled = event.mutable_order_fulfilled();
-    fulfilled->set_order_id(order.id);
+    fulfilled->set_order_id(order.Id());
     fulfilled->set_shipment_id(fmt::format("SHP-{}", 50000 + ++shipment_count_));
     bool left_over = false;
     for (auto& line : order.lines) {
@@ -852,11 +867,12 @@ class AccountSimulation {
     }
 
     Invoice invoice;
-    invoice.id = fmt::format("INV-{}-{:04}", YearOf(now_), ++invoice_count_);
+    invoice.year = YearOf(now_);
+    invoice.number = ++invoice_count_;
     v1::Event event;
     auto* issued = event.mutable_invoice_issued();
-    issued->set_invoice_id(invoice.id);
-    issued->set_order_id(order.id);
+    issued->set_invoice_id(invoice.Id());
+    issued->set_order_id(order.Id());
     issued->set_contract_id(contract->id);
 
     std::vector<size_t> billed_lines;
@@ -885,15 +901,15 @@ class AccountSimulation {
       if (i == wrong && error == Error::kPrice) {
         price = RoundTo100(list_price * rng_.Range(104, 112) / 100);
         if (price == list_price) price += 100;
-        findings_.push_back({id_, invoice.id, contract->id, line_index, FindingRule::kPriceDiffers,
+        findings_.push_back({id_, invoice.Id(), contract->id, line_index, FindingRule::kPriceDiffers,
                              list_price, price});
       } else if (i == wrong && error == Error::kDiscount) {
         discount = cap + static_cast<int>(rng_.Range(2, 8)) * 100;
-        findings_.push_back({id_, invoice.id, contract->id, line_index,
+        findings_.push_back({id_, invoice.Id(), contract->id, line_index,
                              FindingRule::kDiscountAboveCap, cap, discount});
       } else if (i == wrong && error == Error::kBilled) {
         quantity = line.quantity - line.billed;
-        findings_.push_back({id_, invoice.id, contract->id, line_index,
+        findings_.push_back({id_, invoice.Id(), contract->id, line_index,
                              FindingRule::kBilledAboveFulfilled, line.shipped,
                              line.billed + quantity});
         order.backordered = true;  // the rest is never shipped: the over-billing stays
@@ -917,32 +933,34 @@ class AccountSimulation {
     int days = terms.payment_terms_days;
     if (error == Error::kTerms) {
       days = days >= 45 ? days - 15 : days + (rng_.Percent(50) ? 15 : 30);
-      findings_.push_back({id_, invoice.id, contract->id, -1, FindingRule::kPaymentTermsDiffer,
+      findings_.push_back({id_, invoice.Id(), contract->id, -1, FindingRule::kPaymentTermsDiffer,
                            terms.payment_terms_days, days});
     }
     if (no_contract) {
-      findings_.push_back({id_, invoice.id, contract->id, -1, FindingRule::kNoContractInForce,
+      findings_.push_back({id_, invoice.Id(), contract->id, -1, FindingRule::kNoContractInForce,
                            contract->valid_until, now_});
     }
     invoice.due_at = now_ + days * kDay;
     SetTime(issued->mutable_due_at(), invoice.due_at);
     ++order.invoices;
     Emit(Member(v1::BILLING), std::move(event));
-    const size_t invoice_index = invoices_.size();
-    invoices_.push_back(std::move(invoice));
+    const size_t invoice_index = next_invoice_index_++;
+    invoices_.emplace(invoice_index, std::move(invoice));
     PlanSettlement(invoice_index, error);
     if (error == Error::kNone && !no_contract && rng_.Percent(3)) {
-      Schedule(Later(1, 3), [this, invoice_index] { CorrectInvoice(invoice_index); });
+      ScheduleForInvoice(invoice_index, Later(1, 3),
+                         [this, invoice_index] { CorrectInvoice(invoice_index); });
     } else {
       // Only a correction reads the lines again: without one, the memory goes back.
-      std::vector<v1::InvoiceLine>().swap(invoices_[invoice_index].lines);
+      std::vector<v1::InvoiceLine>().swap(invoices_.at(invoice_index).lines);
     }
+    ReleaseInvoice(invoice_index, 0);
   }
 
   // The client returned a few units before paying: the invoice is corrected to bill fewer.
   // The returned units are not billed again, so the invoice stays within the contract.
   void CorrectInvoice(size_t index) {
-    Invoice& invoice = invoices_[index];
+    Invoice& invoice = invoices_.at(index);
     if (closing_ || invoice.paid > 0 || invoice.credited > 0) return;
     v1::InvoiceLine* line = nullptr;
     for (auto& l : invoice.lines) {
@@ -958,42 +976,57 @@ class AccountSimulation {
     }
     v1::Event event;
     auto* corrected = event.mutable_invoice_corrected();
-    corrected->set_invoice_id(invoice.id);
+    corrected->set_invoice_id(invoice.Id());
     for (const auto& l : invoice.lines) *corrected->add_lines() = l;
     corrected->set_reason(fmt::format("client returned {} damaged unit(s) of {}", returned, line->sku()));
     Emit(Member(v1::BILLING), std::move(event));
   }
 
+  // An invoice is read only by the actions scheduled for it: it is let go once they have run
+  // (an account's invoices would otherwise grow with its history).
+  void ScheduleForInvoice(size_t index, int64_t at, Action action) {
+    ++invoices_.at(index).scheduled;
+    Schedule(at, [this, index, action = std::move(action)] {
+      action();
+      ReleaseInvoice(index, 1);
+    });
+  }
+  void ReleaseInvoice(size_t index, int done) {
+    auto it = invoices_.find(index);
+    it->second.scheduled -= done;
+    if (it->second.scheduled == 0) invoices_.erase(it);
+  }
+
   void PlanSettlement(size_t index, Error error) {
-    const Invoice& invoice = invoices_[index];
+    const Invoice& invoice = invoices_.at(index);
     const int64_t due = invoice.due_at;
     const int64_t issued = now_;
     // A client that spots a wrong price disputes it and is credited the difference.
     if ((error == Error::kPrice || error == Error::kDiscount) && rng_.Percent(60)) {
-      Schedule(Later(3, 9), [this, index] { Dispute(index); });
+      ScheduleForInvoice(index, Later(3, 9), [this, index] { Dispute(index); });
       if (error == Error::kPrice) {
         const int64_t credit_at = issued + rng_.Range(12, 20) * kDay + 2 * kHour;
-        Schedule(credit_at, [this, index] { Credit(index, invoices_[index].overcharge,
+        ScheduleForInvoice(index, credit_at, [this, index] { Credit(index, invoices_.at(index).overcharge,
                                                    "price corrected to the contract's price list"); });
-        Schedule(credit_at + rng_.Range(5, 20) * kDay, [this, index] { Pay(index, 100); });
+        ScheduleForInvoice(index, credit_at + rng_.Range(5, 20) * kDay, [this, index] { Pay(index, 100); });
       }
       return;
     }
     if (rng_.Percent(3)) {
-      Schedule(Later(5, 15), [this, index] {
-        Credit(index, RoundTo100(invoices_[index].Balance() * rng_.Range(5, 10) / 100),
+      ScheduleForInvoice(index, Later(5, 15), [this, index] {
+        Credit(index, RoundTo100(invoices_.at(index).Balance() * rng_.Range(5, 10) / 100),
                "goodwill credit for a late delivery");
       });
     }
     const int kind = static_cast<int>(rng_.Below(100));
     if (kind < 68) {  // on time, in full
-      Schedule(std::max(issued + kDay, due - rng_.Range(0, 12) * kDay), [this, index] { Pay(index, 100); });
+      ScheduleForInvoice(index, std::max(issued + kDay, due - rng_.Range(0, 12) * kDay), [this, index] { Pay(index, 100); });
     } else if (kind < 84) {  // late, in full
-      Schedule(due + rng_.Range(3, 45) * kDay, [this, index] { Pay(index, 100); });
+      ScheduleForInvoice(index, due + rng_.Range(3, 45) * kDay, [this, index] { Pay(index, 100); });
     } else if (kind < 95) {  // partial, the rest late or never
-      Schedule(due - rng_.Range(0, 5) * kDay, [this, index] { Pay(index, rng_.Range(40, 80)); });
+      ScheduleForInvoice(index, due - rng_.Range(0, 5) * kDay, [this, index] { Pay(index, rng_.Range(40, 80)); });
       if (rng_.Percent(55)) {
-        Schedule(due + rng_.Range(20, 60) * kDay, [this, index] { Pay(index, 100); });
+        ScheduleForInvoice(index, due + rng_.Range(20, 60) * kDay, [this, index] { Pay(index, 100); });
       }
     }  // else: not paid at all (yet)
   }
@@ -1001,19 +1034,19 @@ class AccountSimulation {
   void Dispute(size_t index) {
     if (closing_) return;
     v1::Event event;
-    event.mutable_invoice_disputed()->set_invoice_id(invoices_[index].id);
+    event.mutable_invoice_disputed()->set_invoice_id(invoices_.at(index).Id());
     event.mutable_invoice_disputed()->set_reason("invoice does not match the contract's terms");
     Emit(manager_, std::move(event));
   }
 
   void Credit(size_t index, int64_t amount, const std::string& reason) {
-    Invoice& invoice = invoices_[index];
+    Invoice& invoice = invoices_.at(index);
     amount = std::min(amount, invoice.Balance());
     if (closing_ || amount <= 0) return;
     invoice.credited += amount;
     v1::Event event;
     auto* credited = event.mutable_invoice_credited();
-    credited->set_invoice_id(invoice.id);
+    credited->set_invoice_id(invoice.Id());
     credited->set_credit_note_id(fmt::format("CN-{}", 7000 + ++credit_count_));
     *credited->mutable_amount() = Eur(amount);
     credited->set_reason(reason);
@@ -1021,7 +1054,7 @@ class AccountSimulation {
   }
 
   void Pay(size_t index, int64_t percent) {
-    Invoice& invoice = invoices_[index];
+    Invoice& invoice = invoices_.at(index);
     const int64_t amount = percent >= 100 ? invoice.Balance()
                                           : invoice.Balance() * percent / 100;
     if (closing_ || amount <= 0) return;
@@ -1029,7 +1062,7 @@ class AccountSimulation {
     v1::Event event;
     auto* payment = event.mutable_payment_received();
     payment->set_payment_id(fmt::format("PAY-{}", 90000 + ++payment_count_));
-    payment->set_invoice_id(invoice.id);
+    payment->set_invoice_id(invoice.Id());
     *payment->mutable_amount() = Eur(amount);
     Emit(kErpActor, std::move(event));
   }
@@ -1371,8 +1404,11 @@ class AccountSimulation {
   bool gap_before_renewal_ = false;
   bool gap_invoice_seeded_ = false;
   std::set<std::string> pending_skus_;
-  std::vector<Order> orders_;
-  std::vector<Invoice> invoices_;
+  // A deque: it grows by blocks, not by doubling, and an account keeps all its orders (a
+  // reorder repeats any earlier one).
+  std::deque<Order> orders_;
+  std::map<size_t, Invoice> invoices_;  // by index, while actions are scheduled for them
+  size_t next_invoice_index_ = 0;
   std::vector<Project> projects_;
   int active_projects_ = 0;
   std::set<std::string> trained_skus_;
@@ -1488,6 +1524,7 @@ bool DemoGenerator::NextMonth(std::vector<v1::SubmitEvent>* batch) {
     AccountSimulation* simulation = state.simulations[a].get();
     if (simulation == nullptr) continue;
     simulation->AdvanceTo(boundary);
+    simulation->Compact();
     auto& pending = simulation->pending();
     while (!pending.empty() && (last || pending.front().occurred_at().seconds() < boundary)) {
       order.push_back({pending.front().occurred_at().seconds(), a,

@@ -14,8 +14,11 @@ constexpr int kTimeoutMs = 30'000;
 }  // namespace
 
 Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
-                      const std::function<Status(const LogRecord&)>& visit) {
-  auto consumer = MakeConsumer(settings, "", nullptr, {{"enable.partition.eof", "true"}});
+                      const std::function<Status(const LogRecord&)>& visit,
+                      const ConfigPairs& extra) {
+  ConfigPairs config = {{"enable.partition.eof", "true"}};
+  config.insert(config.end(), extra.begin(), extra.end());
+  auto consumer = MakeConsumer(settings, "", nullptr, config);
   if (!consumer.ok()) return consumer.status();
   auto partitions = PartitionCount(consumer->get(), topic, kTimeout);
   if (!partitions.ok()) return partitions.status();
