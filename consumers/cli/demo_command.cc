@@ -32,6 +32,7 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
     CommonOptions common;
     DemoOptions demo;
     int timeout_seconds = 300;
+    size_t batch = 5000;
     bool print_findings = false;
   };
   auto flags = std::make_shared<Flags>();
@@ -57,6 +58,11 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
   demo->add_option("--timeout", flags->timeout_seconds,
                    "seconds to wait for each batch's outcomes (is `timeline run` running?)")
       ->capture_default_str();
+  demo->add_option("--batch", flags->batch,
+                   "events per submitted batch (each batch's outcomes are awaited before the next; "
+                   "memory grows with it)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
   demo->add_flag("--print-findings", flags->print_findings,
                  "print the deliberately wrong invoices as JSON lines on stdout and submit nothing");
   demo->footer(R"(Example:
@@ -78,6 +84,7 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
     DemoRunOptions options;
     options.demo = flags->demo;
     options.timeout = std::chrono::seconds(flags->timeout_seconds);
+    options.batch_size = flags->batch;
     auto report = RunDemo(flags->common.Kafka(), options, [](const std::string& line) {
       std::fprintf(stderr, "%s\n", line.c_str());
     });
