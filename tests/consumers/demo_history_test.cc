@@ -514,7 +514,7 @@ TEST_CASE("the streamed months, concatenated, are the collected history for any 
   CHECK(generator.account_ids() == history.account_ids);
 }
 
-TEST_CASE("two seeds never share an account id; seed 1 keeps the clients' names") {
+TEST_CASE("two seeds never share an account id, and seed 1 keeps the clients' names") {
   std::map<std::string, uint64_t> owner;
   for (uint64_t seed : {1, 2, 7, 11, 12, 71, 0}) {
     const DemoGenerator generator({1000, 1, seed});

@@ -41,7 +41,7 @@ std::map<std::string, size_t> EventsPerAccount(const testing::RunningEngine& eng
   return events;
 }
 
-TEST_CASE("a first demo run records every event and says so; a repeat records nothing twice",
+TEST_CASE("a first demo run records every event and says so, and a repeat records nothing twice",
           "[integration]") {
   testing::RunningEngine engine;
   engine.Start();
