@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "consumers/submit_client.h"
@@ -34,9 +35,8 @@ struct Recorded {
 Result<std::unordered_map<std::string, Recorded>> ReadRecorded(
     const KafkaSettings& settings, uint64_t seed, const std::vector<std::string>& account_ids) {
   std::unordered_map<std::string, Recorded> recorded;
-  std::unordered_map<std::string, bool> wanted;
-  for (const auto& id : account_ids) wanted.emplace(id, true);
-  const Status status = ReadTopicToEnd(settings, settings.topics.events, [&](const LogRecord& record) {
+  const std::unordered_set<std::string> wanted(account_ids.begin(), account_ids.end());
+  auto visit = [&](const LogRecord& record) {
     if (!wanted.count(record.key)) return Status::Ok();
     Recorded& account = recorded[record.key];
     v1::EventEnvelope envelope;
@@ -50,8 +50,11 @@ Result<std::unordered_map<std::string, Recorded>> ReadRecorded(
     }
     ++account.events;
     return Status::Ok();
-  }, {{"queued.max.messages.kbytes", std::to_string(kReadPrefetchKb)},
-      {"fetch.max.bytes", std::to_string(kReadPrefetchKb * 1024)}});
+  };
+  const Status status =
+      ReadTopicToEnd(settings, settings.topics.events, visit,
+                     {{"queued.max.messages.kbytes", std::to_string(kReadPrefetchKb)},
+                      {"fetch.max.bytes", std::to_string(kReadPrefetchKb * 1024)}});
   if (!status.ok()) return status;
   return recorded;
 }
@@ -78,7 +81,8 @@ std::string DemoRunReport::LastLine() const {
                         collisions.size(), accounts, seed);
     for (size_t i = 0; i < collisions.size(); ++i) {
       line += fmt::format("{} {} ({} event{})", i == 0 ? "" : ",", collisions[i].account_id,
-                          WithThousands(collisions[i].events), collisions[i].events == 1 ? "" : "s");
+                          WithThousands(collisions[i].events),
+                          collisions[i].events == 1 ? "" : "s");
     }
     return line + "; choose another --seed, or another --topic-prefix for a fresh log";
   }
@@ -98,7 +102,9 @@ std::string DemoRunReport::LastLine() const {
   }
   line += fmt::format("recorded {} of {} events for {} accounts", WithThousands(recorded),
                       WithThousands(generated), accounts);
-  if (already_recorded > 0) line += fmt::format("; {} {}", WithThousands(already_recorded), earlier);
+  if (already_recorded > 0) {
+    line += fmt::format("; {} {}", WithThousands(already_recorded), earlier);
+  }
   return line + "; " + refusals;
 }
 

@@ -30,7 +30,8 @@ TEST_CASE("the demo's last line names refusals by reason code and the exit statu
 TEST_CASE("the demo's last line says what was recorded now and before, and the exit status is 0") {
   DemoRunReport first = Report(1, 5585);
   first.recorded = 5585;
-  CHECK(first.LastLine() == "demo seed 1: recorded 5,585 of 5,585 events for 20 accounts; none refused");
+  CHECK(first.LastLine() ==
+        "demo seed 1: recorded 5,585 of 5,585 events for 20 accounts; none refused");
   CHECK(first.ExitCode() == 0);
 
   DemoRunReport repeat = Report(1, 5585);

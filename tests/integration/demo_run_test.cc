@@ -23,7 +23,8 @@ DemoRunReport Run(const testing::RunningEngine& engine, const DemoOptions& demo,
   options.demo = demo;
   options.timeout = 120s;
   options.batch_size = batch_size;
-  auto report = RunDemo(engine.kafka(), options, [](const std::string& line) { UNSCOPED_INFO(line); });
+  auto report =
+      RunDemo(engine.kafka(), options, [](const std::string& line) { UNSCOPED_INFO(line); });
   INFO(report.status().ToString());
   REQUIRE(report.ok());
   return *report;
