@@ -8,12 +8,19 @@
 // the cross-event rules (engine/account_rules.cc), so the sequencer accepts all of them; a few
 // invoices deliberately break their contract's terms and are listed in `seeded_findings`, which
 // is what the compliance view must find.
+// Streaming: DemoGenerator gives the history a month at a time, so memory holds the accounts'
+// simulation state and one month's events, never the whole history; GenerateDemoHistory
+// collects the same stream, for tests and small cases.
 // Determinism: the same DemoOptions give byte-identical submissions on every platform (a
 // std::mt19937_64 with our own range reduction; no wall clock; no unordered iteration).
-// Concurrency: a pure function; thread-safe.
+// Seeds never share an account: seed 1's ids are the clients' names as slugs
+// ("nordwind-logistics-ag"), any other seed's add "-s<seed>" ("nordwind-logistics-ag-s7").
+// Concurrency: GenerateDemoHistory is a pure function, thread-safe; a DemoGenerator is used by
+// one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,7 +89,48 @@ struct DemoHistory {
 // The epoch the demo history starts at: 2025-01-01T00:00:00Z.
 inline constexpr int64_t kDemoEpoch = 1735689600;
 
-// Generates the history. Pure and deterministic (see above). Options out of range are clamped.
+// The demo's account id for the client `name` under `seed`: the name as a slug for seed 1,
+// the slug and "-s<seed>" for any other seed (client names never end that way, so two seeds
+// never give the same id).
+std::string DemoAccountId(std::string_view name, uint64_t seed);
+
+// "demo:<seed>:<account>:<index>": the idempotency key of the account's index-th demo event
+// (index = its expected_version). An account whose recorded events carry these keys was made by
+// an earlier run of the same seed.
+std::string DemoIdempotencyKey(uint64_t seed, std::string_view account_id, uint64_t index);
+
+// The history as a stream of months. The months' submissions, concatenated, are exactly
+// GenerateDemoHistory(options).submissions (same order, same bytes). Options out of range are
+// clamped.
+class DemoGenerator {
+ public:
+  explicit DemoGenerator(const DemoOptions& options);
+  ~DemoGenerator();
+  DemoGenerator(const DemoGenerator&) = delete;
+  DemoGenerator& operator=(const DemoGenerator&) = delete;
+
+  const std::vector<std::string>& account_ids() const;  // in generation order
+  int64_t reference_date() const;  // epoch seconds: the end of the history
+
+  // Replaces *batch with the next month's submissions (all accounts interleaved by occurred_at;
+  // each account's own events in order), possibly none. False, with *batch empty, once every
+  // month was given.
+  bool NextMonth(std::vector<v1::SubmitEvent>* batch);
+
+  // Submissions generated and not given yet: the few events an account dated after the month
+  // it was run to. Bounded by the accounts, not by the history's length.
+  size_t held() const;
+
+  // The seeded findings, by account, then invoice date: complete once NextMonth returned false.
+  std::vector<SeededFinding> seeded_findings() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Generates the whole history in memory (the DemoGenerator's stream, collected). Pure and
+// deterministic (see above). Options out of range are clamped.
 DemoHistory GenerateDemoHistory(const DemoOptions& options);
 
 }  // namespace timeline

@@ -15,8 +15,11 @@ constexpr auto kTimeout = std::chrono::seconds(30);  // without a record before 
 }  // namespace
 
 Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
-                      const std::function<Status(const LogRecord&)>& visit) {
-  auto consumer = MakeConsumer(settings, "", nullptr, {{"enable.partition.eof", "true"}});
+                      const std::function<Status(const LogRecord&)>& visit,
+                      const ConfigPairs& extra) {
+  ConfigPairs config = {{"enable.partition.eof", "true"}};
+  config.insert(config.end(), extra.begin(), extra.end());
+  auto consumer = MakeConsumer(settings, "", nullptr, config);
   if (!consumer.ok()) return consumer.status();
   auto partitions = PartitionCount(consumer->get(), topic, settings.transient_wait);
   if (!partitions.ok()) return partitions.status();

@@ -14,8 +14,10 @@ namespace timeline {
 
 // Calls `visit` with each record in offset order within a partition (partitions interleave).
 // A non-OK Status from `visit` stops the read and is returned. NotFound when the topic does not
-// exist; KafkaError or TimedOut when the broker fails.
+// exist; KafkaError or TimedOut when the broker fails. `extra`: more consumer configuration,
+// e.g. a smaller prefetch ("queued.max.messages.kbytes") for a reader that must stay small.
 Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
-                      const std::function<Status(const LogRecord&)>& visit);
+                      const std::function<Status(const LogRecord&)>& visit,
+                      const ConfigPairs& extra = {});
 
 }  // namespace timeline

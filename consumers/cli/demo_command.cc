@@ -1,5 +1,5 @@
-// `timeline demo`: submits a believable, deterministic history (consumers/demo_history.h)
-// through the normal submit path and summarises the outcome.
+// `timeline demo`: streams a believable, deterministic history (consumers/demo_history.h)
+// through the normal submit path (consumers/demo_run.h) and summarises the outcome.
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -11,24 +11,10 @@
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/demo_history.h"
-#include "consumers/submit_client.h"
+#include "consumers/demo_run.h"
 
 namespace timeline::cli {
 namespace {
-
-// Exit codes: 0 all recorded (or already recorded), 1 could not submit, 2 something refused.
-constexpr int kRefused = 2;
-
-// 6000 -> "6,000".
-std::string WithThousands(size_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
 
 std::string Rfc3339(int64_t seconds) {
   const std::time_t time = static_cast<std::time_t>(seconds);
@@ -46,6 +32,7 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
     CommonOptions common;
     DemoOptions demo;
     int timeout_seconds = 300;
+    size_t batch = 5000;
     bool print_findings = false;
   };
   auto flags = std::make_shared<Flags>();
@@ -53,9 +40,13 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
       "demo",
       "Submit a believable, deterministic history of national accounts (contracts, orders,\n"
       "shipments, invoices, payments, projects, service cases, trainings, team changes) through\n"
-      "the normal submit path. The same --accounts, --months and --seed always give the same\n"
-      "events; a repeat records nothing twice. A few invoices break their contract on purpose.\n"
-      "Exit status: 0 recorded, 1 could not submit, 2 something was refused.");
+      "the normal submit path, streamed month by month in batches. The same --accounts, --months\n"
+      "and --seed always give the same events; a repeat records nothing twice (idempotency keys).\n"
+      "Each seed has its own accounts (seed 1: nordwind-logistics-ag, seed 7:\n"
+      "nordwind-logistics-ag-s7); when one of them already holds other history, nothing is\n"
+      "submitted. A few invoices break their contract on purpose. The last line says what\n"
+      "happened. Exit status: 0 recorded (now or by an earlier run of the seed), 1 could not\n"
+      "submit, 2 something was refused or an account collided.");
   AddCommonOptions(demo, &flags->common);
   demo->add_option("--accounts", flags->demo.accounts, "how many national accounts")
       ->capture_default_str()
@@ -65,75 +56,61 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
       ->check(CLI::Range(1, 240));
   demo->add_option("--seed", flags->demo.seed, "the random seed")->capture_default_str();
   demo->add_option("--timeout", flags->timeout_seconds,
-                   "seconds to wait for every outcome (is `timeline run` running?)")
+                   "seconds to wait for each batch's outcomes (is `timeline run` running?)")
       ->capture_default_str();
+  demo->add_option("--batch", flags->batch,
+                   "events per submitted batch (each batch's outcomes are awaited before the next; "
+                   "memory grows with it)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
   demo->add_flag("--print-findings", flags->print_findings,
                  "print the deliberately wrong invoices as JSON lines on stdout and submit nothing");
   demo->footer(R"(Example:
   timeline demo --accounts 20 --months 24 --seed 1
   timeline demo --accounts 20 --months 24 --seed 1 --print-findings > findings.jsonl)");
   demo->callback([flags, exit_code] {
-    const DemoHistory history = GenerateDemoHistory(flags->demo);
     if (flags->print_findings) {
-      for (const auto& finding : history.seeded_findings) {
+      // The findings are complete once the whole history was generated; the submissions are
+      // dropped month by month.
+      DemoGenerator generator(flags->demo);
+      std::vector<v1::SubmitEvent> month;
+      while (generator.NextMonth(&month)) {
+      }
+      for (const auto& finding : generator.seeded_findings()) {
         std::printf("%s\n", SeededFindingToJson(finding).c_str());
       }
       return;
     }
-    auto client = SubmitClient::Create(flags->common.Kafka());
-    if (!client.ok()) {
-      *exit_code = Fail(client.status());
+    DemoRunOptions options;
+    options.demo = flags->demo;
+    options.timeout = std::chrono::seconds(flags->timeout_seconds);
+    options.batch_size = flags->batch;
+    auto report = RunDemo(flags->common.Kafka(), options, [](const std::string& line) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    });
+    if (!report.ok()) {
+      *exit_code = Fail(report.status());
       return;
     }
-    const size_t total = history.submissions.size();
-    std::fprintf(stderr, "demo: submitting %s events for %d accounts over %d months (seed %llu)\n",
-                 WithThousands(total).c_str(), flags->demo.accounts, flags->demo.months,
-                 static_cast<unsigned long long>(flags->demo.seed));
-    size_t next_report = 1;
-    auto outcomes = (*client)->SubmitMany(
-        history.submissions, std::chrono::seconds(flags->timeout_seconds),
-        [&next_report](size_t done, size_t all) {
-          if (done * 10 < next_report * all && done != all) return;
-          while (next_report * all <= done * 10) ++next_report;
-          std::fprintf(stderr, "demo: %s/%s submitted\n", WithThousands(done).c_str(),
-                       WithThousands(all).c_str());
-        });
-    if (!outcomes.ok()) {
-      *exit_code = Fail(outcomes.status());
-      return;
-    }
-
-    size_t recorded = 0;
-    size_t repeated = 0;
-    size_t refused = 0;
-    for (const auto& outcome : *outcomes) {
-      if (outcome.accepted) {
-        ++recorded;
-      } else if (outcome.rejection.code() == v1::DUPLICATE_SUBMISSION) {
-        ++repeated;
-      } else {
-        ++refused;
-        std::fprintf(stderr, "refused: %s: %s: %s\n", outcome.rejection.account_id().c_str(),
-                     v1::RejectionCode_Name(outcome.rejection.code()).c_str(),
-                     outcome.rejection.message().c_str());
+    if (report->collisions.empty()) {
+      std::map<std::string_view, size_t> by_rule;
+      for (const auto& finding : report->seeded_findings) ++by_rule[FindingRuleName(finding.rule)];
+      std::printf("accounts:         %zu\n", report->accounts);
+      std::printf("events recorded:  %s\n", WithThousands(report->recorded).c_str());
+      std::printf("already recorded: %s (by an earlier run of this seed: idempotency keys)\n",
+                  WithThousands(report->already_recorded).c_str());
+      std::printf("refused:          %s\n", WithThousands(report->refused).c_str());
+      for (const auto& [code, count] : report->refused_by_code) {
+        std::printf("  %-24s %s\n", code.c_str(), WithThousands(count).c_str());
+      }
+      std::printf("reference date:   %s\n", Rfc3339(report->reference_date).c_str());
+      std::printf("seeded wrong invoices: %zu\n", report->seeded_findings.size());
+      for (const auto& [rule, count] : by_rule) {
+        std::printf("  %-24s %zu\n", std::string(rule).c_str(), count);
       }
     }
-    std::map<std::string_view, size_t> by_rule;
-    for (const auto& finding : history.seeded_findings) ++by_rule[FindingRuleName(finding.rule)];
-
-    std::printf("accounts:        %zu\n", history.account_ids.size());
-    std::printf("events recorded: %s\n", WithThousands(recorded).c_str());
-    if (repeated > 0) {
-      std::printf("already recorded: %s (idempotency keys repeated)\n",
-                  WithThousands(repeated).c_str());
-    }
-    std::printf("refused:         %s\n", WithThousands(refused).c_str());
-    std::printf("reference date:  %s\n", Rfc3339(history.reference_date).c_str());
-    std::printf("seeded wrong invoices: %zu\n", history.seeded_findings.size());
-    for (const auto& [rule, count] : by_rule) {
-      std::printf("  %-24s %zu\n", std::string(rule).c_str(), count);
-    }
-    if (refused > 0) *exit_code = kRefused;
+    std::printf("%s\n", report->LastLine().c_str());
+    *exit_code = report->ExitCode();
   });
 }
 

@@ -447,6 +447,116 @@ TEST_CASE("a shorter history is, account by account, the start of a longer one")
   }
 }
 
+// FNV-1a, 64 bits: a fingerprint of bytes for comparing with a recorded reference.
+uint64_t Fnv1a(const std::string& bytes, uint64_t hash = 14695981039346656037ULL) {
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+TEST_CASE("the streamed months give exactly the history generated before streaming") {
+  // Fingerprints of GenerateDemoHistory's submissions ("size:bytes" each) and findings (JSON
+  // lines) as generated in one piece, before the generator streamed (commit cd950d3).
+  struct Reference {
+    DemoOptions options;
+    size_t submissions;
+    uint64_t bytes;
+    size_t findings;
+    uint64_t findings_json;
+  };
+  for (const Reference& reference : {
+           Reference{{20, 24, 1}, 5585, 0x99b13c6f7d519425ULL, 55, 0x4f3569bc473ca63eULL},
+           Reference{{7, 30, 1}, 2277, 0x34ebc14496722ef9ULL, 21, 0x978640549a0b8ae6ULL},
+       }) {
+    INFO(reference.options.accounts << " accounts, " << reference.options.months << " months");
+    DemoGenerator generator(reference.options);
+    std::vector<v1::SubmitEvent> month;
+    size_t submissions = 0;
+    uint64_t bytes = 14695981039346656037ULL;
+    while (generator.NextMonth(&month)) {
+      for (const auto& submission : month) {
+        const std::string one = submission.SerializeAsString();
+        bytes = Fnv1a(std::to_string(one.size()) + ":" + one, bytes);
+        ++submissions;
+      }
+    }
+    uint64_t findings_json = 14695981039346656037ULL;
+    const auto findings = generator.seeded_findings();
+    for (const auto& finding : findings) {
+      findings_json = Fnv1a(SeededFindingToJson(finding) + "\n", findings_json);
+    }
+    CHECK(submissions == reference.submissions);
+    CHECK(bytes == reference.bytes);
+    CHECK(findings.size() == reference.findings);
+    CHECK(findings_json == reference.findings_json);
+  }
+}
+
+TEST_CASE("the streamed months, concatenated, are the collected history for any seed") {
+  const DemoHistory history = GenerateDemoHistory({9, 18, 4});
+  DemoGenerator generator({9, 18, 4});
+  std::vector<v1::SubmitEvent> month;
+  std::vector<std::string> streamed;
+  int months = 0;
+  while (generator.NextMonth(&month)) {
+    ++months;
+    for (const auto& submission : month) streamed.push_back(submission.SerializeAsString());
+  }
+  CHECK(months == 18);
+  CHECK_FALSE(generator.NextMonth(&month));
+  CHECK(month.empty());
+  REQUIRE(streamed.size() == history.submissions.size());
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    CHECK(streamed[i] == history.submissions[i].SerializeAsString());
+  }
+  CHECK(generator.account_ids() == history.account_ids);
+}
+
+TEST_CASE("two seeds never share an account id, and seed 1 keeps the clients' names") {
+  std::map<std::string, uint64_t> owner;
+  for (uint64_t seed : {1, 2, 7, 11, 12, 71, 0}) {
+    const DemoGenerator generator({1000, 1, seed});
+    REQUIRE(generator.account_ids().size() == 1000);
+    for (const auto& id : generator.account_ids()) {
+      INFO("seed " << seed << " id " << id);
+      const auto [it, fresh] = owner.emplace(id, seed);
+      CHECK(fresh);
+      if (seed != 1) CHECK(id.size() > 3);
+      if (seed != 1) CHECK(id.substr(id.size() - ("-s" + std::to_string(seed)).size()) ==
+                           "-s" + std::to_string(seed));
+    }
+  }
+  CHECK(DemoAccountId("Nordwind Logistics AG", 1) == "nordwind-logistics-ag");
+  CHECK(DemoAccountId("Nordwind Logistics AG", 7) == "nordwind-logistics-ag-s7");
+  CHECK(DemoAccountId("Nordwind Logistics AG (Region 2)", 1) == "nordwind-logistics-ag-region-2");
+  // Seed 7's ids and idempotency keys differ from seed 1's: a second seed opens new accounts.
+  const DemoHistory seven = GenerateDemoHistory({20, 24, 7});
+  for (const auto& id : seven.account_ids) CHECK(owner.at(id) == 7);
+  CHECK(seven.submissions.front().idempotency_key().rfind("demo:7:", 0) == 0);
+}
+
+TEST_CASE("the generator holds a bounded number of submissions while it produces many accounts") {
+  // 400 accounts over 36 months: about 170,000 events. Streaming, no month gives more than a
+  // month's events and the generator holds only the few an account dated past the month.
+  DemoGenerator generator({400, 36, 5});
+  std::vector<v1::SubmitEvent> month;
+  size_t total = 0;
+  size_t largest_month = 0;
+  size_t most_held = 0;
+  while (generator.NextMonth(&month)) {
+    total += month.size();
+    largest_month = std::max(largest_month, month.size());
+    most_held = std::max(most_held, generator.held());
+  }
+  INFO("total " << total << ", largest month " << largest_month << ", most held " << most_held);
+  CHECK(total >= 100000);
+  CHECK(largest_month * 20 <= total);   // a month is a small part of the history
+  CHECK(most_held <= 400);              // at most about one event per account waits
+  CHECK(generator.held() == 0);
+}
+
 TEST_CASE("seeded findings print as one JSON line each") {
   SeededFinding finding{"nordwind-logistics-ag", "INV-2025-0007", "CTR-2025-01", 1,
                         FindingRule::kDiscountAboveCap, 1000, 1500};
