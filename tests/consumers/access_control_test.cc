@@ -53,7 +53,7 @@ TEST_CASE("a token is recognised by its SHA-256 and nothing else", "[unit]") {
   CHECK(tokens.Authenticate(ToHex(Sha256Of("jane-secret"))) == nullptr);
 }
 
-TEST_CASE("a manager sees only its manager's accounts; auditors and services their grants",
+TEST_CASE("a manager sees only its manager's accounts, auditors and services their grants",
           "[unit]") {
   const TokenStore tokens = ThreeRoles();
   const Grant& manager = *tokens.Authenticate("jane-secret");

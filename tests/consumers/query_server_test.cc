@@ -229,7 +229,7 @@ TEST_CASE("history pages continue exactly where the last one stopped", "[unit]")
   CHECK(spring.entries(2).sequence() == 5);
 }
 
-TEST_CASE("an auditor may verify an account's chain; a service or a manager may not", "[unit]") {
+TEST_CASE("an auditor may verify an account's chain, a service or a manager may not", "[unit]") {
   ApiFixture api;
   auto verified = api.GetJson<v1::AccountVerification>("/api/accounts/acme/verify", kAuditor);
   CHECK(verified.account_id() == "acme");

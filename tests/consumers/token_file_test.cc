@@ -89,7 +89,7 @@ TEST_CASE("a loaded (not followed) tokens file is a snapshot", "[unit]") {
   CHECK(store->Authenticate(john) == nullptr);
 }
 
-TEST_CASE("revoke removes exactly the named token's line; an unknown name is NotFound",
+TEST_CASE("revoke removes exactly the named token's line, and an unknown name is NotFound",
           "[unit]") {
   TempDir dir;
   const std::string path = dir.Sub("tokens.jsonl");

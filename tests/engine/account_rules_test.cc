@@ -650,7 +650,7 @@ TEST_CASE("completing a programme twice is refused with PROGRAMME_ALREADY_COMPLE
              Contains("marketing programme spring is already completed"));
 }
 
-TEST_CASE("cancelling an unknown training is refused with UNKNOWN_TRAINING; delivering one is an "
+TEST_CASE("cancelling an unknown training is refused with UNKNOWN_TRAINING, and delivering one is an "
           "ad-hoc delivery") {
   AccountUnderTest account = Opened();
   CHECK_THAT(Refused(account.Check(TrainingCancelled("t-9")), v1::UNKNOWN_TRAINING),

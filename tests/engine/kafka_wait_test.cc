@@ -20,7 +20,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr int16_t kListOffsetsApi = 2;  // the Kafka protocol's api key
 
-TEST_CASE("leader elections, loading coordinators and unreachable brokers are transient; real "
+TEST_CASE("leader elections, loading coordinators and unreachable brokers are transient, real "
           "errors are not",
           "[unit]") {
   CHECK(IsTransient(RdKafka::ERR_NOT_LEADER_FOR_PARTITION));
