@@ -15,7 +15,8 @@ constexpr char kJson[] = "application/json";
 
 void ReplyMessage(httplib::Response& res, const google::protobuf::Message& message) {
   res.status = 200;
-  res.set_content(ToJsonLine(message), kJson);
+  res.body = ToJsonLine(message);  // moved in: set_content would copy it
+  res.set_header("Content-Type", kJson);
 }
 
 void ReplyError(httplib::Response& res, int http_status, const std::string& code,

@@ -120,6 +120,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   context.read_pins = opts.read_pins;
   context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
   context.metrics = opts.metrics.get();
+  context.max_heavy_requests = opts.max_heavy_requests;
   RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
   RegisterApiRoutes(server->server_.get(), context);
   EventStreamContext streams;

@@ -54,6 +54,7 @@ struct QueryServerOptions {
   size_t max_event_streams = 32;       // open event streams at once; 503 beyond (event_stream.h)
                                        // and as many subscriptions (subscription_stream.h)
   ConnectionLimits connections;        // threads, timeouts and request sizes (connection_limits.h)
+  size_t max_heavy_requests = 8;       // series, views, verify, digest at once (api_routes.h)
   std::chrono::milliseconds stream_heartbeat{15000};  // `: keep-alive` after this long idle
   // The registry /metrics exposes, shared with the engine's roles in `timeline run --listen`;
   // null: the server makes its own. The server adds a collector of the views' size to it, so a
