@@ -35,8 +35,9 @@ bool IsValidAccountId(std::string_view account_id);
 //   milestoneRescheduled and invoiceIssued,
 //   contractAmended.effectiveFrom, contractTerminated.effectiveOn, trainingScheduled.scheduledAt);
 //   invoiceCorrected.dueAt, marketingProgrammeLaunched.endsAt and .budget are optional
-//   (marketingProgrammeCompleted ends a programme); every timestamp given is in the years 1970..2199 (a
-//   business's dates; a typo's year 9999 would make per-month answers thousands of points long);
+//   (marketingProgrammeCompleted ends a programme); every timestamp given is in the years
+//   1970..2199 (a business's dates; a typo's year 9999 would make per-month answers thousands of
+//   points long);
 // - counts: trainingScheduled.seats and trainingDelivered.attendees > 0;
 // - texts: accountOpened.name and milestoneRescheduled.reason (why it moved) are required;
 //   productProposed names a sku or, for a product that has none yet, a description.

@@ -112,7 +112,9 @@ class ConnectionStream final : public httplib::Stream {
  public:
   ConnectionStream(Connection& c, Ms timeout) : c_(c), timeout_(timeout) {}
 
-  bool is_readable() const override { return c_.buffered() > 0 || WaitFor(c_.fd, POLLIN, timeout_); }
+  bool is_readable() const override {
+    return c_.buffered() > 0 || WaitFor(c_.fd, POLLIN, timeout_);
+  }
   bool is_writable() const override { return WaitFor(c_.fd, POLLOUT, timeout_) && Alive(); }
 
   ssize_t read(char* ptr, size_t size) override {
@@ -217,8 +219,9 @@ class ConnectionServer::WaitingRoom {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
       }
+      // Wakes the loop at once (it would notice within kExpireEvery anyway).
       const uint64_t one = 1;
-      if (::write(wake_fd_, &one, sizeof(one)) < 0) {}  // the loop also wakes every kExpireEvery
+      [[maybe_unused]] const ssize_t woke = ::write(wake_fd_, &one, sizeof(one));
       jobs_ready_.notify_all();
       loop_.join();
       for (auto& worker : workers_) worker.join();

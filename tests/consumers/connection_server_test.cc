@@ -83,7 +83,9 @@ RawReply ParseReply(const std::string& text) {
   RawReply reply;
   if (text.rfind("HTTP/1.1 ", 0) == 0) reply.status = std::stoi(text.substr(9, 3));
   const size_t body = text.find("\r\n\r\n");
-  if (body != std::string::npos) reply.error = ApiFixture::Parse<v1::ApiError>(text.substr(body + 4));
+  if (body != std::string::npos) {
+    reply.error = ApiFixture::Parse<v1::ApiError>(text.substr(body + 4));
+  }
   return reply;
 }
 
@@ -108,8 +110,9 @@ QueryServerOptions QuickHeartbeat() {
   return options;
 }
 
-TEST_CASE("streams at their limit leave threads for every other request and the next is 503 at once",
-          "[unit]") {
+TEST_CASE(
+    "streams at their limit leave threads for every other request and the next is 503 at once",
+    "[unit]") {
   QueryServerOptions options = QuickHeartbeat();
   options.max_event_streams = 64;  // as many as the server once had threads
   ApiFixture api(true, options);
@@ -227,7 +230,9 @@ TEST_CASE("oversized headers are 431 and an oversized body 413, each naming the 
   httplib::Client client("127.0.0.1", api.server().port());
   client.set_read_timeout(10, 0);
   httplib::Headers many;
-  for (int i = 0; i < 20; ++i) many.emplace("X-Filler-" + std::to_string(i), std::string(1000, 'f'));
+  for (int i = 0; i < 20; ++i) {
+    many.emplace("X-Filler-" + std::to_string(i), std::string(1000, 'f'));
+  }
   const auto start = Clock::now();
   auto headers = client.Get("/healthz", many);
   REQUIRE(headers);

@@ -169,8 +169,9 @@ TEST_CASE("the subscribe stream refuses a forbidden account or a bad parameter, 
   CHECK(jane.messages().size() == 4);
 }
 
-TEST_CASE("subscriptions and event streams at their limits leave the API answering; the next is 503",
-          "[integration][subscription]") {
+TEST_CASE(
+    "subscriptions and event streams at their limits leave the API answering; the next is 503",
+    "[integration][subscription]") {
   Served served;  // 32 event streams and 32 subscriptions at most (QueryServerOptions)
   const int port = served.server->port();
   std::vector<std::unique_ptr<SseReader>> streams;
