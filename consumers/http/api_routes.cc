@@ -375,9 +375,9 @@ void RegisterApiRoutes(httplib::Server* server, const ApiContext& context) {
       if (!slot) {
         res.set_header("Retry-After", "1");
         return ReplyError(res, 503, "unavailable",
-                          "the server is answering " + std::to_string(limit) +
-                              " series, views, verifications or digests at once, its most; "
-                              "retry in a second");
+                          std::to_string(limit) +
+                              " series, views, verifications or digests are being answered, "
+                              "the most at once; retry in a second");
       }
       inner(req, res);
     };
