@@ -24,9 +24,11 @@ constexpr int64_t kMaxAmount = kMaxLineTotal;
 // Ids are keys in RocksDB views and Kafka headers: short, and never holding a zero byte.
 constexpr size_t kMaxIdBytes = 128;
 
-// The range protobuf's JSON mapping accepts for a Timestamp.
-constexpr int64_t kMinTimestampSeconds = 0;             // 1970-01-01T00:00:00Z
-constexpr int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+// The dates a business records: years 1970..2199. Records older than 1970 are not kept here, and
+// the longest real terms (a 99-year lease, a bond) end before 2200; a wider range only lets a
+// typo (year 9999) make every per-month answer about an account thousands of points long.
+constexpr int64_t kMinTimestampSeconds = 0;              // 1970-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampSeconds = 7258118399;     // 2199-12-31T23:59:59Z
 
 constexpr int32_t kMaxBasisPoints = 10'000;  // 100%
 constexpr int32_t kMaxPaymentTermsDays = 365;
@@ -120,13 +122,13 @@ Check CheckEnum(std::string_view path, int value, const google::protobuf::EnumDe
 
 // ---------------------------------------------------------------- timestamps
 
-// A timestamp between 1970 and the end of 9999, as protobuf's JSON mapping reads them.
+// A timestamp in the years 1970..2199.
 Check CheckTimestamp(std::string_view path, const Timestamp& at) {
   if (at.seconds() < kMinTimestampSeconds || at.seconds() > kMaxTimestampSeconds) {
-    return Invalid(
-        fmt::format("{} is {} seconds from the epoch; expected a time from 1970-01-01T00:00:00Z to "
-                    "9999-12-31T23:59:59Z",
-                    path, at.seconds()));
+    return Invalid(fmt::format(
+        "{} is {} seconds from the epoch; expected a time in the years 1970..2199, from "
+        "1970-01-01T00:00:00Z to 2199-12-31T23:59:59Z",
+        path, at.seconds()));
   }
   if (at.nanos() < 0 || at.nanos() > 999'999'999) {
     return Invalid(fmt::format("{}.nanos is {}; expected 0 to 999999999", path, at.nanos()));

@@ -18,7 +18,7 @@ bool IsValidAccountId(std::string_view account_id);
 //
 // The rules look at the submission alone, never at the account's history (engine/account_rules.h
 // does that). For every event case:
-// - the envelope: a valid accountId, occurredAt present and within 1970..9999, an idempotency
+// - the envelope: a valid accountId, occurredAt present and in the years 1970..2199, an idempotency
 //   key of at most 256 bytes;
 // - ids that name the thing the event is about (orderId, invoiceId, member, manager, ...) are
 //   required, at most 128 bytes and hold no zero byte; optional references (orderPlaced.contractId,
@@ -35,7 +35,9 @@ bool IsValidAccountId(std::string_view account_id);
 //   milestoneRescheduled and invoiceIssued,
 //   contractAmended.effectiveFrom, contractTerminated.effectiveOn, trainingScheduled.scheduledAt);
 //   invoiceCorrected.dueAt, marketingProgrammeLaunched.endsAt and .budget are optional
-//   (marketingProgrammeCompleted ends a programme); every timestamp given is within 1970..9999;
+//   (marketingProgrammeCompleted ends a programme); every timestamp given is in the years
+//   1970..2199 (a business's dates; a typo's year 9999 would make per-month answers thousands of
+//   points long);
 // - counts: trainingScheduled.seats and trainingDelivered.attendees > 0;
 // - texts: accountOpened.name and milestoneRescheduled.reason (why it moved) are required;
 //   productProposed names a sku or, for a product that has none yet, a description.

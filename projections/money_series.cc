@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,7 +48,25 @@ Status AddContribution(FigureDefinition& figure, const AccountBefore& before,
 
 }  // namespace
 
-Result<v1::MoneySeries> MonthlyMoneySeries(const ViewStore& store, const std::string& account) {
+Result<int64_t> ParseSeriesMonth(std::string_view param, std::string_view text) {
+  int year = 0;
+  int month = 0;
+  const bool shaped = text.size() == 7 && text[4] == '-' &&
+                      std::all_of(text.begin(), text.begin() + 4, ::isdigit) &&
+                      std::all_of(text.begin() + 5, text.end(), ::isdigit);
+  if (shaped) {
+    year = std::stoi(std::string(text.substr(0, 4)));
+    month = std::stoi(std::string(text.substr(5, 2)));
+  }
+  if (!shaped || month < 1 || month > 12) {
+    return Status::InvalidArgument(
+        fmt::format("{}: \"{}\" is not a month; expected YYYY-MM, e.g. 2026-01", param, text));
+  }
+  return int64_t{year} * 12 + (month - 1);
+}
+
+Result<v1::MoneySeries> MonthlyMoneySeries(const ViewStore& store, const std::string& account,
+                                           const SeriesMonths& wanted) {
   auto exists = store.GetState(account);
   if (!exists.ok()) return exists.status();
   if (!exists->has_value()) return Status::NotFound("no account " + account);
@@ -80,9 +100,26 @@ Result<v1::MoneySeries> MonthlyMoneySeries(const ViewStore& store, const std::st
   v1::MoneySeries series;
   series.set_account_id(account);
   series.set_interval("month");
-  if (months.empty()) return series;
-  CurrencyTotals running;
-  for (int64_t month = months.begin()->first; month <= months.rbegin()->first; ++month) {
+  if (months.empty() && !(wanted.from && wanted.to)) return series;
+  const int64_t first = wanted.from.value_or(months.empty() ? 0 : months.begin()->first);
+  const int64_t last = wanted.to.value_or(months.empty() ? 0 : months.rbegin()->first);
+  if (last < first) {
+    return Status::InvalidArgument(fmt::format("to: {} is before from: {}", PeriodName(last),
+                                               PeriodName(first)));
+  }
+  if (static_cast<uint64_t>(last - first) + 1 > kMaxSeriesPoints) {
+    return Status::InvalidArgument(fmt::format(
+        "from, to: the series from {} to {} has {} months, more than {}; ask for a part of it "
+        "with from=YYYY-MM and to=YYYY-MM",
+        PeriodName(first), PeriodName(last), last - first + 1, kMaxSeriesPoints));
+  }
+  CurrencyTotals running;  // receivables at the end of the month before `first`
+  for (auto it = months.begin(); it != months.end() && it->first < first; ++it) {
+    for (const auto& move : it->second.receivables) {
+      AddToTotals(&running, move.currency(), move.minor_units());
+    }
+  }
+  for (int64_t month = first; month <= last; ++month) {
     v1::MoneySeriesPoint& point = *series.add_points();
     point.set_period(PeriodName(month));
     auto moves = months.find(month);

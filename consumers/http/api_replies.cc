@@ -15,7 +15,8 @@ constexpr char kJson[] = "application/json";
 
 void ReplyMessage(httplib::Response& res, const google::protobuf::Message& message) {
   res.status = 200;
-  res.set_content(ToJsonLine(message), kJson);
+  res.body = ToJsonLine(message);  // moved in: set_content would copy it
+  res.set_header("Content-Type", kJson);
 }
 
 void ReplyError(httplib::Response& res, int http_status, const std::string& code,
@@ -50,12 +51,21 @@ void ReplyForbidden(httplib::Response& res, const std::string& message) {
   ReplyError(res, 403, "forbidden", message);
 }
 
-void InstallErrorReplies(httplib::Server* server) {
+void InstallErrorReplies(httplib::Server* server, const ConnectionLimits& limits) {
   server->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
+      [limits](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (res.status == 404) {
       ReplyError(res, 404, "not_found", "no route " + req.method + " " + req.path);
+    } else if (res.status == 413) {
+      ReplyError(res, 413, "payload_too_large",
+                 "the request's body is longer than " + std::to_string(limits.max_request_body) +
+                     " bytes");
+    } else if (res.status == 414) {  // httplib's own check (the TLS server)
+      ReplyError(res, 414, "uri_too_long",
+                 "the request line is longer than " +
+                     std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) +
+                     " bytes; shorten the path and query");
     } else {
       ReplyError(res, res.status, "error", "HTTP " + std::to_string(res.status));
     }

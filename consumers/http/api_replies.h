@@ -10,6 +10,7 @@
 
 #include <google/protobuf/message.h>
 
+#include "consumers/http/connection_limits.h"
 #include "engine/status.h"
 
 namespace timeline {
@@ -32,7 +33,8 @@ void ReplyUnauthenticated(httplib::Response& res, const std::string& message);
 void ReplyForbidden(httplib::Response& res, const std::string& message);
 
 // Makes every error of `server` JSON: an unrouted path becomes 404 ApiError, an exception in a
-// handler 500 ApiError (logged, never shown), and replies already holding a body are kept.
-void InstallErrorReplies(httplib::Server* server);
+// handler 500 ApiError (logged, never shown), a body over `limits.max_request_body` 413 naming
+// it, and replies already holding a body are kept.
+void InstallErrorReplies(httplib::Server* server, const ConnectionLimits& limits);
 
 }  // namespace timeline

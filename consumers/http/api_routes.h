@@ -4,7 +4,9 @@
 //   GET /api/accounts                            AccountList: the accounts the token may see
 //   GET /api/accounts/{id}?as_of=&known_at=      AccountState, current or bitemporal
 //   GET /api/accounts/{id}/history?from_seq=&limit=&from=&to=&type=   HistoryPage
-//   GET /api/accounts/{id}/series?interval=month MoneySeries: revenue and receivables a month
+//   GET /api/accounts/{id}/series?interval=month&from=YYYY-MM&to=YYYY-MM
+//                                                MoneySeries: revenue and receivables a month,
+//                                                at most 2760 points (400 naming from, to beyond)
 //   GET /api/views/{name}?account=&on=&as_of=&known_at=               the views.proto message
 //   GET /api/event-types                         EventTypeList: the event streams' SSE names
 //   GET /api/accounts/{id}/verify                AccountVerification (auditors only)
@@ -12,13 +14,16 @@
 //
 // Bodies are protobuf's JSON mapping (api_replies.h); errors are ApiError: 400 naming the bad
 // parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not
-// use, 404 for an unknown account, view or route, 500 for anything else (logged, never shown).
+// use, 404 for an unknown account, view or route, 503 when max_heavy_requests series, views,
+// verifications and digests are being answered already, 500 for anything else (logged).
 // Access rules: access_control.h. The event streams: event_stream.h; /metrics and /readyz:
 // ops_routes.h; /api/session: session_routes.h; the dashboard's files: dashboard_routes.h.
 // Concurrency: handlers run on the server's worker threads; they only read the store.
 #pragma once
 
 #include <httplib.h>
+
+#include <cstddef>
 
 #include "engine/event_seal.h"
 #include "engine/kafka_client.h"
@@ -36,6 +41,7 @@ struct ApiContext {
   bool read_pins = true;               // false: verify checks the chain only, no broker
   const SealKey* seal_key = nullptr;   // null: verify checks chains and digests, not seals
   MetricsRegistry* metrics = nullptr;  // null: requests are not counted (request_metrics.h)
+  size_t max_heavy_requests = 8;       // series, views, verify, digest at once; 503 beyond
 };
 
 // Registers the routes above on `server`; `context` is copied, its pointers must outlive it.

@@ -3,9 +3,11 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "consumers/http/api_replies.h"
+#include "consumers/http/connection_server.h"
 #include "consumers/http/dashboard_routes.h"
 #include "consumers/http/event_stream.h"
 #include "consumers/http/session_routes.h"
@@ -17,7 +19,7 @@ namespace timeline {
 namespace {
 
 constexpr std::chrono::milliseconds kCatchUpEvery{100};
-constexpr size_t kServerThreads = 64;
+constexpr int kListenBacklog = 1024;  // connections waiting for accept (the kernel may cap it)
 
 int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -69,6 +71,11 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
       [served, &views_bytes] {
         views_bytes.Set(static_cast<double>(served->Current()->ApproximateSizeBytes()));
       });
+  // One thread per stream the limits allow (event streams and subscriptions each have
+  // max_event_streams) and request_threads more, so that streams at their limit still leave
+  // threads for every other request, and the next stream is answered 503 at once.
+  const ConnectionLimits& limits = opts.connections;
+  const size_t threads = limits.request_threads + 2 * opts.max_event_streams;
   if (!opts.tls_cert_path.empty()) {
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     server->server_ = std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(),
@@ -78,26 +85,34 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
       return Status::InvalidArgument("--tls-cert " + opts.tls_cert_path + " and --tls-key " +
                                      opts.tls_key_path + " do not load as a PEM certificate and key");
     }
+    // httplib's own connections hold a pool thread while idle: the pool is larger and the
+    // timeouts short (connection_server.h, Limitations).
+    auto& tls = *server->server_;
+    tls.new_task_queue = [threads] { return new httplib::ThreadPool(4 * threads); };
+    const auto seconds = [](std::chrono::milliseconds ms) {
+      return std::max<time_t>(1, static_cast<time_t>((ms.count() + 999) / 1000));
+    };
+    tls.set_keep_alive_timeout(seconds(limits.idle_timeout));
+    tls.set_read_timeout(seconds(limits.io_timeout), 0);
+    tls.set_write_timeout(seconds(limits.io_timeout), 0);
+    tls.set_keep_alive_max_count(limits.max_requests_per_connection);
+    tls.set_payload_max_length(limits.max_request_body);
 #else
     return Status::InvalidArgument("--tls-cert: this build's cpp-httplib has no OpenSSL support");
 #endif
   } else {
-    server->server_ = std::make_unique<httplib::Server>();
+    server->server_ = std::make_unique<ConnectionServer>(limits, threads);
   }
 
   // httplib writes a reply's headers and body separately: without TCP_NODELAY, Nagle's
   // algorithm holds the body until the client's delayed ACK, ~40 ms a request on Linux.
   server->server_->set_tcp_nodelay(true);
-  server->server_->set_keep_alive_max_count(1000);  // httplib's default of 5 reconnects often
-  // A kept-alive connection holds a pool thread while it lasts, so the pool must exceed the
-  // clients a server expects at once (httplib's default is 8); idle ones only wait in poll().
-  server->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   QueryServer* self = server.get();
   server->server_->set_pre_routing_handler([self](const httplib::Request&, httplib::Response&) {
     self->MaybeCatchUp();
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  InstallErrorReplies(server->server_.get());
+  InstallErrorReplies(server->server_.get(), limits);
   ApiContext context;
   context.views = served;
   context.tokens = opts.tokens ? &*opts.tokens : nullptr;
@@ -105,6 +120,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   context.read_pins = opts.read_pins;
   context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
   context.metrics = opts.metrics.get();
+  context.max_heavy_requests = opts.max_heavy_requests;
   RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
   RegisterApiRoutes(server->server_.get(), context);
   EventStreamContext streams;
@@ -136,6 +152,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   if (server->port_ <= 0) {
     return Status::IoError("cannot listen on " + opts.host + ":" + std::to_string(opts.port));
   }
+  if (!server->tls_) static_cast<ConnectionServer&>(*server->server_).WidenBacklog(kListenBacklog);
   server->thread_ = std::thread([self] {
     if (!self->server_->listen_after_bind()) spdlog::error("query server: stopped listening");
   });

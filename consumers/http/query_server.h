@@ -6,7 +6,9 @@
 // Stop() or destruction. Before a request it catches the views up with the worker, at most
 // every 100 ms, so a read is at most that much older than the worker's last write; after a
 // rebuild's swap it serves the new views (consumers/served_views.h) without a restart.
-// Concurrency: requests run on httplib's thread pool; Stop() may be called from any thread.
+// Concurrency: requests run on a pool of ConnectionLimits::request_threads plus a thread per
+// stream the limits allow; idle connections hold no thread (connection_server.h). Stop() may be
+// called from any thread.
 // Routes: the JSON API (api_routes.h), the event streams (event_stream.h), the dashboard's
 // sign-in (session_routes.h) and its files (dashboard_routes.h); Stop() ends open streams
 // within their poll interval (100 ms) rather than waiting for their clients.
@@ -23,6 +25,7 @@
 
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_routes.h"
+#include "consumers/http/connection_limits.h"
 #include "consumers/http/dashboard_files.h"
 #include "consumers/http/ops_routes.h"
 #include "consumers/metrics/metrics_registry.h"
@@ -49,6 +52,9 @@ struct QueryServerOptions {
   bool read_pins = true;
   std::optional<SealKey> seal_key;     // verify checks seals with it when given
   size_t max_event_streams = 32;       // open event streams at once; 503 beyond (event_stream.h)
+                                       // and as many subscriptions (subscription_stream.h)
+  ConnectionLimits connections;        // threads, timeouts and request sizes (connection_limits.h)
+  size_t max_heavy_requests = 8;       // series, views, verify, digest at once (api_routes.h)
   std::chrono::milliseconds stream_heartbeat{15000};  // `: keep-alive` after this long idle
   // The registry /metrics exposes, shared with the engine's roles in `timeline run --listen`;
   // null: the server makes its own. The server adds a collector of the views' size to it, so a

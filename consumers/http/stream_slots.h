@@ -1,6 +1,6 @@
 // StreamSlots: how many long-lived streams (server-sent events) are open, with a limit, because
 // each holds one of the server's threads for as long as it lasts (event_stream.h,
-// subscription_stream.h).
+// subscription_stream.h); also how many heavy requests run at once (api_routes.h).
 // Concurrency: TryAcquire from any thread; a slot may be released on any thread.
 #pragma once
 

@@ -308,6 +308,43 @@ TEST_CASE("an account's money series has a point a month with revenue and receiv
   CHECK(ErrorOf(weekly).message().find("interval") == 0);
 }
 
+TEST_CASE("a series beyond its bound is a 400 naming from and to, and from and to select a part",
+          "[unit]") {
+  ApiFixture api;
+  History far("far");  // dated before submissions' dates were bounded to 1970..2199
+  far.On("1970-01-05").Opened("Far Out", "jane.doe");
+  far.On("9999-12-01").Order("O-1", {Line{"PUMP-100", 1, 1000}});
+  api.views().Apply(far);
+  auto whole = api.Get("/api/accounts/far/series", kJane);
+  CHECK(whole->status == 400);
+  CHECK(whole->body.size() < 1000);
+  CHECK_THAT(ErrorOf(whole).message(),
+             Catch::StartsWith("from, to: the series from 1970-01 to 9999-12 has 96360 months"));
+  auto part =
+      api.GetJson<v1::MoneySeries>("/api/accounts/far/series?from=9999-01&to=9999-12", kJane);
+  CHECK(part.points_size() == 12);
+  auto bad = api.Get("/api/accounts/acme/series?from=2026", kJane);
+  CHECK(bad->status == 400);
+  CHECK_THAT(ErrorOf(bad).message(), Catch::StartsWith("from: \"2026\" is not a month"));
+}
+
+TEST_CASE("heavy requests beyond their limit are 503 at once while the others are answered",
+          "[unit]") {
+  QueryServerOptions options;
+  options.max_heavy_requests = 0;  // every heavy request finds its limit reached
+  ApiFixture api(true, options);
+  for (const std::string path : {"/api/accounts/acme/series", "/api/accounts/acme/verify",
+                                 "/api/digest", "/api/views/summary?account=acme"}) {
+    INFO(path);
+    auto refused = api.Get(path, kAuditor);
+    CHECK(refused->status == 503);
+    CHECK(refused->get_header_value("Retry-After") == "1");
+    CHECK(ErrorOf(refused).code() == "unavailable");
+  }
+  CHECK(api.Get("/api/accounts/acme", kAuditor)->status == 200);
+  CHECK(api.Get("/healthz")->status == 200);
+}
+
 TEST_CASE("the event types list every name an event stream's messages carry", "[unit]") {
   ApiFixture api;
   auto types = api.GetJson<v1::EventTypeList>("/api/event-types", kService);

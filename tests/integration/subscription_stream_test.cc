@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -166,6 +167,38 @@ TEST_CASE("the subscribe stream refuses a forbidden account or a bad parameter, 
   std::this_thread::sleep_for(1500ms);  // beta's events, were they sent, would be here by now
   for (const auto& message : jane.messages()) CHECK(EntryOf(message).account_id() == "acme");
   CHECK(jane.messages().size() == 4);
+}
+
+TEST_CASE(
+    "subscriptions and event streams at their limits leave the API answering; the next is 503",
+    "[integration][subscription]") {
+  Served served;  // 32 event streams and 32 subscriptions at most (QueryServerOptions)
+  const int port = served.server->port();
+  std::vector<std::unique_ptr<SseReader>> streams;
+  for (int i = 0; i < 32; ++i) {
+    streams.push_back(std::make_unique<SseReader>(port, "/api/subscribe?from=END", kAuditor));
+    streams.push_back(std::make_unique<SseReader>(port, "/api/accounts/acme/events", kAuditor));
+  }
+  for (auto& stream : streams) {
+    REQUIRE(stream->WaitForStatus(60s));
+    REQUIRE(stream->status() == 200);
+  }
+  const auto timed_get = [port](const std::string& path, const std::string& token) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(10, 0);
+    httplib::Headers headers;
+    if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+    const auto start = std::chrono::steady_clock::now();
+    auto result = client.Get(path.c_str(), headers);
+    REQUIRE(result);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);  // far below a held thread's wait
+    return result->status;
+  };
+  CHECK(timed_get("/healthz", "") == 200);
+  CHECK(timed_get("/api/accounts", kAuditor) == 200);
+  CHECK(timed_get("/api/subscribe?from=END", kAuditor) == 503);
+  CHECK(timed_get("/api/portfolio/events", kAuditor) == 503);
+  served.server->Stop();  // ends every stream at once, rather than each reader in turn
 }
 
 }  // namespace

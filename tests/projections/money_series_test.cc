@@ -70,5 +70,61 @@ TEST_CASE("the money series of an unknown account is not found and names it") {
   CHECK(series.status().message().find("nobody") != std::string::npos);
 }
 
+// Dates accepted before submissions were bounded to 1970..2199: a first event in 1970 and a
+// payment dated 9999, 96,360 months apart.
+History Spread() {
+  History acme("acme");
+  acme.On("1970-01-05").Opened("Acme Industrial");
+  acme.On("1970-02-01").Order("O-1", {Line{"PUMP-100", 1, 125000}});
+  acme.On("1970-03-01").Invoice("I-1", "O-1", {Line{"PUMP-100", 1, 125000}}, "1970-03-31");
+  acme.On("9999-12-01").Paid("P-1", "I-1", 25000);
+  return acme;
+}
+
+TEST_CASE("a series longer than its bound is refused naming from and to; a part of it is served") {
+  ViewsFixture views;
+  views.Apply(Spread());
+  auto whole = MonthlyMoneySeries(views.store(), "acme");
+  REQUIRE_FALSE(whole.ok());
+  CHECK(whole.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(whole.status().message(),
+             Catch::StartsWith("from, to: the series from 1970-01 to 9999-12 has 96360 months, "
+                               "more than 2760"));
+
+  auto start = MonthlyMoneySeries(views.store(), "acme",
+                                  {ParseSeriesMonth("from", "1970-01").value(),
+                                   ParseSeriesMonth("to", "1970-12").value()});
+  REQUIRE(start.ok());
+  REQUIRE(start->points_size() == 12);
+  CHECK(start->points(2).period() == "1970-03");
+  CHECK(TotalOf(start->points(2).revenue(), "EUR") == 125000);
+  CHECK(TotalOf(start->points(11).receivables(), "EUR") == 125000);
+
+  // The end: receivables carry what came before `from`.
+  auto end = MonthlyMoneySeries(views.store(), "acme", {ParseSeriesMonth("from", "9999-11").value(),
+                                                        std::nullopt});
+  REQUIRE(end.ok());
+  REQUIRE(end->points_size() == 2);
+  CHECK(TotalOf(end->points(0).receivables(), "EUR") == 125000);
+  CHECK(TotalOf(end->points(1).receivables(), "EUR") == 100000);
+
+  auto backwards = MonthlyMoneySeries(views.store(), "acme",
+                                      {ParseSeriesMonth("from", "2000-02").value(),
+                                       ParseSeriesMonth("to", "2000-01").value()});
+  REQUIRE_FALSE(backwards.ok());
+  CHECK(backwards.status().message() == "to: 2000-01 is before from: 2000-02");
+}
+
+TEST_CASE("a series month is YYYY-MM and a bad one names its parameter") {
+  CHECK(ParseSeriesMonth("from", "2026-01").value() == 2026 * 12);
+  CHECK(ParseSeriesMonth("to", "2026-12").value() == 2026 * 12 + 11);
+  for (const char* bad : {"2026-13", "2026-00", "2026-1", "26-01", "2026/01", "", "2026-01-05"}) {
+    auto parsed = ParseSeriesMonth("from", bad);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.status().message() ==
+          std::string("from: \"") + bad + "\" is not a month; expected YYYY-MM, e.g. 2026-01");
+  }
+}
+
 }  // namespace
 }  // namespace timeline

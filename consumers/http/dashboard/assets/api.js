@@ -9,8 +9,18 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, headers = {}) {
+// How often a read refused for a limit reached (503 with Retry-After: the server answers a few
+// series and views at once) is asked again, after the time the server names, before it fails.
+const kRetries = 3;
+
+async function request(method, path, headers = {}, retries = kRetries) {
   const response = await fetch(path, { method, headers, credentials: 'same-origin' });
+  const retryAfter = Number(response.headers.get('Retry-After'));
+  if (response.status === 503 && method === 'GET' && retries > 0 && retryAfter > 0) {
+    const jitter = 0.5 + Math.random() / 2;  // so that a page's refused reads do not return together
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 * jitter));
+    return request(method, path, headers, retries - 1);
+  }
   if (response.status === 204) return null;
   const text = await response.text();
   let body = {};
