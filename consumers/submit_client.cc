@@ -107,6 +107,16 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
                                                                 const Progress& progress) {
   std::vector<SubmitOutcome> outcomes(pending.size());
   if (pending.empty()) return outcomes;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i].value.size() > max_submission_bytes_) {
+      return Status::InvalidArgument(fmt::format(
+          "{}is {} bytes, over the limit of {} bytes (--max-submission-bytes); nothing was "
+          "sent. Record large content elsewhere and submit a reference to it, or split it over "
+          "several events",
+          pending.size() == 1 ? "the submission " : fmt::format("submission {} ", i + 1),
+          pending[i].value.size(), max_submission_bytes_));
+    }
+  }
   const auto deadline = SteadyClock::now() + timeout;
   const int timeout_ms = static_cast<int>(timeout.count());
 
