@@ -222,10 +222,13 @@ Result<v1::VerifyReport> VerifyLog(const KafkaSettings& settings, const Publishe
     return Status::Ok();
   }));
 
+  uint64_t chained = 0;
   for (auto& [partition, prover] : provers) {
     problems += prover.problems();
+    chained += prover.digest().events();
     *report.add_partitions() = prover.Proof();
   }
+  report.set_log_events(chained);
   // A pin beyond what the log holds: events the sequencer wrote are gone from the log.
   for (const auto& [partition, by_count] : pins) {
     const auto prover = provers.find(partition);
