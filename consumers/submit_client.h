@@ -31,6 +31,12 @@ struct SubmitOutcome {
   v1::Rejection rejection;   // when refused
 };
 
+// Reads a Rejection from account-rejections. An older sequencer quoted submitted bytes that are
+// not UTF-8 into its string fields, which protobuf's parser refuses; such a rejection is still
+// an answer (the command was decided), so its fields are then read one by one with the text
+// made valid UTF-8. False only when the bytes are not protobuf at all.
+bool ParseRejection(const std::string& bytes, v1::Rejection* rejection);
+
 class SubmitClient {
  public:
   static Result<std::unique_ptr<SubmitClient>> Create(const KafkaSettings& settings);
