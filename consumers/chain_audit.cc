@@ -222,10 +222,13 @@ Result<v1::VerifyReport> VerifyLog(const KafkaSettings& settings, const Publishe
     return Status::Ok();
   }));
 
+  uint64_t chained = 0;
   for (auto& [partition, prover] : provers) {
     problems += prover.problems();
+    chained += prover.digest().events();
     *report.add_partitions() = prover.Proof();
   }
+  report.set_log_events(chained);
   // A pin beyond what the log holds: events the sequencer wrote are gone from the log.
   for (const auto& [partition, by_count] : pins) {
     const auto prover = provers.find(partition);
@@ -250,7 +253,8 @@ Result<v1::VerifyReport> VerifyLog(const KafkaSettings& settings, const Publishe
 }
 
 Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& events_topic,
-                                    const PublishedPins& pins, const AuditOptions& options) {
+                                    const PublishedPins& pins, const AuditOptions& options,
+                                    const v1::VerifyReport* log) {
   v1::VerifyReport report;
   report.set_source("view");
   report.set_seal_checked(options.seal_key != nullptr);
@@ -281,13 +285,35 @@ Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& e
     for (const auto& account : accounts) TIMELINE_RETURN_IF_ERROR(verify_account(account));
   }
 
-  // The view's digests: at each pin it passed, and now.
+  const auto missing = [&](int32_t partition, uint64_t held, uint64_t expected,
+                           const std::string& account, uint64_t sequence, const std::string& by) {
+    v1::ChainProblem problem;
+    problem.set_kind(v1::ChainProblem::MISSING_EVENTS);
+    problem.set_partition(partition);
+    problem.set_offset(-1);
+    problem.set_account_id(account);
+    problem.set_sequence(sequence);
+    problem.set_detail(fmt::format(
+        "{}[{}]: the view has applied {} events but {} {}: it is {} events behind{}; wait for the "
+        "worker to catch up (or `timeline rebuild`), and look for dead letters",
+        events_topic, partition, held, by, expected, expected - held,
+        held == 0 ? " (empty)" : ""));
+    options.on_problem(problem);
+    ++problems;
+  };
+
+  // The view's digests: at each pin it passed, and now; a pin it has not reached is missing.
   for (const auto& [partition, by_count] : pins) {
     auto current = store.CurrentDigest(events_topic, partition);
     if (!current.ok()) return current.status();
     PartitionProver prover(*current, &by_count, options);
+    if (!by_count.empty() && by_count.rbegin()->first > current->events()) {
+      const v1::ChainDigest& pin = by_count.rbegin()->second;
+      missing(partition, current->events(), pin.events(), pin.last_account_id(),
+              pin.last_sequence(), "the sequencer pinned");
+    }
     for (const auto& [events, pin] : by_count) {
-      if (events > current->events()) break;  // the view has not got there yet
+      if (events > current->events()) break;  // reported above
       if (events == current->events()) {
         prover.Compare(*current);
       } else if (events % kDigestPinEvery == 0) {
@@ -298,6 +324,40 @@ Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& e
     }
     problems += prover.problems();
     *report.add_partitions() = prover.Proof();
+  }
+
+  // The log's end: the view must hold exactly the events of the log's chains.
+  if (log != nullptr) {
+    uint64_t log_events = 0;
+    for (const v1::PartitionProof& at_end : log->partitions()) {
+      log_events += at_end.events();
+      auto current = store.CurrentDigest(events_topic, at_end.partition());
+      if (!current.ok()) return current.status();
+      if (current->events() < at_end.events()) {
+        // Already reported against a pin when the pin says as much.
+        auto pinned = pins.find(at_end.partition());
+        const bool reported = pinned != pins.end() && !pinned->second.empty() &&
+                              pinned->second.rbegin()->first > current->events();
+        if (!reported) {
+          missing(at_end.partition(), current->events(), at_end.events(), "", 0,
+                  "the log holds");
+        }
+      } else if (current->events() == at_end.events() &&
+                 ToHex(current->digest()) != at_end.digest()) {
+        v1::ChainProblem problem;
+        problem.set_kind(v1::ChainProblem::DIGEST_MISMATCH);
+        problem.set_partition(at_end.partition());
+        problem.set_offset(-1);
+        problem.set_detail(fmt::format(
+            "{}[{}]: after {} events the view's digest is {} but the log's is {}: the view "
+            "applied other events than the log holds",
+            events_topic, at_end.partition(), at_end.events(), ToHex(current->digest()),
+            at_end.digest()));
+        options.on_problem(problem);
+        ++problems;
+      }
+    }
+    report.set_log_events(log_events);
   }
   report.set_problems(problems);
   return report;

@@ -43,9 +43,14 @@ Result<PublishedPins> ReadPublishedPins(const KafkaSettings& settings, const Aud
 Result<v1::VerifyReport> VerifyLog(const KafkaSettings& settings, const PublishedPins& pins,
                                    const AuditOptions& options);
 
-// Audits the timeline of `store` and proves each partition's applied digest against `pins`
-// (pins the view has not reached yet are left for later: a lagging view is not a broken one).
+// Audits the timeline of `store` and proves each partition's applied digest against `pins`.
+// A proof of completeness: a pin beyond what the view has applied is MISSING_EVENTS (the view is
+// behind or empty). With `log` (VerifyLog's report on the same topic, taken just before), each
+// partition's applied events and digest must also equal the log's: fewer is MISSING_EVENTS
+// naming both counts, another digest is DIGEST_MISMATCH; the report's log_events says how many
+// events the log's chains hold.
 Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& events_topic,
-                                    const PublishedPins& pins, const AuditOptions& options);
+                                    const PublishedPins& pins, const AuditOptions& options,
+                                    const v1::VerifyReport* log = nullptr);
 
 }  // namespace timeline

@@ -13,6 +13,7 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   sequencer_options.instance_id = options.instance_id;
   sequencer_options.metrics = options.metrics;
   sequencer_options.idempotency_window = options.idempotency_window;
+  sequencer_options.max_submission_bytes = options.max_submission_bytes;
   auto sequencer = SequencerProcess::Create(sequencer_options);
   if (!sequencer.ok()) return sequencer.status();
   runner->sequencer_ = std::move(sequencer).value();

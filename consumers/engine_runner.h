@@ -24,6 +24,7 @@ struct RunOptions {
   std::string instance_id = "0";
   std::shared_ptr<MetricsRegistry> metrics;  // shared by both roles (and a server); null: none
   std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow;
+  size_t max_submission_bytes = kDefaultMaxSubmissionBytes;  // SequencerOptions
 };
 
 class EngineRunner {

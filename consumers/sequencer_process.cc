@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "consumers/data_directory.h"
+#include "consumers/file_lock.h"
+#include "consumers/group_fencing.h"
 #include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
 #include "engine/head_store.h"
@@ -24,6 +26,16 @@ constexpr int kTransactionAttempts = 3;    // a retriable commit is tried this o
 constexpr int kMaxAbortsInARow = 10;       // then the broker is not coming back soon: stop
 constexpr auto kRewindBackoff = std::chrono::milliseconds(200);  // times the aborts in a row
 
+// Errors that say a record is too large for Kafka: from the producer at once (its
+// message.max.bytes) or from the broker in a delivery report (its message.max.bytes).
+bool IsTooLarge(RdKafka::ErrorCode code) {
+  return code == RdKafka::ERR_MSG_SIZE_TOO_LARGE || code == RdKafka::ERR_RECORD_LIST_TOO_LARGE;
+}
+
+// The msg_opaque of a record produced for the batch's command number `slot` (none: -1).
+void* SlotOpaque(intptr_t slot) { return reinterpret_cast<void*>(slot + 1); }
+intptr_t SlotOf(void* opaque) { return reinterpret_cast<intptr_t>(opaque) - 1; }
+
 // Remembers, per account-events partition, the offset after the last event delivered, and the
 // first delivery error. Called on the thread that polls the producer (ours).
 class DeliveryTracker : public RdKafka::DeliveryReportCb {
@@ -32,6 +44,11 @@ class DeliveryTracker : public RdKafka::DeliveryReportCb {
 
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
+      if (IsTooLarge(message.err()) && SlotOf(message.msg_opaque()) >= 0) {
+        too_large_[SlotOf(message.msg_opaque())] = FromKafka(
+            message.err(), fmt::format("a {}-byte record for {}", message.len(),
+                                       message.topic_name())).message();
+      }
       if (error_.ok()) error_ = FromKafka(message.err(), "delivering to " + message.topic_name());
       return;
     }
@@ -44,11 +61,14 @@ class DeliveryTracker : public RdKafka::DeliveryReportCb {
   // Takes what was tracked since the last call.
   std::map<int32_t, int64_t> TakeOffsets() { return std::exchange(next_offsets_, {}); }
   Status TakeError() { return std::exchange(error_, Status::Ok()); }
+  // The batch's command slots whose records the broker refused as too large, with why.
+  std::map<intptr_t, std::string> TakeTooLarge() { return std::exchange(too_large_, {}); }
 
  private:
   std::string events_topic_;
   std::map<int32_t, int64_t> next_offsets_;
   Status error_;
+  std::map<intptr_t, std::string> too_large_;
 };
 
 }  // namespace
@@ -76,6 +96,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
                                   "Transactions the sequencer aborted and decided again")
                      .With()) {
     sequencer_.set_idempotency_window(options.idempotency_window);
+    sequencer_.set_max_submission_bytes(options.max_submission_bytes);
   }
 
   Status Start() {
@@ -111,6 +132,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         case RdKafka::ERR__PARTITION_EOF:
           break;
         default:
+          if (auto fatal = FatalConsumerError(consumer_.get(), message->err(), Membership())) {
+            return Fail(*fatal);
+          }
           spdlog::warn("sequencer: consuming {}: {}", options_.kafka.topics.commands,
                        message->errstr());
       }
@@ -182,7 +206,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     Status status = sequencer_.PinTips();
     if (!status.ok()) return Fail(status);
     for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
-      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
+      bool too_large = false;
+      TIMELINE_RETURN_IF_ERROR(
+          Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i], -1, &too_large));
     }
     return Status::Ok();
   }
@@ -190,34 +216,87 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   Status TakeCommand(const RdKafka::Message& message) {
     if (!transaction_open_) TIMELINE_RETURN_IF_ERROR(BeginBatch());
     const LogRecord command = ToLogRecord(message);
+    batch_start_.try_emplace(command.partition, command.offset);  // before any Rewind
+    const auto slot = static_cast<intptr_t>(batch_commands_.size());
+    batch_commands_.emplace_back(command.partition, command.offset);
     const size_t events_before = sequencer_.events().size();
     const size_t rejections_before = sequencer_.rejections().size();
     const size_t pins_before = sequencer_.pins().size();
-    Status status = sequencer_.Decide(command);
-    if (!status.ok()) return Fail(status);
-    for (size_t i = events_before; i < sequencer_.events().size(); ++i) {
-      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.events, sequencer_.events()[i]));
+    if (auto unwritable = unwritable_.find({command.partition, command.offset});
+        unwritable != unwritable_.end()) {
+      sequencer_.RefuseUnwritable(command, unwritable->second);
+    } else if (Status status = sequencer_.Decide(command); !status.ok()) {
+      return Fail(status);
     }
-    for (size_t i = rejections_before; i < sequencer_.rejections().size(); ++i) {
-      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
+    // A record Kafka does not take rewinds the batch, and this command is then refused.
+    bool too_large = false;
+    const auto send = [&](const std::string& topic, const OutgoingRecord& record) {
+      return Send(topic, record, slot, &too_large);
+    };
+    for (size_t i = events_before; i < sequencer_.events().size() && !too_large; ++i) {
+      TIMELINE_RETURN_IF_ERROR(send(options_.kafka.topics.events, sequencer_.events()[i]));
+    }
+    for (size_t i = rejections_before; i < sequencer_.rejections().size() && !too_large; ++i) {
+      TIMELINE_RETURN_IF_ERROR(send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
       v1::Rejection rejection;
       const bool parsed = rejection.ParseFromString(sequencer_.rejections()[i].value);
       ++batch_refused_[parsed ? v1::RejectionCode_Name(rejection.code()) : "unknown"];
     }
-    batch_sequenced_ += sequencer_.events().size() - events_before;
-    for (size_t i = pins_before; i < sequencer_.pins().size(); ++i) {
-      TIMELINE_RETURN_IF_ERROR(Send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
+    for (size_t i = pins_before; i < sequencer_.pins().size() && !too_large; ++i) {
+      TIMELINE_RETURN_IF_ERROR(send(options_.kafka.topics.chain_digests, sequencer_.pins()[i]));
     }
-    batch_start_.try_emplace(command.partition, command.offset);
+    if (too_large) return Status::Ok();  // rewound: the batch is read again from its start
+    batch_sequenced_ += sequencer_.events().size() - events_before;
     consumed_[command.partition] = command.offset + 1;
     ++batch_size_;
     return Status::Ok();
   }
 
-  Status Send(const std::string& topic, const OutgoingRecord& record) {
-    Status status = Produce(producer_.get(), topic, record.partition, record.key, record.value,
-                            {{std::string(kSubmissionIdHeader), record.submission_id}});
-    return status.ok() ? status : Fail(status);
+  // Produces `record` for the batch's command `slot` (-1: none). A record the producer refuses
+  // as too large marks that command unwritable and rewinds the batch (*too_large); any other
+  // failure is fatal.
+  Status Send(const std::string& topic, const OutgoingRecord& record, intptr_t slot,
+              bool* too_large) {
+    while (true) {
+      RdKafka::Headers* headers = RdKafka::Headers::create();
+      headers->add(std::string(kSubmissionIdHeader), record.submission_id.data(),
+                   record.submission_id.size());
+      const auto code = producer_->produce(
+          topic, record.partition, RdKafka::Producer::RK_MSG_COPY,
+          const_cast<char*>(record.value.data()), record.value.size(),
+          record.key.empty() ? nullptr : record.key.data(), record.key.size(), 0, headers,
+          SlotOpaque(slot));
+      if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();  // librdkafka owns the headers
+      delete headers;
+      if (code == RdKafka::ERR__QUEUE_FULL) {
+        producer_->poll(50);  // serve delivery reports to make room
+        continue;
+      }
+      const Status status = FromKafka(
+          code, fmt::format("producing a {}-byte record to {}[{}]",
+                            record.value.size() + record.key.size(), topic, record.partition));
+      if (!IsTooLarge(code) || slot < 0) return Fail(status);
+      *too_large = true;
+      return MarkUnwritable({{slot, status.message()}}, status);
+    }
+  }
+
+  // The batch's commands at `slots` produced records Kafka refused for their size: they will be
+  // refused as TOO_LARGE when the batch is decided again. Their refusal itself is small; should
+  // even that not go through, the sequencer stops.
+  Status MarkUnwritable(const std::map<intptr_t, std::string>& slots, const Status& cause) {
+    for (const auto& [slot, why] : slots) {
+      if (slot < 0 || static_cast<size_t>(slot) >= batch_commands_.size()) continue;
+      const auto [it, added] = unwritable_.emplace(batch_commands_[slot], why);
+      if (!added) {
+        return Fail(Status::KafkaError(fmt::format(
+            "even the TOO_LARGE refusal of {}[{}]@{} was refused: {}",
+            options_.kafka.topics.commands, it->first.first, it->first.second, why)));
+      }
+      spdlog::warn("sequencer: {}[{}]@{} is refused as TOO_LARGE: {}",
+                   options_.kafka.topics.commands, it->first.first, it->first.second, why);
+    }
+    return Rewind(cause, /*counts_toward_limit=*/false);
   }
 
   // Flushes, commits the transaction with the consumed offsets, then persists the heads.
@@ -231,7 +310,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     Status status = FromKafka(producer_->flush(timeout_ms), "flushing the batch");
     if (!status.ok()) return Fail(status);
     // A delivery that failed inside a transaction makes it abortable.
-    if (Status delivery = deliveries_.TakeError(); !delivery.ok()) return Rewind(delivery);
+    if (Status delivery = deliveries_.TakeError(); !delivery.ok()) {
+      auto too_large = deliveries_.TakeTooLarge();
+      if (!too_large.empty()) return MarkUnwritable(too_large, delivery);
+      return Rewind(delivery);
+    }
 
     std::vector<RdKafka::TopicPartition*> offsets;
     for (const auto& [partition, next] : consumed_) {
@@ -252,8 +335,14 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     if (committed.abortable) return Rewind(committed.status);
     if (!committed.status.ok()) return Fail(committed.status);
     transaction_open_ = false;
+    // Refused commands now committed as consumed need no more remembering.
+    std::erase_if(unwritable_, [&](const auto& entry) {
+      auto next = consumed_.find(entry.first.first);
+      return next != consumed_.end() && entry.first.second < next->second;
+    });
     consumed_.clear();
     batch_start_.clear();
+    batch_commands_.clear();
     aborts_in_a_row_ = 0;
     CountCommittedBatch();
 
@@ -320,12 +409,15 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   // Aborts the open transaction, forgets its decisions and reads its commands again from where
   // the batch began: Kafka never made any of it visible, and the heads never saw it. After
   // kMaxAbortsInARow aborts without a commit in between, gives up (a restart replays exactly).
-  Status Rewind(const Status& cause) {
+  // An abort that found a record too large (counts_toward_limit false) made progress: it does
+  // not count towards that limit.
+  Status Rewind(const Status& cause, bool counts_toward_limit = true) {
     batch_sequenced_ = 0;
     batch_refused_.clear();
     sequencer_.Abort();
     (void)deliveries_.TakeOffsets();
     (void)deliveries_.TakeError();
+    (void)deliveries_.TakeTooLarge();
     TransactionOutcome aborted{Status::Ok()};
     if (transaction_open_) {
       aborted = Outcome(producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000)),
@@ -333,7 +425,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       transaction_open_ = false;
     }
     if (!aborted.status.ok()) return Fatal(aborted.status);
-    if (++aborts_in_a_row_ > kMaxAbortsInARow) {
+    if (counts_toward_limit && ++aborts_in_a_row_ > kMaxAbortsInARow) {
       return Fatal(Status::KafkaError(fmt::format(
           "{} transactions in a row were aborted; the last because {}", aborts_in_a_row_,
           cause.message())));
@@ -349,9 +441,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       consumer_->seek(*start, 0);
     }
     batch_start_.clear();
+    batch_commands_.clear();
     consumed_.clear();
     batch_size_ = 0;
-    std::this_thread::sleep_for(kRewindBackoff * aborts_in_a_row_);
+    if (counts_toward_limit) std::this_thread::sleep_for(kRewindBackoff * aborts_in_a_row_);
     return Status::Ok();
   }
 
@@ -366,6 +459,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     sequencer_.Abort();
     consumed_.clear();
     batch_start_.clear();
+    batch_commands_.clear();
     return Fatal(std::move(status));
   }
 
@@ -381,12 +475,22 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     bool retriable = false;  // is_retriable(): the same call may be made again
   };
 
+  // Who this sequencer is in its consumer group, for the message when it is fenced.
+  StaticMembership Membership() const {
+    return {"sequencer", options_.kafka.group_prefix + "-sequencer",
+            options_.kafka.group_prefix + "-sequencer-" + options_.instance_id,
+            options_.instance_id};
+  }
+
   static TransactionOutcome Outcome(RdKafka::Error* error, std::string_view what) {
     if (error == nullptr) return {Status::Ok()};
     std::unique_ptr<RdKafka::Error> owned(error);
     if (owned->is_fatal() && owned->code() == RdKafka::ERR__FENCED) {
-      return {Status::Fenced(fmt::format("{}: another sequencer with the same instance id took "
-                                         "over ({})", what, owned->str()))};
+      return {Status::Fenced(fmt::format(
+          "{}: another sequencer with the same transactional.id (the same --group-prefix and "
+          "--instance) took over; this one stops. Stop the other, or give each process its own "
+          "--instance ({})",
+          what, owned->str()))};
     }
     return {Status::KafkaError(fmt::format("{}: {}", what, owned->str())),
             !owned->is_fatal() && owned->txn_requires_abort(),
@@ -419,6 +523,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::map<int32_t, int64_t> consumed_;  // commands partition → next offset, this batch
   std::map<int32_t, int64_t> batch_start_;  // commands partition → its first offset, this batch
+  std::vector<std::pair<int32_t, int64_t>> batch_commands_;  // slot → (partition, offset)
+  // Commands whose outcome Kafka refused for its size, with why: refused as TOO_LARGE when
+  // decided again (until a commit consumes them).
+  std::map<std::pair<int32_t, int64_t>, std::string> unwritable_;
   int aborts_in_a_row_ = 0;
   bool transaction_open_ = false;
   SteadyClock::time_point batch_started_;
@@ -438,6 +546,17 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   const std::string dir = options.data_dir + "/sequencer";
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
+  // One sequencer per --data: say who else has it, before RocksDB refuses its LOCK.
+  const std::string lock_path = options.data_dir + "/sequencer.lock";
+  auto lock = FileLock::TryAcquire(lock_path, "timeline sequencer");
+  if (!lock.ok()) return lock.status();
+  if (!lock->has_value()) {
+    const std::string holder = FileLock::Holder(lock_path);
+    return Status::IoError(fmt::format(
+        "another process{} uses the sequencer's store in --data {} ({} is locked); stop it, or "
+        "give this one a --data of its own",
+        holder.empty() ? "" : ", " + holder + ",", options.data_dir, lock_path));
+  }
   auto store = HeadStore::Open(dir, options.kafka.topics.events, options.idempotency_window);
   if (!store.ok()) return store.status();
   auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
@@ -461,7 +580,9 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   auto impl = std::make_unique<Impl>(options, std::move(store).value(),
                                      std::move(seal_key).value(), *commands);
   TIMELINE_RETURN_IF_ERROR(impl->Start());
-  return std::unique_ptr<SequencerProcess>(new SequencerProcess(std::move(impl)));
+  std::unique_ptr<SequencerProcess> process(new SequencerProcess(std::move(impl)));
+  process->data_lock_ = std::move(**lock);
+  return process;
 }
 
 SequencerProcess::SequencerProcess(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

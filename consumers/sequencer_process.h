@@ -9,6 +9,11 @@
 // before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in
 // the same transactions as the events they pin; an idle partition's last events are pinned by a
 // transaction of their own after digest_interval.
+// Size: a command larger than max_submission_bytes is refused as TOO_LARGE unread. Should a
+// command's event or rejection still be a record Kafka refuses (MSG_SIZE_TOO_LARGE, from the
+// producer at once or from the broker in a delivery report), the transaction is aborted and that
+// command alone is refused as TOO_LARGE when its batch is decided again: one record never stops
+// the sequencer.
 // Failure: a transaction Kafka allows to abort (a failed delivery, a producer id the broker lost)
 // is aborted and its commands are read again and decided anew: Kafka never showed any of it and
 // the heads never saw it. Retriable commit errors are retried. Anything else (a store error, a
@@ -21,11 +26,14 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "consumers/file_lock.h"
 #include "engine/idempotency_window.h"
 #include "engine/kafka_client.h"
 #include "engine/status.h"
+#include "engine/submission_validation.h"
 
 namespace timeline {
 
@@ -43,6 +51,8 @@ struct SequencerOptions {
   std::chrono::milliseconds digest_interval{2000};
   // How long an idempotency key is remembered (engine/idempotency_window.h).
   std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow;
+  // Larger commands are refused as TOO_LARGE (engine/submission_validation.h).
+  size_t max_submission_bytes = kDefaultMaxSubmissionBytes;
   // Counts events sequenced and submissions refused (by reason) once their transaction commits;
   // null: a registry of its own, not exposed.
   std::shared_ptr<MetricsRegistry> metrics;
@@ -61,6 +71,7 @@ class SequencerProcess {
  private:
   class Impl;
   explicit SequencerProcess(std::unique_ptr<Impl> impl);
+  std::optional<FileLock> data_lock_;  // <data>/sequencer.lock, released after impl_ closes
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,5 +1,6 @@
 #include "consumers/submit_client.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "engine/ids.h"
 #include "engine/kafka_wait.h"
 #include "engine/partitioning.h"
+#include "engine/quoted_text.h"
 
 namespace timeline {
 namespace {
@@ -27,6 +29,30 @@ std::string AccountIdOfJson(const std::string& json) {
 }
 
 }  // namespace
+
+bool ParseRejection(const std::string& bytes, v1::Rejection* rejection) {
+  if (rejection->ParseFromString(bytes)) return true;
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(bytes)) return false;
+  rejection->Clear();
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& field = fields.field(i);
+    const bool text = field.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED;
+    const bool number = field.type() == google::protobuf::UnknownField::TYPE_VARINT;
+    switch (field.number()) {
+      case 1: if (text) rejection->set_submission_id(ValidUtf8(field.length_delimited())); break;
+      case 2: if (text) rejection->set_account_id(ValidUtf8(field.length_delimited())); break;
+      case 3:
+        if (number) rejection->set_code(static_cast<v1::RejectionCode>(field.varint()));
+        break;
+      case 4: if (text) rejection->set_message(ValidUtf8(field.length_delimited())); break;
+      case 10: if (number) rejection->set_original_sequence(field.varint()); break;
+      case 11: if (text) rejection->set_original_hash(field.length_delimited()); break;
+      default: break;  // the rest is for auditors, who read the record itself
+    }
+  }
+  return true;
+}
 
 // Counts the commands librdkafka could not deliver (served from poll/flush).
 class SubmitClient::DeliveryTracker : public RdKafka::DeliveryReportCb {
@@ -108,6 +134,16 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
                                                                 const Progress& progress) {
   std::vector<SubmitOutcome> outcomes(pending.size());
   if (pending.empty()) return outcomes;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i].value.size() > max_submission_bytes_) {
+      return Status::InvalidArgument(fmt::format(
+          "{}is {} bytes, over the limit of {} bytes (--max-submission-bytes); nothing was "
+          "sent. Record large content elsewhere and submit a reference to it, or split it over "
+          "several events",
+          pending.size() == 1 ? "the submission " : fmt::format("submission {} ", i + 1),
+          pending[i].value.size(), max_submission_bytes_));
+    }
+  }
   const auto deadline = SteadyClock::now() + timeout;
 
   // Where the outcome topics end now on every partition concerned: answers can only come after.
@@ -191,7 +227,7 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
     SubmitOutcome& outcome = outcomes[it->second];
     outcome.accepted = record.topic == settings_.topics.events;
     const bool parsed = outcome.accepted ? outcome.event.ParseFromString(record.value)
-                                         : outcome.rejection.ParseFromString(record.value);
+                                         : ParseRejection(record.value, &outcome.rejection);
     if (!parsed) {
       (*reader)->close();
       return Status::Corruption(fmt::format("the outcome at {}[{}]@{} does not decode",

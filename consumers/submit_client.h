@@ -18,6 +18,7 @@
 
 #include "engine/kafka_client.h"
 #include "engine/status.h"
+#include "engine/submission_validation.h"
 #include "timeline/v1/commands.pb.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/rejection.pb.h"
@@ -30,10 +31,21 @@ struct SubmitOutcome {
   v1::Rejection rejection;   // when refused
 };
 
+// Reads a Rejection from account-rejections. An older sequencer quoted submitted bytes that are
+// not UTF-8 into its string fields, which protobuf's parser refuses; such a rejection is still
+// an answer (the command was decided), so its fields are then read one by one with the text
+// made valid UTF-8. False only when the bytes are not protobuf at all.
+bool ParseRejection(const std::string& bytes, v1::Rejection* rejection);
+
 class SubmitClient {
  public:
   static Result<std::unique_ptr<SubmitClient>> Create(const KafkaSettings& settings);
   ~SubmitClient();
+
+  // Submissions larger than this are refused before anything is sent (InvalidArgument naming
+  // both sizes): the sequencer would refuse them as TOO_LARGE. kDefaultMaxSubmissionBytes
+  // unless set; give the sequencer's --max-submission-bytes.
+  void set_max_submission_bytes(size_t bytes) { max_submission_bytes_ = bytes; }
 
   // Sends `json` as it is (protobuf's JSON mapping of SubmitEvent); the sequencer parses and
   // judges it, so even unreadable input is refused on the record. TimedOut when no outcome
@@ -77,6 +89,7 @@ class SubmitClient {
   std::unique_ptr<DeliveryTracker> delivery_;  // outlives producer_
   std::unique_ptr<RdKafka::Producer> producer_;
   int32_t partitions_;
+  size_t max_submission_bytes_ = kDefaultMaxSubmissionBytes;
 };
 
 }  // namespace timeline

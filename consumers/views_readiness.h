@@ -32,6 +32,30 @@ struct Readiness {
   std::string reason;
 };
 
+// Whether the broker answers: asks it for account-events' metadata (a round trip, never a
+// cached answer) with a short timeout, at most once a second. For /readyz of a process
+// whose worker says how far it is (`timeline run --listen`): views that were caught up an hour
+// ago are not ready while the log they follow cannot be read.
+class BrokerProbe {
+ public:
+  // IoError when no Kafka client can be made.
+  static Result<std::unique_ptr<BrokerProbe>> Create(const KafkaSettings& kafka);
+  ~BrokerProbe();
+
+  Readiness Check();
+
+ private:
+  BrokerProbe() = default;
+
+  KafkaSettings kafka_;
+  std::unique_ptr<RdKafka::KafkaConsumer> client_;  // for metadata only
+  std::string ignored_error_;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point checked_at_;
+  Readiness last_;
+  bool ever_checked_ = false;
+};
+
 class ViewsCatchUpCheck {
  public:
   // `views` must outlive the check. IoError when no Kafka client can be made.

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "consumers/dead_letter_publisher.h"
 #include "consumers/file_lock.h"
+#include "consumers/group_fencing.h"
 #include "consumers/state_changelog_publisher.h"
 #include "consumers/view_swap.h"
 #include "consumers/worker_metrics.h"
@@ -25,6 +27,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kRebuildCheckEvery{1};
 // How long a starting worker waits for views.lock (a rebuild holds it for a swap's few renames).
 constexpr std::chrono::seconds kViewsLockPatience{30};
+// What a worker writes into views.lock: another worker finding it there stops at once.
+constexpr std::string_view kWorkerLockNote = "timeline worker";
 // How often the lag gauges are refreshed.
 constexpr std::chrono::seconds kLagEvery{1};
 // How long a stopping worker waits for the state changelog's records in flight.
@@ -78,6 +82,14 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         if (metrics_.caught_up.value() == 0) TIMELINE_RETURN_IF_ERROR(ApplyBatch());
         ReachedEnd(message->partition());
       } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
+        const std::string group = options_.kafka.group_prefix + "-projections";
+        if (auto fatal = FatalConsumerError(
+                consumer_.get(), message->err(),
+                {"projection worker", group, group + "-" + options_.instance_id,
+                 options_.instance_id})) {
+          fatal_ = *fatal;
+          return fatal_;
+        }
         spdlog::warn("worker: consuming {}: {}", options_.kafka.topics.events, message->errstr());
       }
       if (!batch_.empty() && (static_cast<int>(batch_.size()) >= options_.max_batch ||
@@ -113,13 +125,17 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       spdlog::info("worker: assigned {} partition(s) of {}", partitions.size(),
                    options_.kafka.topics.events);
       for (auto* partition : partitions) assigned_.insert(partition->partition());
+      metrics_.assigned_partitions.Set(static_cast<double>(assigned_.size()));
       publish_outbox_ = true;  // what an earlier run or owner left unpublished
       consumer->assign(partitions);
     } else {
       for (auto* partition : partitions) {
         assigned_.erase(partition->partition());
         at_end_.erase(partition->partition());
+        // Not ours any more: its lag is the new owner's to report.
+        metrics_.lag.With({metrics_.instance, std::to_string(partition->partition())}).Set(0);
       }
+      metrics_.assigned_partitions.Set(static_cast<double>(assigned_.size()));
       Status status = ApplyBatch();  // fold what was read while the partitions were ours
       if (!status.ok()) fatal_ = status;
       consumer->unassign();
@@ -310,12 +326,32 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
   // This worker writes <data>/views: hold views.lock for its life (consumers/view_swap.h).
-  auto views_lock = FileLock::Acquire(ViewsLockPath(options.data_dir), kViewsLockPatience);
-  if (!views_lock.ok()) {
-    return Status(views_lock.status().code(),
-                  views_lock.status().message() +
-                      " (another worker on this --data, or a rebuild swapping the views)");
+  // Another worker holds it for its life: say so at once. A rebuild holds it for a moment.
+  const std::string lock_path = ViewsLockPath(options.data_dir);
+  auto tried = FileLock::TryAcquire(lock_path, kWorkerLockNote);
+  if (!tried.ok()) return tried.status();
+  std::optional<FileLock> held = std::move(tried).value();
+  if (!held) {
+    const std::string holder = FileLock::Holder(lock_path);
+    if (holder.find(kWorkerLockNote) != std::string::npos) {
+      return Status::IoError(fmt::format(
+          "another projection worker, {}, uses --data {} ({} is locked); stop it, or give this "
+          "one a --data of its own",
+          holder, options.data_dir, lock_path));
+    }
+    spdlog::warn("worker: {} is held by {}; waiting up to {} s (a rebuild holds it while it "
+                 "swaps the views in)",
+                 lock_path, holder.empty() ? "another process" : holder,
+                 kViewsLockPatience.count());
+    auto waited = FileLock::Acquire(lock_path, kViewsLockPatience, kWorkerLockNote);
+    if (!waited.ok()) {
+      return Status(waited.status().code(),
+                    waited.status().message() +
+                        " (another worker on this --data, or a rebuild swapping the views)");
+    }
+    held = std::move(waited).value();
   }
+  Result<FileLock> views_lock = std::move(*held);
   auto finished = FinishInterruptedSwap(options.data_dir);  // a crash mid-swap rolls forward
   if (!finished.ok()) return finished.status();
   std::filesystem::create_directories(dir, ignored);

@@ -9,6 +9,7 @@
 #include "engine/hash_chain.h"
 #include "engine/ids.h"
 #include "engine/partitioning.h"
+#include "engine/quoted_text.h"
 #include "engine/submission_decoder.h"
 #include "engine/submission_validation.h"
 #include "timeline/v1/envelope.pb.h"
@@ -18,6 +19,11 @@ namespace timeline {
 namespace {
 
 constexpr uint32_t kEventSchemaVersion = 1;
+// A TOO_LARGE rejection keeps this much of the submitted value (and original_size says how much
+// there was), so that the rejection itself always fits in a Kafka record.
+constexpr size_t kTooLargeOriginalBytes = 4096;
+// A record key longer than any valid account id is not quoted back whole.
+constexpr size_t kMaxQuotedKeyBytes = 256;
 
 }  // namespace
 
@@ -51,6 +57,10 @@ Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
 }
 
 Status Sequencer::Decide(const LogRecord& command) {
+  if (auto refusal = CheckSubmissionSize(command.value.size(), max_submission_bytes_)) {
+    Refuse(command, nullptr, *refusal);  // not even decoded: it may be anything
+    return Status::Ok();
+  }
   auto decoded = DecodeSubmission(command);
   if (auto* refusal = std::get_if<Refusal>(&decoded)) {
     Refuse(command, nullptr, *refusal);
@@ -68,10 +78,9 @@ Status Sequencer::Decide(const LogRecord& command) {
     return Status::Ok();
   }
   if (!command.key.empty() && command.key != account) {
-    refuse(
-           {v1::INVALID_FIELD, fmt::format("the record key \"{}\" differs from accountId \"{}\"; "
+    refuse({v1::INVALID_FIELD, fmt::format("the record key {} differs from accountId \"{}\"; "
                                            "key each command by its account id",
-                                           command.key, account)});
+                                           Quoted(command.key, 80), account)});
     return Status::Ok();
   }
   // An account's commands must all reach the partition whose sequencer owns its head.
@@ -180,18 +189,39 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   return Status::Ok();
 }
 
+void Sequencer::RefuseUnwritable(const LogRecord& command, const std::string& why) {
+  Refuse(command, nullptr,
+         {v1::TOO_LARGE,
+          fmt::format("deciding this {}-byte submission produced a record Kafka does not take "
+                      "({}); submit less (`timeline run --max-submission-bytes` bounds it)",
+                      command.value.size(), why)});
+}
+
 void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submission,
                        const Refusal& refusal, const v1::IdempotencyRecord* original) {
   v1::Rejection rejection;
+  // Every string is a protobuf string that strict readers decode: what the submitter sent is
+  // made valid UTF-8 (original keeps the bytes). The record header keeps the id as it came, so
+  // the submitter finds its answer.
+  const std::string submission_id =
+      submission ? submission->submission_id() : SubmissionIdOf(command);
   // A submission that decoded names itself; otherwise the record's header and key are all.
-  rejection.set_submission_id(submission ? submission->submission_id() : SubmissionIdOf(command));
-  rejection.set_account_id(submission ? submission->account_id() : command.key);
-  if (submission != nullptr) rejection.set_idempotency_key(submission->idempotency_key());
+  rejection.set_submission_id(ValidUtf8(submission_id));
+  const std::string_view account_id =
+      submission ? std::string_view(submission->account_id())
+                 : std::string_view(command.key).substr(0, kMaxQuotedKeyBytes);
+  rejection.set_account_id(ValidUtf8(account_id));
+  if (submission != nullptr) {
+    rejection.set_idempotency_key(ValidUtf8(submission->idempotency_key()));
+  }
   rejection.set_code(refusal.code);
-  rejection.set_message(refusal.message);
-  rejection.set_original(command.value);
+  rejection.set_message(ValidUtf8(refusal.message));
+  rejection.set_original_size(command.value.size());
+  rejection.set_original(refusal.code == v1::TOO_LARGE
+                             ? command.value.substr(0, kTooLargeOriginalBytes)
+                             : command.value);
   auto content_type = command.Header(kContentTypeHeader);
-  rejection.set_content_type(content_type ? std::string(*content_type)
+  rejection.set_content_type(content_type ? ValidUtf8(*content_type)
                                           : std::string(kProtobufContentType));
   *rejection.mutable_recorded_at() = clock_->Now();
   rejection.set_command_partition(command.partition);
@@ -201,7 +231,7 @@ void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submissi
     rejection.set_original_hash(original->hash());
   }
   rejections_.push_back({command.partition, rejection.account_id(), rejection.SerializeAsString(),
-                         rejection.submission_id()});
+                         submission_id});
 }
 
 Status Sequencer::Replay(const LogRecord& event_record) {

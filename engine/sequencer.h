@@ -27,6 +27,7 @@
 #include "engine/log_record.h"
 #include "engine/refusal.h"
 #include "engine/status.h"
+#include "engine/submission_validation.h"
 #include "timeline/v1/commands.pb.h"
 #include "timeline/v1/envelope.pb.h"
 
@@ -49,6 +50,9 @@ class Sequencer {
 
   // How long an idempotency key is remembered (engine/idempotency_window.h); 7 days unless set.
   void set_idempotency_window(std::chrono::seconds window) { idempotency_window_ = window; }
+  // How large a command's value may be (engine/submission_validation.h); larger ones are
+  // refused as TOO_LARGE before they are read.
+  void set_max_submission_bytes(size_t bytes) { max_submission_bytes_ = bytes; }
 
   // Decides one command. OK even when the command is refused (the refusal is in rejections()).
   // A non-OK Status means the head store failed: abort the batch.
@@ -60,6 +64,10 @@ class Sequencer {
   // gap in the account's sequence.
   Status Replay(const LogRecord& event_record);
   uint64_t skipped_records() const { return skipped_records_; }
+
+  // Refuses `command` as TOO_LARGE without deciding it: what deciding it produced could not be
+  // written to Kafka (`why`, e.g. the producer's MSG_SIZE_TOO_LARGE). The rejection is small.
+  void RefuseUnwritable(const LogRecord& command, const std::string& why);
 
   const std::vector<OutgoingRecord>& events() const { return events_; }
   // Chain digest pins for the chain-digests topic (engine/chain_digest.h): one whenever a
@@ -99,6 +107,7 @@ class Sequencer {
   const SealKey* seal_key_;
   int32_t partition_count_;
   std::chrono::seconds idempotency_window_ = kDefaultIdempotencyWindow;
+  size_t max_submission_bytes_ = kDefaultMaxSubmissionBytes;
   uint64_t skipped_records_ = 0;
   HeadUpdate pending_;
   EntityCache entities_;  // over the store: what this batch's rules and fold see

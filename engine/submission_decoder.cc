@@ -6,11 +6,25 @@
 
 #include <cctype>
 
+#include "engine/quoted_text.h"
+#include "timeline/v1/events.pb.h"
+
 namespace timeline {
 namespace {
 
-constexpr const char* kKnownEventTypes =
-    "accountOpened, orderPlaced, milestoneCompleted, invoiceIssued, trainingDelivered";
+// Every case of timeline.v1.Event by its JSON name, from the descriptor: all of them, always.
+const std::string& KnownEventTypes() {
+  static const std::string names = [] {
+    std::string joined;
+    const auto* oneof = v1::Event::descriptor()->FindOneofByName("event");
+    for (int i = 0; oneof != nullptr && i < oneof->field_count(); ++i) {
+      if (!joined.empty()) joined += ", ";
+      joined += oneof->field(i)->json_name();
+    }
+    return joined;
+  }();
+  return names;
+}
 
 std::variant<v1::SubmitEvent, Refusal> DecodeJson(const std::string& text) {
   v1::SubmitEvent submission;
@@ -29,10 +43,11 @@ std::variant<v1::SubmitEvent, Refusal> DecodeJson(const std::string& text) {
       text.find("\"event\"") != std::string::npos) {
     return Refusal{v1::UNKNOWN_EVENT_TYPE,
                    fmt::format("unknown event type ({}); known types: {}",
-                               std::string(status.message()), kKnownEventTypes)};
+                               ValidUtf8(std::string(status.message())), KnownEventTypes())};
   }
   return Refusal{v1::MALFORMED_SUBMISSION,
-                 fmt::format("not a SubmitEvent in JSON: {}", std::string(status.message()))};
+                 fmt::format("not a SubmitEvent in JSON: {}",
+                             ValidUtf8(std::string(status.message())))};
 }
 
 }  // namespace
@@ -56,6 +71,11 @@ std::variant<v1::SubmitEvent, Refusal> DecodeSubmission(const LogRecord& record)
   std::variant<v1::SubmitEvent, Refusal> decoded;
   auto content_type = record.Header(kContentTypeHeader);
   if (content_type && IsJson(*content_type)) {
+    if (!IsValidUtf8(record.value)) {
+      return Refusal{v1::MALFORMED_SUBMISSION,
+                     fmt::format("the JSON is not UTF-8 (at byte {}); JSON text must be UTF-8",
+                                 FirstInvalidUtf8(record.value))};
+    }
     decoded = DecodeJson(record.value);
   } else {
     v1::SubmitEvent submission;
@@ -70,11 +90,19 @@ std::variant<v1::SubmitEvent, Refusal> DecodeSubmission(const LogRecord& record)
   auto* submission = std::get_if<v1::SubmitEvent>(&decoded);
   if (submission == nullptr) return decoded;
 
-  if (std::string id = SubmissionIdOf(record); !id.empty()) submission->set_submission_id(id);
+  if (std::string id = SubmissionIdOf(record); !id.empty()) {
+    // The id goes into the event's envelope, a protobuf string: it must be UTF-8.
+    if (!IsValidUtf8(id)) {
+      return Refusal{v1::INVALID_FIELD,
+                     fmt::format("the {} header is {}, not UTF-8; send a UUID",
+                                 kSubmissionIdHeader, Quoted(id))};
+    }
+    submission->set_submission_id(id);
+  }
   if (submission->event().event_case() == v1::Event::EVENT_NOT_SET) {
     return Refusal{v1::UNKNOWN_EVENT_TYPE,
                    fmt::format("the submission carries no event of a known type; known types: {}",
-                               kKnownEventTypes)};
+                               KnownEventTypes())};
   }
   return decoded;
 }

@@ -8,6 +8,8 @@
 #include <initializer_list>
 #include <map>
 
+#include "engine/currency_codes.h"
+#include "engine/quoted_text.h"
 #include "timeline/v1/events.pb.h"
 
 namespace timeline {
@@ -48,20 +50,9 @@ Check First(std::initializer_list<Check> checks) {
 
 // ---------------------------------------------------------------- scalar rules
 
-// `value` quoted for a message: control bytes escaped, long values cut after 48 bytes.
-std::string Shown(std::string_view value) {
-  std::string shown = "\"";
-  for (size_t i = 0; i < value.size() && i < 48; ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c == 0x7f) {
-      shown += fmt::format("\\x{:02x}", c);
-    } else {
-      shown += static_cast<char>(c);
-    }
-  }
-  shown += value.size() > 48 ? "\"..." : "\"";
-  return shown;
-}
+// `value` quoted for a message: control bytes and bytes that are not UTF-8 escaped, long values
+// cut after 48 bytes (engine/quoted_text.h).
+std::string Shown(std::string_view value) { return Quoted(value); }
 
 Check RequireText(std::string_view path, const std::string& value) {
   if (value.empty()) return Invalid(fmt::format("{} is required", path));
@@ -150,15 +141,11 @@ Check OptionalTimestamp(std::string_view path, bool present, const Timestamp& at
 
 // ---------------------------------------------------------------- money
 
-bool IsCurrencyCode(const std::string& currency) {
-  return currency.size() == 3 &&
-         std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
 Check CheckCurrency(std::string_view path, const std::string& currency) {
-  if (!IsCurrencyCode(currency)) {
-    return Invalid(
-        fmt::format("{} is \"{}\"; expected an ISO 4217 code such as \"EUR\"", path, currency));
+  if (!IsActiveCurrencyCode(currency)) {
+    return Invalid(fmt::format(
+        "{} is {}; expected an active ISO 4217 currency code such as \"EUR\", \"USD\" or \"GBP\"",
+        path, Shown(currency)));
   }
   return std::nullopt;
 }
@@ -589,6 +576,15 @@ Check CheckEvent(const v1::Event& event) {
 
 }  // namespace
 
+std::optional<Refusal> CheckSubmissionSize(size_t bytes, size_t limit) {
+  if (bytes <= limit) return std::nullopt;
+  return Refusal{v1::TOO_LARGE,
+                 fmt::format("the submission is {} bytes, over the limit of {} bytes (`timeline run "
+                             "--max-submission-bytes`); record large content elsewhere and "
+                             "submit a reference to it, or split it over several events",
+                             bytes, limit)};
+}
+
 bool IsValidAccountId(std::string_view account_id) {
   if (account_id.empty() || account_id.size() > 64) return false;
   return std::all_of(account_id.begin(), account_id.end(), [](char c) {
@@ -600,9 +596,9 @@ bool IsValidAccountId(std::string_view account_id) {
 std::optional<Refusal> ValidateSubmission(const v1::SubmitEvent& submission) {
   if (!IsValidAccountId(submission.account_id())) {
     return Invalid(fmt::format(
-        "accountId \"{}\" is not valid; use 1 to 64 characters of letters, digits, '.', '_', ':' "
+        "accountId {} is not valid; use 1 to 64 characters of letters, digits, '.', '_', ':' "
         "or '-'",
-        submission.account_id()));
+        Quoted(submission.account_id(), 80)));
   }
   if (!submission.has_occurred_at()) {
     return Invalid(

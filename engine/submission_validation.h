@@ -1,12 +1,23 @@
 // The rules a submission must meet on its own, before the account's history is consulted.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 
 #include "engine/refusal.h"
 #include "timeline/v1/commands.pb.h"
 
 namespace timeline {
+
+// How large a submission (the record value on account-commands) may be, unless
+// `--max-submission-bytes` says otherwise. Far below the producer's message.max.bytes (1,000,000):
+// an event or a rejection carries the submission and a little more, and must always fit.
+constexpr size_t kDefaultMaxSubmissionBytes = 256 * 1024;
+// The largest limit `--max-submission-bytes` accepts, with room for the event's envelope.
+constexpr size_t kMaxSubmissionBytesCeiling = 512 * 1024;
+
+// nullopt when a submission of `bytes` is within `limit`; otherwise TOO_LARGE naming both.
+std::optional<Refusal> CheckSubmissionSize(size_t bytes, size_t limit);
 
 // Account ids: 1 to 64 characters of [A-Za-z0-9._:-]. The restriction keeps RocksDB keys
 // unambiguous (docs/storage.md) and ids safe in URLs and shells.
@@ -25,7 +36,8 @@ bool IsValidAccountId(std::string_view account_id);
 //   productSku, ...) meet the same shape when set;
 // - enums hold a known value, and not *_UNSPECIFIED where the event is about them (role,
 //   severity, accountScopeChanged.scope); accountOpened.scope may stay unspecified (national);
-// - money: minorUnits >= 0 (NEGATIVE_AMOUNT), an ISO 4217 currency; payments and credits > 0;
+// - money: minorUnits >= 0 (NEGATIVE_AMOUNT), an active ISO 4217 currency
+//   (engine/currency_codes.h); payments and credits > 0;
 //   a standalone amount and a line's total at most 10^15 minor units;
 // - lines (order, invoice, shipment): at least one, a sku, quantity > 0 (NEGATIVE_AMOUNT below
 //   zero); invoice lines' discountBps 0..10000;

@@ -40,8 +40,10 @@ int Report(const SubmitOutcome& outcome) {
                 ToHex(rejection.original_hash()).c_str());
     return 0;
   }
-  std::fprintf(stderr, "refused: %s: %s\n", v1::RejectionCode_Name(rejection.code()).c_str(),
-               rejection.message().c_str());
+  // The whole message, also past a zero byte.
+  const std::string line = "refused: " + v1::RejectionCode_Name(rejection.code()) + ": " +
+                           rejection.message() + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
   return kRefused;
 }
 
@@ -52,6 +54,7 @@ void AddAppendCommand(CLI::App* app, int* exit_code) {
     CommonOptions common;
     std::string file;
     int timeout_seconds = 30;
+    size_t max_submission_bytes = kDefaultMaxSubmissionBytes;
   };
   auto flags = std::make_shared<Flags>();
   auto* append = app->add_subcommand(
@@ -61,6 +64,12 @@ void AddAppendCommand(CLI::App* app, int* exit_code) {
   AddCommonOptions(append, &flags->common);
   append->add_option("--file,-f", flags->file, "read the JSON from this file (default: stdin)");
   append->add_option("--timeout", flags->timeout_seconds, "seconds to wait for the outcome")
+      ->capture_default_str();
+  append
+      ->add_option("--max-submission-bytes", flags->max_submission_bytes,
+                   "refuse a larger submission without sending it (the engine's "
+                   "--max-submission-bytes)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   append->footer(R"(Example:
   echo '{"accountId": "acme", "occurredAt": "2026-11-26T09:00:00Z", "actor": "jane",
@@ -76,6 +85,7 @@ void AddAppendCommand(CLI::App* app, int* exit_code) {
       *exit_code = Fail(client.status());
       return;
     }
+    (*client)->set_max_submission_bytes(flags->max_submission_bytes);
     auto outcome = (*client)->SubmitJson(*input, std::chrono::seconds(flags->timeout_seconds));
     *exit_code = outcome.ok() ? Report(*outcome) : Fail(outcome.status());
   });

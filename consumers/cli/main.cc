@@ -1,6 +1,7 @@
 // timeline: the command-line entry point of Account Timeline.
 #include <CLI/CLI.hpp>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "consumers/cli/commands.h"
@@ -12,6 +13,9 @@ int main(int argc, char** argv) {
       "`history`."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "timeline 0.1.0");
+  // Logs go to stderr: stdout holds only what a command prints for scripts (e.g. `run
+  // --listen`'s address line, `state`'s JSON).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("timeline"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   int exit_code = 0;

@@ -18,6 +18,7 @@ struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
   int idempotency_window_hours = 24 * 7;  // `run` and `sequencer`
+  size_t max_submission_bytes = kDefaultMaxSubmissionBytes;  // `run` and `sequencer`
   ServeFlags serve;  // `run` only: the query server in-process when --listen is given
 };
 
@@ -55,6 +56,16 @@ void AddIdempotencyWindowOption(CLI::App* command, RunFlags* flags) {
       ->capture_default_str();
 }
 
+// For the roles that sequence: how large a submission may be.
+void AddMaxSubmissionBytesOption(CLI::App* command, RunFlags* flags) {
+  command
+      ->add_option("--max-submission-bytes", flags->max_submission_bytes,
+                   "larger submissions are refused as TOO_LARGE (their first 4 KiB kept on "
+                   "account-rejections); give `append` the same")
+      ->check(CLI::Range(size_t{1024}, kMaxSubmissionBytesCeiling))
+      ->capture_default_str();
+}
+
 std::chrono::seconds IdempotencyWindow(const RunFlags& flags) {
   return std::chrono::hours(flags.idempotency_window_hours);
 }
@@ -66,6 +77,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
   auto* run = AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
                              run_flags);
   AddIdempotencyWindowOption(run, run_flags.get());
+  AddMaxSubmissionBytesOption(run, run_flags.get());
   AddServeOptions(run, &run_flags->serve,
                   "also serve the HTTP/JSON query API on HOST:PORT (as `timeline serve`); prints "
                   "its address");
@@ -76,6 +88,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
         options.seal_key_path = run_flags->common.seal_key_path;
         options.instance_id = run_flags->instance_id;
         options.idempotency_window = IdempotencyWindow(*run_flags);
+        options.max_submission_bytes = run_flags->max_submission_bytes;
         // One registry for the sequencer, the worker and the server's /metrics.
         options.metrics = std::make_shared<MetricsRegistry>();
         std::optional<QueryServerOptions> server_options;  // checked before anything starts
@@ -87,7 +100,15 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
           }
           server_options = std::move(made).value();
           server_options->metrics = options.metrics;
-          server_options->readiness = WorkerReadiness(options.metrics, options.instance_id);
+          // Ready: the broker answers and the worker owns partitions folded near the log's end.
+          auto probe = BrokerProbe::Create(options.kafka);
+          if (!probe.ok()) {
+            *exit_code = Fail(probe.status());
+            return;
+          }
+          server_options->readiness =
+              WorkerReadiness(options.metrics, options.instance_id,
+                              std::shared_ptr<BrokerProbe>(std::move(probe).value()));
         }
         auto runner = EngineRunner::Start(options);
         if (!runner.ok()) {
@@ -135,10 +156,12 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
       app, "sequencer", "Run only the sequencer (account-commands → account-events)",
       sequencer_flags);
   AddIdempotencyWindowOption(sequencer, sequencer_flags.get());
+  AddMaxSubmissionBytesOption(sequencer, sequencer_flags.get());
   sequencer->callback([sequencer_flags, exit_code] {
         SequencerOptions options;
         options.instance_id = sequencer_flags->instance_id;
         options.idempotency_window = IdempotencyWindow(*sequencer_flags);
+        options.max_submission_bytes = sequencer_flags->max_submission_bytes;
         *exit_code = RunRole<SequencerProcess>(*sequencer_flags, options);
       });
 

@@ -10,8 +10,8 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
   auto* topics = app->add_subcommand("topics", "Manage the Kafka topics");
   topics->require_subcommand(1);
   auto* create = topics->add_subcommand(
-      "create", "Create account-commands, account-events, account-rejections, chain-digests and "
-      "account-events-dlq (idempotent)");
+      "create", "Create the six topics: account-commands, account-events, account-rejections, "
+      "chain-digests, account-events-dlq and account-state (compacted); idempotent");
   struct Flags {
     CommonOptions common;
     int partitions = 3;

@@ -134,6 +134,12 @@ what="timeline append --help exits 0 and names --file"
 if [ "$RC" = 0 ] && grep -q -- --file <<<"$OUT"; then pass "$what"
 else fail "$what" "$(last_run)"; fi
 
+run "$bin" topics create --help
+what="timeline topics create --help names the six topics it makes, account-state among them"
+if [ "$RC" = 0 ] && grep -q "six topics" <<<"$OUT" && grep -q account-state <<<"$OUT" &&
+   ! grep -q " 5 \|five" <<<"$OUT"; then pass "$what"
+else fail "$what" "$(last_run)"; fi
+
 # --- topics -----------------------------------------------------------------------------------
 run "$bin" topics create "${common[@]}"
 if [ "$RC" = 0 ]; then pass "topics create" "$OUT"
@@ -263,6 +269,81 @@ else
   fail "malformed JSON is refused (exit 2) as MALFORMED_SUBMISSION" "$(last_run)"
 fi
 
+# An account whose id is only a prefix of what was sent: the refusal must show all of it.
+run "$bin" append "${common[@]}" --timeout 60 \
+  <<<'{"accountId": "acme\u0000-rest", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane",
+      "event": {"accountOpened": {"name": "NUL"}}}'
+what="a zero byte in an account id is shown escaped, and the refusal goes on past it"
+if [ "$RC" = 2 ] && grep -qF 'accountId "acme\x00-rest" is not valid' <<<"$ERR" &&
+   grep -q "use 1 to 64 characters" <<<"$ERR"; then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" append "${common[@]}" --timeout 60 <<<"$(order_json PO-XYZ | sed 's/"EUR"/"XYZ"/')"
+what="a currency that ISO 4217 does not list (XYZ) is refused (exit 2) as INVALID_FIELD"
+if [ "$RC" = 2 ] && grep -q "INVALID_FIELD" <<<"$ERR" &&
+   grep -q 'currency is "XYZ"; expected an active ISO 4217 currency code' <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+printf '{"accountId": "%s", "occurredAt": "2026-01-05T09:00:00Z", "actor": "j\xff\xfe",
+  "event": {"accountOpened": {"name": "Bad bytes"}}}' "$account" >"$work/not-utf8.json"
+run "$bin" append "${common[@]}" --timeout 60 --file "$work/not-utf8.json"
+what="a command with bytes that are not UTF-8 is refused (exit 2) with a readable reason"
+if [ "$RC" = 2 ] && grep -q "MALFORMED_SUBMISSION: the JSON is not UTF-8" <<<"$ERR" &&
+   ! grep -qi corruption <<<"$ERR"; then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" append "${common[@]}" --timeout 60 \
+  <<<"{\"accountId\": \"$account\", \"occurredAt\": \"2026-01-05T09:00:00Z\", \"actor\": \"j\",
+       \"event\": {\"dealClosed\": {}}}"
+what="an unknown event type is refused listing every known type (all 35)"
+listed=0
+for type in accountOpened orderPlaced milestoneCompleted invoiceIssued trainingDelivered \
+    accountScopeChanged accountClosed managerAssigned teamMemberAssigned teamMemberReleased \
+    contractSigned contractAmended contractTerminated orderAmended orderFulfilled orderCancelled \
+    productProposed proposalAccepted proposalDeclined projectStarted projectCompleted \
+    projectCancelled milestonePlanned milestoneRescheduled invoiceCorrected invoiceDisputed \
+    invoiceCredited paymentReceived serviceCaseOpened serviceCaseResolved \
+    marketingProgrammeLaunched marketingProgrammeCompleted trainingScheduled trainingCancelled \
+    accountPurged; do
+  grep -q "\b$type\b" <<<"$ERR" && listed=$((listed + 1))
+done
+if [ "$RC" = 2 ] && grep -q UNKNOWN_EVENT_TYPE <<<"$ERR" && [ "$listed" = 35 ]; then
+  pass "$what" "$listed listed"
+else fail "$what" "$listed of 35 listed" "$(last_run)"; fi
+
+# A submission of 300 KiB: over the default limit of 256 KiB.
+big_name="$(head -c $((300 * 1024)) /dev/zero | tr '\0' n)"
+printf '{"accountId": "%s", "occurredAt": "2026-01-05T09:00:00Z", "actor": "j",
+  "event": {"orderPlaced": {"orderId": "%s", "lines": [{"sku": "S", "quantity": 1,
+  "unitPrice": {"minorUnits": 1, "currency": "EUR"}}]}}}' "$account" "$big_name" >"$work/big.json"
+run "$bin" append "${common[@]}" --timeout 60 --file "$work/big.json"
+what="append refuses a submission over --max-submission-bytes before sending it (exit 1)"
+if [ "$RC" = 1 ] && grep -q "over the limit of 262144 bytes (--max-submission-bytes)" <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+run "$bin" append "${common[@]}" --timeout 60 --max-submission-bytes 1000000 --file "$work/big.json"
+what="the engine refuses it too, as TOO_LARGE by name (exit 2), and keeps deciding"
+if [ "$RC" = 2 ] && grep -q "refused: TOO_LARGE: the submission is [0-9]* bytes, over the limit" \
+     <<<"$ERR" && kill -0 "$engine_pid" 2>/dev/null; then pass "$what" "$ERR"
+else fail "$what" "$(last_run)" "$(engine_log)"; fi
+
+# --- one process per --data --------------------------------------------------------------------
+run timeout 20 "$bin" run --data "$data" "${common[@]}"
+what="a second run on the same --data stops at once naming the process that has it"
+if [ "$RC" = 1 ] && grep -q "another process, pid $engine_pid (timeline sequencer)" <<<"$ERR" &&
+   ! grep -q "LOCK" <<<"$ERR"; then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
+started=$SECONDS
+run timeout 20 "$bin" worker --data "$data" "${common[@]}"
+what="a second worker on the same --data says at once that another worker has it"
+if [ "$RC" = 1 ] && [ $((SECONDS - started)) -lt 10 ] &&
+   grep -q "another projection worker, pid $engine_pid (timeline worker)" <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "after $((SECONDS - started)) s" "$(last_run)"; fi
+
 # --- idempotency ------------------------------------------------------------------------------
 keyed="$(order_json PO-2 '"idempotencyKey": "cli-order-2",')"
 run "$bin" append "${common[@]}" --timeout 60 <<<"$keyed"
@@ -302,7 +383,10 @@ else
 fi
 engine_pid=""
 
-start_engine
+# This time with the HTTP API: stdout holds the address line alone, logs go to stderr.
+"$bin" run --data "$data" "${common[@]}" --listen 127.0.0.1:0 --insecure-no-auth \
+  >"$work/engine.out" 2>>"$work/engine.log" &
+engine_pid=$!
 sleep 1
 what="timeline run starts again on the same data"
 if kill -0 "$engine_pid" 2>/dev/null; then pass "$what" "pid $engine_pid"
@@ -313,6 +397,18 @@ if wait_for_version "$expected_version"; then
 else
   fail "after the restart state is still at version $expected_version" "$(last_run)"
 fi
+
+url="$(head -n 1 "$work/engine.out")"
+ready=0
+for _ in $(seq 1 300); do
+  curl -fsS "$url/readyz" >/dev/null 2>&1 && { ready=1; break; }
+  sleep 0.1
+done
+what="run --listen prints only its address on stdout (logs on stderr) and becomes ready"
+if [ "$ready" = 1 ] && [ "$(wc -l <"$work/engine.out")" = 1 ] &&
+   grep -Eqx 'http://127\.0\.0\.1:[0-9]+' "$work/engine.out" &&
+   grep -q "caught up" "$work/engine.log"; then pass "$what" "$url"
+else fail "$what" "stdout: $(cat "$work/engine.out")" "$(engine_log)"; fi
 
 order_json PO-3 >"$work/order3.json"
 run "$bin" append "${common[@]}" --timeout 60 --file "$work/order3.json"
@@ -358,6 +454,13 @@ if [ "$RC" = 0 ] && grep -q '"source":"view"' <<<"$OUT"
 then pass "$what" "$OUT"
 else fail "$what" "$(last_run)"; fi
 
+run "$bin" verify --all --source view --data "$data" "${common[@]}"
+what="timeline verify --all --source view proves the views complete and counts both sides"
+if [ "$RC" = 0 ] && grep -q "\"logEvents\":\"$next\"" <<<"$OUT" &&
+   grep -q "the views hold $next event(s); the log's chains hold $next" <<<"$ERR"
+then pass "$what" "$ERR"
+else fail "$what" "$(last_run)"; fi
+
 run "$bin" verify --data "$data" "${common[@]}"
 what="timeline verify without ACCOUNT or --all is refused naming both"
 if [ "$RC" = 1 ] && grep -q "ACCOUNT or --all" <<<"$ERR"
@@ -390,6 +493,28 @@ what="timeline token revoke of an unknown name fails naming it"
 if [ "$RC" = 1 ] && grep -q "no token named nobody" <<<"$ERR"
 then pass "$what" "$ERR"
 else fail "$what" "$(last_run)"; fi
+
+# --- fencing ----------------------------------------------------------------------------------
+# A second engine with the same --group-prefix and --instance (its own --data) takes over: the
+# first must stop, saying why, instead of staying up doing nothing.
+"$bin" run --data "$work/data2" "${common[@]}" >"$work/engine2.log" 2>&1 &
+second_pid=$!
+fence_deadline=$((SECONDS + 90))
+while kill -0 "$engine_pid" 2>/dev/null && [ "$SECONDS" -lt "$fence_deadline" ]; do sleep 0.2; done
+what="an engine fenced by another with the same --instance exits non-zero naming --instance"
+if kill -0 "$engine_pid" 2>/dev/null; then
+  fail "$what" "still running after 90 s" "$(engine_log)"
+else
+  set +e
+  wait "$engine_pid"
+  engine_rc=$?
+  set -e
+  if [ "$engine_rc" != 0 ] && grep -q "fenced" "$work/engine.log" &&
+     grep -q -- "--instance" "$work/engine.log"; then
+    pass "$what" "exit $engine_rc: $(grep -m1 'timeline: fenced' "$work/engine.log")"
+  else fail "$what" "exit $engine_rc" "$(engine_log)"; fi
+fi
+engine_pid="$second_pid"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

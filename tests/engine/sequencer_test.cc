@@ -228,6 +228,70 @@ TEST_CASE("a record that is not a submission is refused as malformed with the he
   CHECK(rejection.original() == garbage.value);
 }
 
+TEST_CASE("a refusal of bytes that are not UTF-8 decodes strictly and keeps the original bytes") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  LogRecord command;
+  command.topic = "account-commands";
+  command.key = "acme\xff";
+  command.value = "{\"accountId\":\"acme\",\"actor\":\"j\xff\"}";
+  command.headers.emplace_back(std::string(kContentTypeHeader), "application/json\xfe");
+  command.headers.emplace_back(std::string(kSubmissionIdHeader), "sub-\xfe");
+  Decide(sequencer, command);
+
+  REQUIRE(sequencer.rejections().size() == 1);
+  // RejectionOf parses as strict readers do: a string field that is not UTF-8 fails it.
+  const v1::Rejection rejection = RejectionOf(sequencer.rejections()[0]);
+  CHECK(rejection.code() == v1::MALFORMED_SUBMISSION);
+  CHECK(rejection.original() == command.value);
+  CHECK(rejection.account_id() == "acme\xef\xbf\xbd");
+  CHECK(rejection.submission_id() == "sub-\xef\xbf\xbd");
+  // The header keeps the id as it came, so the submitter still finds its answer.
+  CHECK(sequencer.rejections()[0].submission_id == "sub-\xfe");
+}
+
+TEST_CASE("a command over the size limit is refused unread as TOO_LARGE with its original cut") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  sequencer.set_max_submission_bytes(8 * 1024);
+  v1::SubmitEvent big = Submission(AccountOpened());
+  big.mutable_event()->mutable_account_opened()->set_name(std::string(20000, 'n'));
+  const LogRecord command = Command(big, "sub-big", 7);
+  Decide(sequencer, command);
+
+  CHECK(sequencer.events().empty());
+  REQUIRE(sequencer.rejections().size() == 1);
+  const v1::Rejection rejection = RejectionOf(sequencer.rejections()[0]);
+  CHECK(rejection.code() == v1::TOO_LARGE);
+  CHECK_THAT(rejection.message(), Contains(std::to_string(command.value.size()) +
+                                           " bytes, over the limit of 8192 bytes"));
+  CHECK(rejection.original_size() == command.value.size());
+  CHECK(rejection.original() == command.value.substr(0, 4096));
+  CHECK(rejection.submission_id() == "sub-big");
+  CHECK(rejection.account_id() == "acme");
+  CHECK(sequencer.rejections()[0].value.size() < 5000);
+
+  // The next command is decided as usual.
+  Decide(sequencer, Command(AccountOpened(), "sub-small", 8));
+  CHECK(LastEvent(sequencer, 1).sequence() == 1);
+}
+
+TEST_CASE("RefuseUnwritable refuses a command as TOO_LARGE saying why without deciding it") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  const LogRecord command = Command(AccountOpened(), "sub-1", 3);
+  sequencer.RefuseUnwritable(command, "Broker: Message size too large");
+  CHECK(sequencer.events().empty());
+  REQUIRE(sequencer.rejections().size() == 1);
+  const v1::Rejection rejection = RejectionOf(sequencer.rejections()[0]);
+  CHECK(rejection.code() == v1::TOO_LARGE);
+  CHECK_THAT(rejection.message(), Contains("Broker: Message size too large"));
+  CHECK(rejection.command_offset() == 3);
+  // Nothing was decided: the account is still unopened.
+  Decide(sequencer, Command(AccountOpened(), "sub-2", 4));
+  CHECK(LastEvent(sequencer, 1).sequence() == 1);
+}
+
 TEST_CASE("a repeated idempotency key gives DUPLICATE_SUBMISSION naming the original sequence") {
   Fixture fixture;
   Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);

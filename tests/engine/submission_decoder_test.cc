@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "engine/quoted_text.h"
 #include "timeline/v1/events.pb.h"
 
 namespace timeline {
@@ -122,14 +123,33 @@ TEST_CASE("an unknown top-level JSON field is malformed, not an unknown event ty
   CHECK_THAT(refusal.message, Catch::Contains("colour"));
 }
 
-TEST_CASE("a JSON event of an unknown type is refused listing the known types") {
+TEST_CASE("a JSON event of an unknown type is refused listing every known type") {
   const Refusal refusal = Refused(JsonRecord(R"({"accountId":"a","event":{"dealClosed":{}}})"));
   CHECK(refusal.code == v1::UNKNOWN_EVENT_TYPE);
   CHECK_THAT(refusal.message, Catch::Contains("dealClosed"));
-  for (const char* type : {"accountOpened", "orderPlaced", "milestoneCompleted", "invoiceIssued",
-                           "trainingDelivered"}) {
-    CHECK_THAT(refusal.message, Catch::Contains(type));
+  const auto* cases = v1::Event::descriptor()->FindOneofByName("event");
+  REQUIRE(cases != nullptr);
+  CHECK(cases->field_count() > 30);
+  for (int i = 0; i < cases->field_count(); ++i) {
+    CHECK_THAT(refusal.message, Catch::Contains(cases->field(i)->json_name()));
   }
+}
+
+TEST_CASE("JSON that is not UTF-8 is refused as malformed in a message that is UTF-8") {
+  const std::string json = "{\"accountId\":\"acme\",\"actor\":\"j\xff\xfe\","
+                           "\"event\":{\"accountOpened\":{\"name\":\"A\"}}}";
+  const Refusal refusal = Refused(JsonRecord(json));
+  CHECK(refusal.code == v1::MALFORMED_SUBMISSION);
+  CHECK_THAT(refusal.message, Catch::Contains("not UTF-8 (at byte 30)"));
+  CHECK(IsValidUtf8(refusal.message));
+}
+
+TEST_CASE("a submission id header that is not UTF-8 is refused and quoted with escapes") {
+  LogRecord record = JsonRecord(kOrderJson);
+  record.headers.emplace_back(std::string(kSubmissionIdHeader), "sub-\xfe");
+  const Refusal refusal = Refused(record);
+  CHECK(refusal.code == v1::INVALID_FIELD);
+  CHECK_THAT(refusal.message, Catch::Contains("\"sub-\\xfe\", not UTF-8"));
 }
 
 TEST_CASE("a JSON submission without an event is refused as an unknown event type") {

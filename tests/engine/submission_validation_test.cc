@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/currency_codes.h"
 #include "timeline/v1/events.pb.h"
 
 namespace timeline {
@@ -393,6 +394,63 @@ TEST_CASE("a currency that is not three upper-case letters is refused") {
   const Refusal opened_refusal = RefusalOf(opened);
   CHECK(opened_refusal.code == v1::INVALID_FIELD);
   CHECK_THAT(opened_refusal.message, Catch::StartsWith("event.accountOpened.currency is \"eu\""));
+}
+
+TEST_CASE("a well-shaped currency code that ISO 4217 does not list is refused") {
+  const std::string currency = GENERATE(std::string("XYZ"), std::string("DEM"),
+                                        std::string("HRK"), std::string("XXX"),
+                                        std::string("XAU"));
+  auto submission = ValidOrder();
+  submission.mutable_event()
+      ->mutable_order_placed()
+      ->mutable_lines(0)
+      ->mutable_unit_price()
+      ->set_currency(currency);
+  const Refusal refusal = RefusalOf(submission);
+  CHECK(refusal.code == v1::INVALID_FIELD);
+  CHECK_THAT(refusal.message,
+             Catch::StartsWith("event.orderPlaced.lines[0].unitPrice.currency is \"" + currency +
+                               "\"; expected an active ISO 4217 currency code"));
+}
+
+TEST_CASE("active ISO 4217 codes are accepted and the table of them is sorted and unique") {
+  for (const char* code : {"EUR", "USD", "GBP", "CHF", "JPY", "SEK", "PLN", "XCG", "CHW"}) {
+    INFO(code);
+    CHECK(IsActiveCurrencyCode(code));
+    auto submission = ValidOrder();
+    submission.mutable_event()->mutable_order_placed()->mutable_lines(0)->mutable_unit_price()
+        ->set_currency(code);
+    submission.mutable_event()->mutable_order_placed()->mutable_lines(1)->mutable_unit_price()
+        ->set_currency(code);
+    CHECK_FALSE(ValidateSubmission(submission).has_value());
+  }
+  const std::string_view* codes = ActiveCurrencyCodesBegin();
+  const size_t count = ActiveCurrencyCodeCount();
+  CHECK(count > 150);
+  for (size_t i = 1; i < count; ++i) {
+    INFO(codes[i - 1] << " before " << codes[i]);
+    CHECK(codes[i - 1] < codes[i]);
+  }
+}
+
+TEST_CASE("a refusal quotes an account id with a zero byte in full with the byte escaped") {
+  auto submission = ValidOrder();
+  submission.set_account_id(std::string("acme\0-after-the-zero", 20));
+  const Refusal refusal = RefusalOf(submission);
+  CHECK(refusal.code == v1::INVALID_FIELD);
+  CHECK(refusal.message.find('\0') == std::string::npos);
+  CHECK_THAT(refusal.message,
+             Catch::Contains("accountId \"acme\\x00-after-the-zero\" is not valid"));
+}
+
+TEST_CASE("a submission over the size limit is refused as TOO_LARGE naming both sizes") {
+  CHECK_FALSE(CheckSubmissionSize(kDefaultMaxSubmissionBytes, kDefaultMaxSubmissionBytes));
+  const auto refusal = CheckSubmissionSize(kDefaultMaxSubmissionBytes + 1,
+                                           kDefaultMaxSubmissionBytes);
+  REQUIRE(refusal.has_value());
+  CHECK(refusal->code == v1::TOO_LARGE);
+  CHECK_THAT(refusal->message, Catch::Contains("262145 bytes, over the limit of 262144 bytes"));
+  CHECK_THAT(refusal->message, Catch::Contains("--max-submission-bytes"));
 }
 
 TEST_CASE("an order or invoice without lines is refused") {
