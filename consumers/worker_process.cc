@@ -203,6 +203,16 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   // The projector's dead letters also go to the dead-letter topic.
   void PublishDeadLetters() {
     projector_.set_dead_letter_sink([this](const std::vector<v1::DeadLetter>& letters) {
+      if (!letters.empty()) {  // never silently: a wrong key dead-letters everything
+        const v1::DeadLetter& first = letters.front();
+        spdlog::warn("worker: dead-lettered {} record(s); the first, {}[{}]@{}: {}{}",
+                     letters.size(), first.topic(), first.partition(), first.offset(),
+                     first.reason(),
+                     first.reason().starts_with("forged:")
+                         ? " (if every event is forged, this worker's seal key is not the "
+                           "sequencer's: give both the deployment's --seal-key)"
+                         : "");
+      }
       return dead_letters_->Publish(letters);
     });
   }
