@@ -214,7 +214,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     std::vector<std::pair<std::string, std::string>> headers = {
         {std::string(kSubmissionIdHeader), record.submission_id}};
     if (record.command_offset >= 0) {
-      headers.emplace_back(std::string(kCommandOffsetHeader), std::to_string(record.command_offset));
+      headers.emplace_back(std::string(kCommandOffsetHeader),
+                           std::to_string(record.command_offset));
     }
     Status status =
         Produce(producer_.get(), topic, record.partition, record.key, record.value, headers);

@@ -489,7 +489,7 @@ TEST_CASE("Replay skips a forged fork of a sequence the head already has") {
   CHECK(offset->value_or(-1) == 4);
 }
 
-TEST_CASE("Replay stops at an unverifiable record past the head, naming it and the key to restore") {
+TEST_CASE("Replay stops at an unverifiable record past the head, naming it and the key") {
   std::vector<LogRecord> written;
   {
     Fixture elsewhere;
@@ -519,7 +519,7 @@ TEST_CASE("Replay stops at an unverifiable record past the head, naming it and t
   CHECK_THAT(stopped.message(), Contains("--seal-key"));
 }
 
-TEST_CASE("a sequencer with another seal key stops on the first event of the log, never re-sequencing") {
+TEST_CASE("a sequencer with another seal key stops on the log's first event, never re-sequencing") {
   // The deployment's history, sealed with the deployment's key.
   std::vector<LogRecord> written;
   {
