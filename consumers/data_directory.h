@@ -1,8 +1,11 @@
 // What lives where in a data directory (`--data`, default ./data):
 //   <data>/sequencer   the sequencer's HeadStore (RocksDB)
 //   <data>/views       the projection worker's ViewStore (RocksDB); readers open it as secondary
-//   <data>/seal.key    the key that seals events (engine/event_seal.h), unless --seal-key says
-//                      otherwise; every process of one deployment must use the same key
+//   <data>/seal.key    the key that seals events (engine/event_seal.h), unless --seal-key (or
+//                      TIMELINE_SEAL_KEY_FILE) says otherwise, as a deployment should: the key
+//                      must outlive data/; every process of one deployment uses the same key,
+//                      and only the sequencer makes it, while account-events is empty
+//                      (consumers/seal_key_guard.h)
 //   <data>/views.lock  held (flock) by whoever writes <data>/views: the worker for its life, a
 //                      rebuild for the moment it swaps
 //   <data>/views.rebuild   a rebuild in progress; complete only once it holds READY

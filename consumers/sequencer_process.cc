@@ -11,6 +11,7 @@
 #include "consumers/file_lock.h"
 #include "consumers/group_fencing.h"
 #include "consumers/metrics/metrics_registry.h"
+#include "consumers/seal_key_guard.h"
 #include "engine/event_seal.h"
 #include "engine/head_store.h"
 #include "engine/kafka_wait.h"
@@ -40,7 +41,8 @@ intptr_t SlotOf(void* opaque) { return reinterpret_cast<intptr_t>(opaque) - 1; }
 // first delivery error. Called on the thread that polls the producer (ours).
 class DeliveryTracker : public RdKafka::DeliveryReportCb {
  public:
-  explicit DeliveryTracker(std::string events_topic) : events_topic_(std::move(events_topic)) {}
+  DeliveryTracker(std::string events_topic, std::string rejections_topic)
+      : events_topic_(std::move(events_topic)), rejections_topic_(std::move(rejections_topic)) {}
 
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
@@ -52,21 +54,27 @@ class DeliveryTracker : public RdKafka::DeliveryReportCb {
       if (error_.ok()) error_ = FromKafka(message.err(), "delivering to " + message.topic_name());
       return;
     }
-    if (message.topic_name() == events_topic_) {
-      int64_t& next = next_offsets_[message.partition()];
+    const bool event = message.topic_name() == events_topic_;
+    if (event || message.topic_name() == rejections_topic_) {
+      int64_t& next = (event ? next_offsets_ : next_rejection_offsets_)[message.partition()];
       next = std::max(next, message.offset() + 1);
     }
   }
 
-  // Takes what was tracked since the last call.
+  // Takes what was tracked since the last call (account-events, account-rejections).
   std::map<int32_t, int64_t> TakeOffsets() { return std::exchange(next_offsets_, {}); }
+  std::map<int32_t, int64_t> TakeRejectionOffsets() {
+    return std::exchange(next_rejection_offsets_, {});
+  }
   Status TakeError() { return std::exchange(error_, Status::Ok()); }
   // The batch's command slots whose records the broker refused as too large, with why.
   std::map<intptr_t, std::string> TakeTooLarge() { return std::exchange(too_large_, {}); }
 
  private:
   std::string events_topic_;
+  std::string rejections_topic_;
   std::map<int32_t, int64_t> next_offsets_;
+  std::map<int32_t, int64_t> next_rejection_offsets_;
   Status error_;
   std::map<intptr_t, std::string> too_large_;
 };
@@ -81,7 +89,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         store_(std::move(store)),
         seal_key_(std::move(seal_key)),
         sequencer_(store_.get(), &clock_, &seal_key_, partitions),
-        deliveries_(options.kafka.topics.events),
+        deliveries_(options.kafka.topics.events, options.kafka.topics.rejections),
         metrics_(options.metrics ? options.metrics : std::make_shared<MetricsRegistry>()),
         sequenced_(metrics_
                        ->AddCounter("timeline_events_sequenced_total",
@@ -101,7 +109,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
 
   Status Start() {
     const std::string transactional_id =
-        options_.kafka.group_prefix + "-sequencer-" + options_.instance_id;
+        options_.kafka.GroupId("sequencer-" + options_.instance_id);
     auto producer = MakeProducer(options_.kafka,
                                  {{"transactional.id", transactional_id},
                                   {"transaction.timeout.ms", "60000"}},
@@ -112,7 +120,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
 
     // Static membership: a restarted instance takes its partitions back at once instead of
     // waiting for the dead one's session to time out.
-    auto consumer = MakeConsumer(options_.kafka, options_.kafka.group_prefix + "-sequencer", this,
+    auto consumer = MakeConsumer(options_.kafka, options_.kafka.GroupId("sequencer"), this,
                                  {{"group.instance.id", transactional_id}});
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();
@@ -159,6 +167,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     if (code == RdKafka::ERR__ASSIGN_PARTITIONS) {
       Status status = CatchUp(partitions);
+      if (status.ok()) status = PositionCommands(consumer, partitions);
       if (!status.ok()) {
         fatal_ = status;
         return;
@@ -261,6 +270,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       RdKafka::Headers* headers = RdKafka::Headers::create();
       headers->add(std::string(kSubmissionIdHeader), record.submission_id.data(),
                    record.submission_id.size());
+      if (record.command_offset >= 0) {
+        // Where the log shows commands decided (docs/storage.md, "Where commands resume").
+        const std::string offset = std::to_string(record.command_offset);
+        headers->add(std::string(kCommandOffsetHeader), offset.data(), offset.size());
+      }
       const auto code = producer_->produce(
           topic, record.partition, RdKafka::Producer::RK_MSG_COPY,
           const_cast<char*>(record.value.data()), record.value.size(),
@@ -346,7 +360,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     aborts_in_a_row_ = 0;
     CountCommittedBatch();
 
-    status = sequencer_.Commit(deliveries_.TakeOffsets());
+    status = sequencer_.Commit(deliveries_.TakeOffsets(), deliveries_.TakeRejectionOffsets());
     if (!status.ok()) {
       // Kafka has the batch; the heads will be rebuilt from account-events on restart.
       return Fatal(status);
@@ -354,21 +368,31 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     return Status::Ok();
   }
 
-  // Replays each assigned partition's account-events from the stored offset to the end.
+  // Replays each assigned partition's account-events and account-rejections from the stored
+  // offsets to the end: the events bring the heads forward, and both tell how far the
+  // partition's commands were decided.
   Status CatchUp(const std::vector<RdKafka::TopicPartition*>& assigned) {
     auto reader = MakeConsumer(options_.kafka, "", nullptr, {{"enable.partition.eof", "true"}});
     if (!reader.ok()) return reader.status();
+    const std::string& events = options_.kafka.topics.events;
+    const std::string& rejections = options_.kafka.topics.rejections;
     std::vector<RdKafka::TopicPartition*> starts;
-    std::set<int32_t> remaining;
+    std::set<std::pair<std::string, int32_t>> remaining;
     for (const auto* partition : assigned) {
-      auto next = store_->NextEventOffset(partition->partition());
-      if (!next.ok()) return next.status();
-      const int64_t start = next->value_or(RdKafka::Topic::OFFSET_BEGINNING);
-      starts.push_back(RdKafka::TopicPartition::create(options_.kafka.topics.events,
-                                                       partition->partition(), start));
-      remaining.insert(partition->partition());
+      auto next_event = store_->NextEventOffset(partition->partition());
+      if (!next_event.ok()) return next_event.status();
+      auto next_rejection = store_->NextRejectionOffset(partition->partition());
+      if (!next_rejection.ok()) return next_rejection.status();
+      starts.push_back(RdKafka::TopicPartition::create(
+          events, partition->partition(), next_event->value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+      starts.push_back(RdKafka::TopicPartition::create(
+          rejections, partition->partition(),
+          next_rejection->value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+      remaining.emplace(events, partition->partition());
+      remaining.emplace(rejections, partition->partition());
     }
-    Status status = FromKafka((*reader)->assign(starts), "assigning account-events for catch-up");
+    Status status = FromKafka((*reader)->assign(starts),
+                              "assigning account-events and account-rejections for catch-up");
     RdKafka::TopicPartition::destroy(starts);
     TIMELINE_RETURN_IF_ERROR(status);
 
@@ -381,13 +405,17 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       }
       std::unique_ptr<RdKafka::Message> message((*reader)->consume(500));
       if (message->err() == RdKafka::ERR__PARTITION_EOF) {
-        remaining.erase(message->partition());
+        remaining.erase({message->topic_name(), message->partition()});
       } else if (message->err() == RdKafka::ERR_NO_ERROR) {
-        TIMELINE_RETURN_IF_ERROR(sequencer_.Replay(ToLogRecord(*message)));
-        ++replayed;
+        if (message->topic_name() == events) {
+          TIMELINE_RETURN_IF_ERROR(sequencer_.Replay(ToLogRecord(*message)));
+          ++replayed;
+        } else {
+          sequencer_.ReplayRejection(ToLogRecord(*message));
+        }
       } else if (message->err() != RdKafka::ERR__TIMED_OUT &&
                  !broker_trouble.Tolerate(message->err())) {
-        return AfterWaiting(message->err(), "catching up " + options_.kafka.topics.events,
+        return AfterWaiting(message->err(), "catching up " + message->topic_name(),
                             options_.kafka.transient_wait);
       }
     }
@@ -396,6 +424,33 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       spdlog::info("sequencer: replayed {} event(s) the heads had not seen", replayed);
     }
     return sequencer_.Commit({});
+  }
+
+  // Sets where each assigned account-commands partition resumes: after the last command the log
+  // shows decided (CatchUp), so that a new consumer group, a reset offset or a restored backup
+  // never decides a command twice. The group's committed offset is used when it is further (a
+  // log written before events carried the command offset header); with neither, the beginning.
+  Status PositionCommands(RdKafka::KafkaConsumer* consumer,
+                          std::vector<RdKafka::TopicPartition*>& partitions) {
+    TIMELINE_RETURN_IF_ERROR(
+        FromKafka(consumer->committed(partitions, static_cast<int>(kKafkaTimeout.count() * 1000)),
+                  "reading the committed offsets of " + options_.kafka.topics.commands));
+    for (auto* partition : partitions) {
+      auto decided = store_->NextCommandOffset(partition->partition());
+      if (!decided.ok()) return decided.status();
+      const int64_t committed = partition->offset();  // negative: the group has none
+      if (decided->has_value() && **decided > committed) {
+        spdlog::info("sequencer: {}[{}] resumes at offset {}, after the last command the log "
+                     "shows decided (the consumer group {})",
+                     options_.kafka.topics.commands, partition->partition(), **decided,
+                     committed >= 0 ? fmt::format("had committed {}", committed)
+                                    : std::string("had no offset"));
+        partition->set_offset(**decided);
+      } else if (committed < 0) {
+        partition->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+      }
+    }
+    return Status::Ok();
   }
 
   // The batch's counts join the metrics once Kafka has committed it (an aborted one never does).
@@ -557,10 +612,11 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
         "give this one a --data of its own",
         holder.empty() ? "" : ", " + holder + ",", options.data_dir, lock_path));
   }
-  auto store = HeadStore::Open(dir, options.kafka.topics.events, options.idempotency_window);
+  auto store = HeadStore::Open(dir,
+                               {options.kafka.topics.events, options.kafka.topics.rejections,
+                                options.kafka.topics.commands},
+                               options.idempotency_window);
   if (!store.ok()) return store.status();
-  auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
-  if (!seal_key.ok()) return seal_key.status();
 
   // Commands and events must be partitioned alike: an account's commands and events share a
   // partition number (DESIGN.md).
@@ -571,11 +627,20 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   if (!commands.ok()) return commands.status();
   auto events = PartitionCount(probe->get(), options.kafka.topics.events, wait);
   if (!events.ok()) return events.status();
-  if (*commands != *events) {
-    return Status::InvalidArgument(fmt::format(
-        "{} has {} partitions but {} has {}; they must have the same count",
-        options.kafka.topics.commands, *commands, options.kafka.topics.events, *events));
+  auto rejections = PartitionCount(probe->get(), options.kafka.topics.rejections, kKafkaTimeout);
+  if (!rejections.ok()) return rejections.status();
+  for (const auto& [topic, count] : {std::pair{options.kafka.topics.events, *events},
+                                     std::pair{options.kafka.topics.rejections, *rejections}}) {
+    if (count != *commands) {
+      return Status::InvalidArgument(
+          fmt::format("{} has {} partitions but {} has {}; they must have the same count",
+                      options.kafka.topics.commands, *commands, topic, count));
+    }
   }
+  // Created only while account-events is empty: a new key beside a sealed log would fork it.
+  auto seal_key = LoadOrCreateSequencerSealKey(SealKeyPath(options.data_dir, options.seal_key_path),
+                                               options.kafka, probe->get(), kKafkaTimeout);
+  if (!seal_key.ok()) return seal_key.status();
 
   auto impl = std::make_unique<Impl>(options, std::move(store).value(),
                                      std::move(seal_key).value(), *commands);

@@ -1,9 +1,15 @@
 // SequencerProcess: the sequencer role against a real Kafka cluster.
 //
-// Operation: joins the consumer group "<group_prefix>-sequencer" on account-commands. On each
-// partition assignment it first replays account-events of that partition from the offset the
+// Operation: joins the consumer group KafkaSettings::GroupId("sequencer") on account-commands
+// (its transactional.id is GroupId("sequencer-<instance>")). On each partition assignment it
+// first replays account-events and account-rejections of that partition from the offsets the
 // HeadStore reflects to the end (read_committed), so heads are exact before any command is
-// decided. It then decides commands in batches; each batch's events, rejections and consumed
+// decided, and starts the partition after the last command those records show decided (or at
+// the group's committed offset when that is further): a new group or a reset offset never
+// decides a command twice (docs/storage.md, "Where commands resume"). An event past an
+// account's head whose seal does not verify stops it (engine/sequencer.h, Replay). The seal key
+// is made only while account-events is empty (consumers/seal_key_guard.h). It then decides
+// commands in batches; each batch's events, rejections and consumed
 // command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
 // the commit are heads and account-events offsets written to RocksDB. A batch is also finished
 // before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in

@@ -15,8 +15,9 @@
 #include "consumers/data_directory.h"
 #include "consumers/file_lock.h"
 #include "consumers/read_only_views.h"
-#include "engine/kafka_wait.h"
+#include "consumers/seal_key_guard.h"
 #include "engine/event_seal.h"
+#include "engine/kafka_wait.h"
 #include "projections/view_digest.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
@@ -275,7 +276,7 @@ Result<RebuildReport> RebuildViews(const RebuildOptions& options, const std::ato
 
   auto partitions = PartitionsOfCurrentViews(data, options.kafka.topics.events);
   if (!partitions.ok()) return partitions.status();
-  auto seal_key = SealKey::LoadOrCreate(SealKeyPath(data, options.seal_key_path));
+  auto seal_key = LoadRequiredSealKey(SealKeyPath(data, options.seal_key_path), "the rebuild");
   if (!seal_key.ok()) return seal_key.status();
 
   RebuildReport report;

@@ -13,6 +13,7 @@
 #include "consumers/dead_letter_publisher.h"
 #include "consumers/file_lock.h"
 #include "consumers/group_fencing.h"
+#include "consumers/seal_key_guard.h"
 #include "consumers/state_changelog_publisher.h"
 #include "consumers/view_swap.h"
 #include "consumers/worker_metrics.h"
@@ -59,7 +60,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     if (!changelog.ok()) return changelog.status();
     changelog_ = std::move(changelog).value();
     // Static membership, as for the sequencer: a restart resumes at once.
-    const std::string group = options_.kafka.group_prefix + "-projections";
+    const std::string group = options_.kafka.GroupId("projections");
     auto consumer =
         MakeConsumer(options_.kafka, group, this,
                      {{"group.instance.id", group + "-" + options_.instance_id},
@@ -218,6 +219,16 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   // The projector's dead letters also go to the dead-letter topic.
   void PublishDeadLetters() {
     projector_.set_dead_letter_sink([this](const std::vector<v1::DeadLetter>& letters) {
+      if (!letters.empty()) {  // never silently: a wrong key dead-letters everything
+        const v1::DeadLetter& first = letters.front();
+        spdlog::warn("worker: dead-lettered {} record(s); the first, {}[{}]@{}: {}{}",
+                     letters.size(), first.topic(), first.partition(), first.offset(),
+                     first.reason(),
+                     first.reason().starts_with("forged:")
+                         ? " (if every event is forged, this worker's seal key is not the "
+                           "sequencer's: give both the deployment's --seal-key)"
+                         : "");
+      }
       return dead_letters_->Publish(letters);
     });
   }
@@ -357,7 +368,10 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions
   std::filesystem::create_directories(dir, ignored);
   auto store = ViewStore::OpenPrimary(dir);
   if (!store.ok()) return store.status();
-  auto seal_key = SealKey::LoadOrCreate(SealKeyPath(options.data_dir, options.seal_key_path));
+  // The worker verifies what the sequencer sealed: with a key of its own it would dead-letter
+  // every event, so it never makes one.
+  auto seal_key = LoadRequiredSealKey(SealKeyPath(options.data_dir, options.seal_key_path),
+                                      "the projection worker");
   if (!seal_key.ok()) return seal_key.status();
   auto impl = std::make_unique<Impl>(options, std::move(views_lock).value(),
                                      std::move(store).value(), std::move(seal_key).value());

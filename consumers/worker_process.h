@@ -1,6 +1,6 @@
 // WorkerProcess: the projection worker role against a real Kafka cluster.
 //
-// Operation: joins the consumer group "<group_prefix>-projections" on account-events
+// Operation: joins the consumer group KafkaSettings::GroupId("projections") on account-events
 // (read_committed). On assignment each partition starts at the next offset stored in the
 // ViewStore (RocksDB is the truth; the group's committed offsets only show lag to tools). Records
 // are folded in batches by the Projector: a batch's views and its next offsets go into one

@@ -84,6 +84,15 @@ Result<SealKey> SealKey::LoadOrCreate(const std::string& path) {
   return SealKey(std::move(key).value());
 }
 
+Result<SealKey> SealKey::Load(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    return Status::NotFound("the seal key " + path + " does not exist");
+  }
+  auto key = ReadKeyFile(path);
+  if (!key.ok()) return key.status();
+  return SealKey(std::move(key).value());
+}
+
 std::string SealKey::Seal(std::string_view hash) const { return HmacSha256(key_, hash); }
 
 void SealEvent(const SealKey& key, v1::EventEnvelope* envelope) {

@@ -8,7 +8,9 @@
 // the published chain digests (docs/wire-format.md).
 //
 // The key is 32 random bytes kept as 64 hex characters in a file readable by its owner only
-// (default <data dir>/seal.key); every process of one deployment uses the same file.
+// (default <data dir>/seal.key; a deployment keeps it outside data/ with --seal-key or
+// TIMELINE_SEAL_KEY_FILE); every process of one deployment uses the same file, and the file
+// must live as long as the log.
 // Concurrency: a SealKey is immutable; share it freely between threads.
 #pragma once
 
@@ -29,6 +31,10 @@ class SealKey {
   // not exist. InvalidArgument when the file does not hold 64 hex characters; IoError when it
   // cannot be read or written.
   static Result<SealKey> LoadOrCreate(const std::string& path);
+  // Reads the key in `path`; never creates one. NotFound when the file does not exist, else as
+  // LoadOrCreate. (Whether a new key may be made at all depends on the log: a new key cannot
+  // verify what another sealed; consumers/seal_key_guard.h decides.)
+  static Result<SealKey> Load(const std::string& path);
   // A key from raw bytes (tests, tools).
   static SealKey FromBytes(std::string key) { return SealKey(std::move(key)); }
 

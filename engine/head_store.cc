@@ -34,8 +34,7 @@ std::string IdempotencyStoreKey(std::string_view account, std::string_view idemp
   return key;
 }
 
-Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
-                                                   std::string events_topic,
+Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir, HeadStoreTopics topics,
                                                    std::chrono::seconds idempotency_window) {
   auto expiry = MakeIdempotencyExpiryFilter(idempotency_window);
   rocksdb::ColumnFamilyOptions idempotency_options;
@@ -63,16 +62,16 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir,
   }
   return std::unique_ptr<HeadStore>(
       new HeadStore(std::move(expiry), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-                    std::move(events_topic)));
+                    std::move(topics)));
 }
 
 HeadStore::HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry,
                      std::unique_ptr<rocksdb::DB> db,
-                     std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string events_topic)
+                     std::vector<rocksdb::ColumnFamilyHandle*> handles, HeadStoreTopics topics)
     : expiry_(std::move(expiry)),
       db_(std::move(db)),
       handles_(std::move(handles)),
-      events_topic_(std::move(events_topic)) {}
+      topics_(std::move(topics)) {}
 
 Status HeadStore::CompactIdempotency() {
   return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), handles_[kIdempotency],
@@ -85,8 +84,8 @@ HeadStore::~HeadStore() {
   db_.reset();  // before the compaction filter it uses
 }
 
-std::string HeadStore::CheckpointKey(int32_t partition) const {
-  std::string key = events_topic_;
+std::string HeadStore::CheckpointKey(const std::string& topic, int32_t partition) {
+  std::string key = topic;
   key.push_back('\0');
   AppendBigEndian32(static_cast<uint32_t>(partition), &key);
   return key;
@@ -130,21 +129,35 @@ Result<std::optional<std::string>> HeadStore::Entity(const std::string& key) con
   return std::optional<std::string>(std::move(value));
 }
 
-Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) const {
+Result<std::optional<int64_t>> HeadStore::Checkpoint(const std::string& topic,
+                                                     int32_t partition) const {
   std::string value;
-  auto status =
-      db_->Get(rocksdb::ReadOptions(), handles_[kCheckpoints], CheckpointKey(partition), &value);
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[kCheckpoints],
+                         CheckpointKey(topic, partition), &value);
   if (status.IsNotFound()) return std::optional<int64_t>();
   if (!status.ok()) return FromRocks(status, "reading a checkpoint");
   if (value.size() != 8) return Status::Corruption("a sequencer checkpoint is not 8 bytes");
   return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(value)));
 }
 
+Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) const {
+  return Checkpoint(topics_.events, partition);
+}
+
+Result<std::optional<int64_t>> HeadStore::NextRejectionOffset(int32_t partition) const {
+  return Checkpoint(topics_.rejections, partition);
+}
+
+Result<std::optional<int64_t>> HeadStore::NextCommandOffset(int32_t partition) const {
+  return Checkpoint(topics_.commands, partition);
+}
+
 Result<v1::ChainDigest> HeadStore::Digest(int32_t partition) const {
   std::string value;
   auto status =
-      db_->Get(rocksdb::ReadOptions(), handles_[kDigests], CheckpointKey(partition), &value);
-  if (status.IsNotFound()) return EmptyChainDigest(events_topic_, partition);
+      db_->Get(rocksdb::ReadOptions(), handles_[kDigests], CheckpointKey(topics_.events, partition),
+               &value);
+  if (status.IsNotFound()) return EmptyChainDigest(topics_.events, partition);
   if (!status.ok()) return FromRocks(status, "reading a chain digest");
   v1::ChainDigest digest;
   if (!digest.ParseFromString(value)) {
@@ -171,14 +184,22 @@ Status HeadStore::Write(const HeadUpdate& update) {
   for (const auto& [partition, digest] : update.digests) {
     digest.SerializeToString(&value);
     TIMELINE_RETURN_IF_ERROR(
-        FromRocks(batch.Put(handles_[kDigests], CheckpointKey(partition), value), "batching"));
+        FromRocks(batch.Put(handles_[kDigests], CheckpointKey(topics_.events, partition), value),
+                  "batching"));
   }
-  for (const auto& [partition, offset] : update.next_event_offsets) {
-    value.clear();
-    AppendBigEndian64(static_cast<uint64_t>(offset), &value);
-    TIMELINE_RETURN_IF_ERROR(
-        FromRocks(batch.Put(handles_[kCheckpoints], CheckpointKey(partition), value), "batching"));
-  }
+  const auto put_checkpoints = [&](const std::string& topic,
+                                   const std::map<int32_t, int64_t>& offsets) -> Status {
+    for (const auto& [partition, offset] : offsets) {
+      value.clear();
+      AppendBigEndian64(static_cast<uint64_t>(offset), &value);
+      TIMELINE_RETURN_IF_ERROR(FromRocks(
+          batch.Put(handles_[kCheckpoints], CheckpointKey(topic, partition), value), "batching"));
+    }
+    return Status::Ok();
+  };
+  TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.events, update.next_event_offsets));
+  TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.rejections, update.next_rejection_offsets));
+  TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.commands, update.next_command_offsets));
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing sequencer heads");
 }
 

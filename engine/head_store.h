@@ -2,10 +2,12 @@
 //
 // Operation: per account, the head (version, last hash, the folded account), its entities
 // (contracts, orders, invoices, ...: what the cross-event rules read), and the first outcome of
-// each idempotency key; per account-events partition, the next offset those heads reflect. One
+// each idempotency key; per account-events and account-rejections partition, the next offset
+// those heads reflect; per account-commands partition, the first offset not yet decided. One
 // HeadUpdate is written atomically (one WriteBatch), so heads and offsets never disagree. After
-// a crash the sequencer re-reads account-events from the stored offset (DESIGN.md, "Exactly
-// once"), so a write lost between the Kafka commit and this store repeats nothing.
+// a crash the sequencer re-reads account-events and account-rejections from the stored offsets
+// (DESIGN.md, "Exactly once"), so a write lost between the Kafka commit and this store repeats
+// nothing.
 // Key layout: docs/storage.md.
 // Concurrency: reads and Write may be called from any thread; the sequencer uses one thread.
 #pragma once
@@ -40,6 +42,10 @@ struct HeadUpdate {
   // By IdempotencyStoreKey(account, key).
   std::unordered_map<std::string, v1::IdempotencyRecord> idempotency;
   std::map<int32_t, int64_t> next_event_offsets;  // account-events partition → next offset
+  std::map<int32_t, int64_t> next_rejection_offsets;  // account-rejections partition → next
+  // account-commands partition → the offset after the last command decided (each decided
+  // command left one event or one rejection on the same partition number).
+  std::map<int32_t, int64_t> next_command_offsets;
   // account-events partition → its chain digest over the events the heads reflect.
   std::map<int32_t, v1::ChainDigest> digests;
   // Serialized v1::Entity by entity key (engine/entity_keys.h).
@@ -47,12 +53,20 @@ struct HeadUpdate {
 
   bool empty() const {
     return heads.empty() && idempotency.empty() && next_event_offsets.empty() && entities.empty() &&
-           digests.empty();
+           digests.empty() && next_rejection_offsets.empty() && next_command_offsets.empty();
   }
 };
 
 // account + '\0' + key: account ids never hold a zero byte.
 std::string IdempotencyStoreKey(std::string_view account, std::string_view idempotency_key);
+
+// The full names (prefix included) of the topics whose positions the store keeps: checkpoint
+// keys hold them, so stores of differently prefixed topics never mistake each other's offsets.
+struct HeadStoreTopics {
+  std::string events = "account-events";
+  std::string rejections = "account-rejections";
+  std::string commands = "account-commands";
+};
 
 class HeadStore {
  public:
@@ -60,7 +74,7 @@ class HeadStore {
   // `idempotency_window` are dropped as compaction passes (engine/idempotency_window.h).
   // IoError names the directory and the cause.
   static Result<std::unique_ptr<HeadStore>> Open(
-      const std::string& dir, std::string events_topic,
+      const std::string& dir, HeadStoreTopics topics,
       std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow);
   ~HeadStore();
 
@@ -73,6 +87,11 @@ class HeadStore {
   Result<std::optional<std::string>> Entity(const std::string& key) const;
   // The next account-events offset the heads reflect for `partition`; nullopt when never written.
   Result<std::optional<int64_t>> NextEventOffset(int32_t partition) const;
+  // The next account-rejections offset the heads reflect; nullopt when never written.
+  Result<std::optional<int64_t>> NextRejectionOffset(int32_t partition) const;
+  // The offset after the last account-commands record decided on `partition`, as the log's
+  // events and rejections show it; nullopt when none is known.
+  Result<std::optional<int64_t>> NextCommandOffset(int32_t partition) const;
 
   // The chain digest of `partition` over the events the heads reflect (engine/chain_digest.h);
   // EmptyChainDigest when the partition has none yet.
@@ -87,14 +106,16 @@ class HeadStore {
 
  private:
   HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry, std::unique_ptr<rocksdb::DB> db,
-            std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string events_topic);
-  std::string CheckpointKey(int32_t partition) const;
+            std::vector<rocksdb::ColumnFamilyHandle*> handles, HeadStoreTopics topics);
+  // topic '\0' partition:u32be
+  static std::string CheckpointKey(const std::string& topic, int32_t partition);
+  Result<std::optional<int64_t>> Checkpoint(const std::string& topic, int32_t partition) const;
 
   std::unique_ptr<rocksdb::CompactionFilter> expiry_;  // declared first: outlives db_
   std::unique_ptr<rocksdb::DB> db_;
   // default, heads, idempotency, checkpoints, entities, digests
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::string events_topic_;
+  HeadStoreTopics topics_;
 };
 
 }  // namespace timeline

@@ -100,6 +100,7 @@ TopicNames TopicNames::WithPrefix(const std::string& prefix) {
   names.chain_digests = prefix + names.chain_digests;
   names.dead_letters = prefix + names.dead_letters;
   names.account_state = prefix + names.account_state;
+  names.prefix = prefix;
   return names;
 }
 
@@ -144,7 +145,7 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
                           {"auto.offset.reset", "earliest"},
                           {"partition.assignment.strategy", "range"}};
   // librdkafka insists on a group.id even for a consumer that only assigns partitions.
-  defaults.emplace_back("group.id", group.empty() ? settings.group_prefix + "-reader" : group);
+  defaults.emplace_back("group.id", group.empty() ? settings.GroupId("reader") : group);
   auto conf = BaseConf(settings, defaults, extra);
   if (!conf.ok()) return conf.status();
   std::string error;

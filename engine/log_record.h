@@ -33,5 +33,8 @@ inline constexpr std::string_view kContentTypeHeader = "content-type";
 inline constexpr std::string_view kJsonContentType = "application/json";
 inline constexpr std::string_view kProtobufContentType = "application/x-protobuf";
 inline constexpr std::string_view kSubmissionIdHeader = "timeline-submission-id";
+// On each event: the account-commands offset (decimal) of the command it was decided from, on
+// the same partition number. Not hashed: the chain does not depend on it (docs/wire-format.md).
+inline constexpr std::string_view kCommandOffsetHeader = "timeline-command-offset";
 
 }  // namespace timeline

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include "engine/account_fold.h"
 #include "engine/account_rules.h"
 #include "engine/chain_digest.h"
@@ -56,7 +59,13 @@ Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
   return first;
 }
 
+void Sequencer::NoteDecided(int32_t partition, int64_t offset) {
+  int64_t& next = pending_.next_command_offsets[partition];
+  next = std::max(next, offset + 1);
+}
+
 Status Sequencer::Decide(const LogRecord& command) {
+  NoteDecided(command.partition, command.offset);  // one event or one rejection, whatever it is
   if (auto refusal = CheckSubmissionSize(command.value.size(), max_submission_bytes_)) {
     Refuse(command, nullptr, *refusal);  // not even decoded: it may be anything
     return Status::Ok();
@@ -185,7 +194,7 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   TIMELINE_RETURN_IF_ERROR(
       Advance(envelope, submission.event(), std::move(head), command.partition, /*decided=*/true));
   events_.push_back({command.partition, submission.account_id(), envelope.SerializeAsString(),
-                     submission.submission_id()});
+                     submission.submission_id(), command.offset});
   return Status::Ok();
 }
 
@@ -245,8 +254,25 @@ Status Sequencer::Replay(const LogRecord& event_record) {
   int64_t& next = pending_.next_event_offsets[event_record.partition];
   next = std::max(next, event_record.offset + 1);
   if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
-    // Someone else wrote this record; the projections dead-letter it and `timeline verify`
-    // names it. The sequencer's heads follow only what it sealed.
+    auto head = CurrentHead(envelope.account_id());
+    if (!head.ok()) return head.status();
+    if (envelope.sequence() > head->version()) {
+      // The log holds this sequence already; deciding the account's next command would write a
+      // second one. Either the key is not the one that sealed the log (lost, replaced) or a
+      // forger extended the chain: a human must look, the sequencer must not write.
+      return Status::Corruption(fmt::format(
+          "{}[{}]@{}: account {} sequence {} is already on {} but does not verify with this "
+          "sequencer's seal key ({}), and it is past the head the sequencer trusts (version {}): "
+          "the sequencer stops rather than write a second sequence {}. If the deployment's seal "
+          "key was lost or replaced, restore the original key file and start again with "
+          "--seal-key FILE (or TIMELINE_SEAL_KEY_FILE); otherwise run `timeline verify` to name "
+          "the records that were not written by the sequencer",
+          event_record.topic, event_record.partition, event_record.offset,
+          envelope.account_id(), envelope.sequence(), event_record.topic, integrity.message(),
+          head->version(), envelope.sequence()));
+    }
+    // A fork of a sequence the head already has: someone else wrote it; the projections
+    // dead-letter it and `timeline verify` names it. The heads follow only what was sealed.
     spdlog::warn("{}[{}]@{} skipped on catch-up: {}", event_record.topic, event_record.partition,
                  event_record.offset, integrity.message());
     ++skipped_records_;
@@ -263,13 +289,42 @@ Status Sequencer::Replay(const LogRecord& event_record) {
     }
     TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value(),
                                      event_record.partition, /*decided=*/false));
+    // Only a sealed event that extends its chain tells how far commands were decided (headers
+    // are not sealed: a copy of an old event with another header must not move it).
+    if (auto header = event_record.Header(kCommandOffsetHeader)) {
+      int64_t offset = -1;
+      const auto [end, error] = std::from_chars(header->data(), header->data() + header->size(),
+                                                offset);
+      if (error == std::errc() && end == header->data() + header->size() && offset >= 0) {
+        NoteDecided(event_record.partition, offset);
+      }
+    }
   }
   return Status::Ok();
 }
 
-Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets) {
+void Sequencer::ReplayRejection(const LogRecord& rejection_record) {
+  int64_t& next = pending_.next_rejection_offsets[rejection_record.partition];
+  next = std::max(next, rejection_record.offset + 1);
+  v1::Rejection rejection;
+  if (!rejection.ParseFromString(rejection_record.value) ||
+      rejection.command_partition() != rejection_record.partition) {
+    spdlog::warn("{}[{}]@{} skipped on catch-up: not a Rejection of a command of partition {}",
+                 rejection_record.topic, rejection_record.partition, rejection_record.offset,
+                 rejection_record.partition);
+    return;
+  }
+  NoteDecided(rejection.command_partition(), rejection.command_offset());
+}
+
+Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets,
+                         const std::map<int32_t, int64_t>& next_rejection_offsets) {
   for (const auto& [partition, offset] : next_event_offsets) {
     int64_t& next = pending_.next_event_offsets[partition];
+    next = std::max(next, offset);
+  }
+  for (const auto& [partition, offset] : next_rejection_offsets) {
+    int64_t& next = pending_.next_rejection_offsets[partition];
     next = std::max(next, offset);
   }
   for (const auto& [key, entity] : entities_.Changed()) {

@@ -39,6 +39,9 @@ struct OutgoingRecord {
   std::string key;
   std::string value;
   std::string submission_id;  // also written as the timeline-submission-id header
+  // Events only: the offset of the command decided, written as the timeline-command-offset
+  // header (kCommandOffsetHeader), so that the log itself tells how far commands were decided.
+  int64_t command_offset = -1;
 };
 
 class Sequencer {
@@ -59,10 +62,16 @@ class Sequencer {
   Status Decide(const LogRecord& command);
 
   // Folds one record already on account-events into the pending heads (catch-up). A record
-  // that the sequencer did not write (bad seal) or that was altered is skipped and counted in
-  // skipped_records(): it must never become a head. Corruption when a sealed record leaves a
+  // that does not verify (bad seal: not written with this key; or altered) must never become a
+  // head: when its sequence is one the head already has (a fork), it is skipped and counted in
+  // skipped_records(); when it is past the head, Corruption naming the account, the record and
+  // the seal key to restore, because deciding on would write that sequence a second time (a
+  // lost or replaced key looks exactly like this). Corruption too when a sealed record leaves a
   // gap in the account's sequence.
   Status Replay(const LogRecord& event_record);
+  // Folds one record already on account-rejections (catch-up): the command it names was decided.
+  // A record that is not a Rejection is skipped with a warning (nothing the sequencer wrote).
+  void ReplayRejection(const LogRecord& rejection_record);
   uint64_t skipped_records() const { return skipped_records_; }
 
   // Refuses `command` as TOO_LARGE without deciding it: what deciding it produced could not be
@@ -79,15 +88,20 @@ class Sequencer {
   const std::vector<OutgoingRecord>& rejections() const { return rejections_; }
   bool has_pending() const { return !events_.empty() || !rejections_.empty() || !pending_.empty(); }
 
-  // The batch is committed on Kafka; `next_event_offsets` are the account-events partitions'
-  // next offsets after it. Persists heads and offsets atomically and starts a new batch.
-  Status Commit(const std::map<int32_t, int64_t>& next_event_offsets);
+  // The batch is committed on Kafka; `next_event_offsets` and `next_rejection_offsets` are the
+  // account-events and account-rejections partitions' next offsets after it. Persists heads,
+  // those offsets and how far each account-commands partition was decided (every Decide() and
+  // every replayed outcome moves it) atomically, and starts a new batch.
+  Status Commit(const std::map<int32_t, int64_t>& next_event_offsets,
+                const std::map<int32_t, int64_t>& next_rejection_offsets = {});
 
   // The batch's transaction was aborted: forget everything decided since the last Commit.
   void Abort();
 
  private:
   Result<v1::SequencerHead> CurrentHead(const std::string& account) const;
+  // The command at `offset` of account-commands `partition` was decided.
+  void NoteDecided(int32_t partition, int64_t offset);
   Result<std::optional<v1::IdempotencyRecord>> FirstOutcome(const std::string& account,
                                                            const std::string& key) const;
   // Records a refusal of `command`; `submission` is null when it did not decode.

@@ -33,11 +33,16 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
   command->add_option("--data", options->data_dir, "directory of this instance's RocksDB stores")
       ->capture_default_str();
   command->add_option("--seal-key", options->seal_key_path,
-                      "file with the key that seals events (default: <data>/seal.key, created "
-                      "when missing; every process of a deployment must share it)");
+                      "file with the key that seals events (default: $TIMELINE_SEAL_KEY_FILE, else "
+                      "<data>/seal.key; the sequencer creates it only while account-events is "
+                      "empty; every process of a deployment must share it; keep it outside "
+                      "<data>)")
+      ->envname("TIMELINE_SEAL_KEY_FILE");
   command->add_option("--topic-prefix", options->topic_prefix,
                       "prefix for the topic names (isolates test runs)");
-  command->add_option("--group-prefix", options->group_prefix, "prefix for consumer group ids")
+  command->add_option("--group-prefix", options->group_prefix,
+                      "prefix for consumer group and transactional ids; each id also holds the "
+                      "topic prefix (<group-prefix>-<topic-prefix><role>)")
       ->capture_default_str();
   command->add_option("--kafka-wait", options->kafka_wait_seconds,
                       "seconds to wait out transient broker states (a leader election after topics "
@@ -49,7 +54,7 @@ void AddCommonOptions(CLI::App* command, CommonOptions* options) {
 Result<std::optional<SealKey>> ExistingSealKey(const CommonOptions& common) {
   const std::string path = SealKeyPath(common.data_dir, common.seal_key_path);
   if (!std::filesystem::exists(path)) return std::optional<SealKey>();
-  auto key = SealKey::LoadOrCreate(path);
+  auto key = SealKey::Load(path);
   if (!key.ok()) return key.status();
   return std::optional<SealKey>(std::move(key).value());
 }

@@ -17,9 +17,9 @@ namespace timeline::cli {
 struct CommonOptions {
   std::string brokers = DefaultBrokers();
   std::string data_dir = "data";
-  std::string seal_key_path;  // empty: <data_dir>/seal.key
+  std::string seal_key_path;  // --seal-key or $TIMELINE_SEAL_KEY_FILE; empty: <data>/seal.key
   std::string topic_prefix;  // empty: account-commands, account-events, account-rejections
-  std::string group_prefix = "timeline";
+  std::string group_prefix = "timeline";  // ids are <group_prefix>-<topic_prefix><role>
   int kafka_wait_seconds = 30;  // how long transient broker states are waited out
 
   KafkaSettings Kafka() const;

@@ -80,6 +80,13 @@ TEST_CASE("an abortable transaction is aborted and its commands decided again, o
   REQUIRE(ordered->accepted);
   CHECK(ordered->event.sequence() == 2);
   CHECK(Sample(*options.metrics, "timeline_sequencer_transactions_aborted_total") >= 1);
+  // The batch is counted once commit_transaction returns, which may be a moment after the
+  // submitter already read the committed event.
+  const auto counted_by = std::chrono::steady_clock::now() + 30s;
+  while (Sample(*options.metrics, "timeline_events_sequenced_total") < 2 &&
+         std::chrono::steady_clock::now() < counted_by) {
+    std::this_thread::sleep_for(10ms);
+  }
   CHECK(Sample(*options.metrics, "timeline_events_sequenced_total") == 2);
 
   stop.store(true);

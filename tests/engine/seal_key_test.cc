@@ -52,5 +52,22 @@ TEST_CASE("a seal key file that is not 64 hex characters is refused naming the f
   CHECK(key.status().message().find(path) != std::string::npos);
 }
 
+TEST_CASE("Load reads an existing key and never creates one") {
+  TempDir dir;
+  const std::string path = dir.Sub("seal.key");
+  auto missing = SealKey::Load(path);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+  CHECK(missing.status().message().find(path) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(path));
+
+  auto created = SealKey::LoadOrCreate(path);
+  REQUIRE(created.ok());
+  auto loaded = SealKey::Load(path);
+  REQUIRE(loaded.ok());
+  const std::string hash(32, '\x5a');
+  CHECK(loaded->Seal(hash) == created->Seal(hash));
+}
+
 }  // namespace
 }  // namespace timeline

@@ -35,7 +35,7 @@ class Fixture {
     store_.reset();  // RocksDB holds a lock on the directory: close before opening again
     // The store's compaction filter expires keys by the wall clock, this fixture's clock stands
     // in January 2026: a window of ten years keeps compaction out of these tests.
-    auto opened = HeadStore::Open(dir_.path(), kEvents, std::chrono::hours(24 * 3650));
+    auto opened = HeadStore::Open(dir_.path(), {kEvents}, std::chrono::hours(24 * 3650));
     INFO(opened.status().ToString());
     REQUIRE(opened.ok());
     store_ = std::move(opened).value();
@@ -107,6 +107,9 @@ std::vector<LogRecord> AsEventRecords(const Sequencer& sequencer) {
     record.offset = static_cast<int64_t>(records.size());
     record.key = event.key;
     record.value = event.value;
+    // As SequencerProcess writes them: the command's offset in a header.
+    record.headers.emplace_back(std::string(kCommandOffsetHeader),
+                                std::to_string(event.command_offset));
     records.push_back(record);
   }
   return records;
@@ -361,7 +364,7 @@ TEST_CASE("an idempotency key is free again once its window has passed") {
 
 TEST_CASE("compaction drops idempotency keys older than the store's window, and only those") {
   TempDir dir;
-  auto opened = HeadStore::Open(dir.path(), kEvents, std::chrono::hours(1));
+  auto opened = HeadStore::Open(dir.path(), {kEvents}, std::chrono::hours(1));
   REQUIRE(opened.ok());
   HeadStore& store = **opened;
   SystemClock wall;
@@ -513,7 +516,7 @@ TEST_CASE("Replay brings heads forward from account-events and skips sequences a
   CHECK(fifth.prev_hash() == next.hash());
 }
 
-TEST_CASE("Replay skips a record the sequencer did not seal, so a forger cannot move a head") {
+TEST_CASE("Replay skips a forged fork of a sequence the head already has") {
   std::vector<LogRecord> written;
   {
     Fixture elsewhere;
@@ -521,11 +524,10 @@ TEST_CASE("Replay skips a record the sequencer did not seal, so a forger cannot 
     DecideInvoicedAccount(writer);
     written = AsEventRecords(writer);
   }
-  // A forger appends sequence 4 with a correct chain hash but no valid seal.
+  // A forger appends a second sequence 3 with a correct chain hash but no valid seal.
   v1::EventEnvelope forged = EnvelopeOf({0, "acme", written[2].value, ""});
-  forged.set_sequence(4);
   forged.set_body(ServiceCaseOpened("case-forged").SerializeAsString());
-  LinkEvent(forged.hash(), &forged);
+  LinkEvent(forged.prev_hash(), &forged);
   forged.clear_seal();
   LogRecord forged_record = written[2];
   forged_record.offset = 3;
@@ -534,7 +536,9 @@ TEST_CASE("Replay skips a record the sequencer did not seal, so a forger cannot 
   Fixture fixture;
   Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
   for (const LogRecord& record : {written[0], written[1], written[2], forged_record}) {
-    REQUIRE(sequencer.Replay(record).ok());
+    const Status replayed = sequencer.Replay(record);
+    INFO(replayed.ToString());
+    REQUIRE(replayed.ok());
   }
   CHECK(sequencer.skipped_records() == 1);
   // The head stays at the sealed sequence 3; the next genuine event is 4, linked to 3.
@@ -547,6 +551,57 @@ TEST_CASE("Replay skips a record the sequencer did not seal, so a forger cannot 
   auto offset = fixture.store()->NextEventOffset(0);
   REQUIRE(offset.ok());
   CHECK(offset->value_or(-1) == 4);
+}
+
+TEST_CASE("Replay stops at an unverifiable record past the head, naming it and the key") {
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  // A forger appends sequence 4 with a correct chain hash but no valid seal: deciding the next
+  // command would write a second sequence 4.
+  v1::EventEnvelope forged = EnvelopeOf({0, "acme", written[2].value, ""});
+  forged.set_sequence(4);
+  forged.set_body(ServiceCaseOpened("case-forged").SerializeAsString());
+  LinkEvent(forged.hash(), &forged);
+  forged.clear_seal();
+  LogRecord forged_record = written[2];
+  forged_record.offset = 3;
+  forged_record.value = forged.SerializeAsString();
+
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  for (const LogRecord& record : {written[0], written[1], written[2]}) {
+    REQUIRE(sequencer.Replay(record).ok());
+  }
+  const Status stopped = sequencer.Replay(forged_record);
+  CHECK(stopped.code() == StatusCode::kCorruption);
+  CHECK_THAT(stopped.message(), Contains("account-events[0]@3: account acme sequence 4"));
+  CHECK_THAT(stopped.message(), Contains("--seal-key"));
+}
+
+TEST_CASE("a sequencer with another seal key stops on the log's first event, never re-sequencing") {
+  // The deployment's history, sealed with the deployment's key.
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  // data/ was lost with its key: a fresh store and a fresh key catch up on the same log.
+  const SealKey other_key = SealKey::FromBytes(std::string(32, 'o'));
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &other_key, 1);
+  const Status stopped = sequencer.Replay(written[0]);
+  CHECK(stopped.code() == StatusCode::kCorruption);
+  CHECK_THAT(stopped.message(), Contains("account acme sequence 1"));
+  CHECK_THAT(stopped.message(), Contains("account-events[0]@0"));
+  CHECK_THAT(stopped.message(), Contains("restore the original key file"));
+  CHECK(sequencer.skipped_records() == 0);
 }
 
 // sequencer.cc Replay sets next_event_offsets[partition] = offset + 1 unconditionally, so an
@@ -589,6 +644,102 @@ TEST_CASE("Replay of a record that leaves a gap in the account's sequence is cor
   LogRecord garbage = written[1];
   garbage.value = "not an envelope";
   CHECK(sequencer.Replay(garbage).code() == StatusCode::kCorruption);
+}
+
+// The sequencer's rejections as they would sit on account-rejections partition 0 from offset 0.
+std::vector<LogRecord> AsRejectionRecords(const Sequencer& sequencer) {
+  std::vector<LogRecord> records;
+  for (const auto& rejection : sequencer.rejections()) {
+    LogRecord record;
+    record.topic = "account-rejections";
+    record.partition = rejection.partition;
+    record.offset = static_cast<int64_t>(records.size());
+    record.key = rejection.key;
+    record.value = rejection.value;
+    records.push_back(record);
+  }
+  return records;
+}
+
+int64_t StoredCommandOffset(HeadStore* store, int32_t partition) {
+  auto offset = store->NextCommandOffset(partition);
+  INFO(offset.status().ToString());
+  REQUIRE(offset.ok());
+  return offset->value_or(-1);
+}
+
+TEST_CASE("Commit persists how far each account-commands partition was decided") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  CHECK(StoredCommandOffset(fixture.store(), 0) == -1);
+  Decide(sequencer, Command(AccountOpened(), "sub-open", 7));
+  Decide(sequencer, Command(AccountOpened(), "sub-again", 8));  // refused: already open
+  REQUIRE(sequencer.rejections().size() == 1);
+  CHECK(sequencer.events()[0].command_offset == 7);
+  sequencer.Abort();
+  REQUIRE(sequencer.Commit({}).ok());
+  CHECK(StoredCommandOffset(fixture.store(), 0) == -1);  // an aborted batch decided nothing
+
+  Decide(sequencer, Command(AccountOpened(), "sub-open", 7));
+  Decide(sequencer, Command(AccountOpened(), "sub-again", 8));
+  REQUIRE(sequencer.Commit({}).ok());
+  CHECK(StoredCommandOffset(fixture.store(), 0) == 9);
+}
+
+TEST_CASE("a fresh store learns from the events and rejections how far commands were decided") {
+  // Another store decided commands 0..4 of partition 0: four events and one rejection.
+  std::vector<LogRecord> events;
+  std::vector<LogRecord> rejections;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);                                        // offsets 0, 1, 2
+    Decide(writer, Command(AccountOpened(), "sub-again", 3));             // refused
+    Decide(writer, Command(ServiceCaseOpened("case-1"), "sub-case", 4));  // sequence 4
+    REQUIRE(writer.rejections().size() == 1);
+    events = AsEventRecords(writer);
+    rejections = AsRejectionRecords(writer);
+  }
+  REQUIRE(events.size() == 4);
+
+  // With data/ lost, a new store replays the log: the next command to decide is offset 5,
+  // whatever a consumer group says.
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  for (const LogRecord& record : events) REQUIRE(sequencer.Replay(record).ok());
+  for (const LogRecord& record : rejections) sequencer.ReplayRejection(record);
+  REQUIRE(sequencer.Commit({}).ok());
+  CHECK(StoredCommandOffset(fixture.store(), 0) == 5);
+  auto rejection_offset = fixture.store()->NextRejectionOffset(0);
+  REQUIRE(rejection_offset.ok());
+  CHECK(rejection_offset->value_or(-1) == 1);
+
+  // A rejection alone (the last command refused) counts as well.
+  Fixture only_rejections;
+  Sequencer second(only_rejections.store(), &only_rejections.clock(), &testing::TestSealKey(), 1);
+  for (const LogRecord& record : rejections) second.ReplayRejection(record);
+  REQUIRE(second.Commit({}).ok());
+  CHECK(StoredCommandOffset(only_rejections.store(), 0) == 4);
+}
+
+TEST_CASE("a replayed copy of an old event with another command offset header moves nothing") {
+  std::vector<LogRecord> events;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    events = AsEventRecords(writer);
+  }
+  LogRecord copy = events[0];
+  copy.offset = 3;
+  copy.headers = {{std::string(kCommandOffsetHeader), "1000"}};
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  for (const LogRecord& record : {events[0], events[1], events[2], copy}) {
+    REQUIRE(sequencer.Replay(record).ok());
+  }
+  REQUIRE(sequencer.Commit({}).ok());
+  CHECK(StoredCommandOffset(fixture.store(), 0) == 3);
 }
 
 TEST_CASE("a command on a partition that is not its account's is refused with WRONG_PARTITION") {

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -19,6 +21,10 @@ RunningEngine::RunningEngine(std::shared_ptr<MetricsRegistry> metrics) : Running
   metrics_ = std::move(metrics);
 }
 
+RunningEngine::RunningEngine(KafkaSettings kafka) : kafka_(std::move(kafka)) {
+  REQUIRE(CreateTopics(kafka_, 3, 1, 30s).ok());
+}
+
 RunningEngine::~RunningEngine() {
   if (runner_) {
     runner_->Stop();
@@ -27,14 +33,48 @@ RunningEngine::~RunningEngine() {
 }
 
 void RunningEngine::Start() {
+  const Status started = TryStart();
+  INFO(started.ToString());
+  REQUIRE(started.ok());
+}
+
+Status RunningEngine::TryStart() {
   RunOptions options;
   options.kafka = kafka_;
   options.data_dir = data_.path();
+  options.seal_key_path = seal_key_path_;
   options.metrics = metrics_;
   auto started = EngineRunner::Start(options);
-  INFO(started.status().ToString());
-  REQUIRE(started.ok());
+  if (!started.ok()) return started.status();
   runner_ = std::move(started).value();
+  return Status::Ok();
+}
+
+Status RunningEngine::WaitForFailure(std::chrono::seconds patience) {
+  REQUIRE(runner_);
+  // The runner stops both roles when one fails; Wait() then returns at once.
+  std::atomic<bool> done{false};
+  Status status;
+  std::thread waiter([&] {
+    status = runner_->Wait();
+    done = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (!done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  const bool stopped_by_itself = done;
+  if (!stopped_by_itself) runner_->Stop();  // let the waiter end before failing the test
+  waiter.join();
+  INFO("the engine was still running after " << patience.count() << " s");
+  REQUIRE(stopped_by_itself);
+  runner_.reset();
+  return status;
+}
+
+void RunningEngine::ClearData() {
+  REQUIRE_FALSE(runner_);
+  for (const auto& entry : std::filesystem::directory_iterator(data_.path())) {
+    std::filesystem::remove_all(entry.path());
+  }
 }
 
 void RunningEngine::Stop() {

@@ -2,6 +2,7 @@
 // directory, and the sequencer and worker of `timeline run` in this process.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,10 +22,23 @@ class RunningEngine {
   RunningEngine();
   // As above, the roles counting into `metrics` (consumers/metrics/metrics_registry.h).
   explicit RunningEngine(std::shared_ptr<MetricsRegistry> metrics);
+  // An engine of its own (data directory, process) on `kafka`'s topics and groups, e.g. another
+  // engine's topics with another group prefix; creates the topics when they are missing.
+  explicit RunningEngine(KafkaSettings kafka);
   ~RunningEngine();
 
   void Start();
+  // Starts the engine, or returns why it would not start.
+  Status TryStart();
   void Stop();  // requires a clean stop
+  // Waits until the engine stops by itself (a role failed) and returns why; fails the test when
+  // it is still running after `patience`.
+  Status WaitForFailure(std::chrono::seconds patience = std::chrono::seconds(60));
+
+  // The seal key file the engine uses (--seal-key); empty: <data>/seal.key.
+  void set_seal_key_path(std::string path) { seal_key_path_ = std::move(path); }
+  // Deletes everything in the data directory (a lost --data); the engine must be stopped.
+  void ClearData();
 
   const KafkaSettings& kafka() const { return kafka_; }
   const std::string& data_dir() const { return data_.path(); }
@@ -46,6 +60,7 @@ class RunningEngine {
  private:
   KafkaSettings kafka_ = IsolatedKafkaSettings();
   TempDir data_;
+  std::string seal_key_path_;
   std::shared_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<EngineRunner> runner_;
 };
