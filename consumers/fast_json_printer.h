@@ -2,7 +2,7 @@
 // util::BinaryToJsonString prints it with always_print_primitive_fields (compact, or
 // add_whitespace with the trailing newline trimmed), written straight from the message's
 // Descriptor and Reflection instead of through google.protobuf.Type, a wire re-parse and a
-// tree of DataPieces (about 10x-30x faster; BENCHMARKS.md).
+// tree of DataPieces (about 25x faster a history line; BENCHMARKS.md).
 //
 // What it reproduces (docs/json.md lists the library's rules and where they come from):
 // lowerCamelCase json_name; every non-oneof field with its default; proto3 `optional` and oneof
