@@ -221,7 +221,8 @@ void AppendTimestamp(int64_t seconds, int32_t nanos, std::string* out) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t shifted_month = (5 * day_of_year + 2) / 153;
   const int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
   const int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
@@ -471,7 +472,9 @@ class Writer {
     const FieldDescriptor* f = field.field;
     switch (field.kind) {
       case ValueKind::kInt32: AppendInteger(reflection.GetInt32(message, f), out_); return true;
-      case ValueKind::kInt64: AppendQuotedInteger(reflection.GetInt64(message, f), out_); return true;
+      case ValueKind::kInt64:
+        AppendQuotedInteger(reflection.GetInt64(message, f), out_);
+        return true;
       case ValueKind::kUint32: AppendInteger(reflection.GetUInt32(message, f), out_); return true;
       case ValueKind::kUint64:
         AppendQuotedInteger(reflection.GetUInt64(message, f), out_);
@@ -503,7 +506,9 @@ class Writer {
     for (int i = 0; i < size; ++i) {
       Separate(level + 1, &first);
       switch (field.kind) {
-        case ValueKind::kInt32: AppendInteger(reflection.GetRepeatedInt32(message, f, i), out_); break;
+        case ValueKind::kInt32:
+          AppendInteger(reflection.GetRepeatedInt32(message, f, i), out_);
+          break;
         case ValueKind::kInt64:
           AppendQuotedInteger(reflection.GetRepeatedInt64(message, f, i), out_);
           break;
@@ -513,7 +518,9 @@ class Writer {
         case ValueKind::kUint64:
           AppendQuotedInteger(reflection.GetRepeatedUInt64(message, f, i), out_);
           break;
-        case ValueKind::kDouble: AppendDouble(reflection.GetRepeatedDouble(message, f, i), out_); break;
+        case ValueKind::kDouble:
+          AppendDouble(reflection.GetRepeatedDouble(message, f, i), out_);
+          break;
         case ValueKind::kBool:
           out_->append(reflection.GetRepeatedBool(message, f, i) ? "true" : "false");
           break;

@@ -92,7 +92,8 @@ bool StreamHistory(const ViewStore& store, bool fast, FILE* sink, uint64_t* coun
   Status failure;
   *count = 0;
   const auto start = Clock::now();
-  Status status = ScanFilteredHistory(store, "bench", HistoryFilter{}, [&](const v1::EventEnvelope& e) {
+  const HistoryFilter all;
+  Status status = ScanFilteredHistory(store, "bench", all, [&](const v1::EventEnvelope& e) {
     auto entry = ToHistoryEntry(e);
     if (!entry.ok()) {
       failure = entry.status();

@@ -17,6 +17,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <dirent.h>
 #include <limits>
 #include <memory>
@@ -124,7 +125,6 @@ class RandomFiller {
 
   void Fill(pb::Message* message, int depth) {
     const pb::Descriptor* type = message->GetDescriptor();
-    const pb::Reflection* reflection = message->GetReflection();
     for (int i = 0; i < type->oneof_decl_count(); ++i) {
       const pb::OneofDescriptor* oneof = type->oneof_decl(i);
       if (oneof->is_synthetic()) continue;
@@ -145,7 +145,6 @@ class RandomFiller {
         SetSingular(message, field, depth);
       }
     }
-    (void)reflection;
   }
 
   // Seconds and nanos the library prints: the whole range, and 0, 3, 6 or 9 fraction digits.
@@ -255,7 +254,9 @@ class RandomFiller {
     }
   }
   int RandomEnum(const pb::EnumDescriptor* type) {
-    if (Chance(85)) return type->value(static_cast<int>(Uniform(0, type->value_count() - 1)))->number();
+    if (Chance(85)) {
+      return type->value(static_cast<int>(Uniform(0, type->value_count() - 1)))->number();
+    }
     return Pick<int>({-1, 12345, 7, std::numeric_limits<int32_t>::max(),
                       std::numeric_limits<int32_t>::min()});
   }
@@ -469,9 +470,10 @@ TEST_CASE("strings escape as the library escapes them, and bytes that are not UT
   google::protobuf::LogSilencer silence;
   v1::HistoryEntry entry;
   for (const std::string& text :
-       {std::string("plain"), std::string("<a href=\"x\">&amp;</a>\\"), std::string("\0\x01\x1f\x7f", 4),
-        std::string("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"), std::string("\xe2\x80\xa8\xef\xbb\xbf"),
-        std::string("\xf3\xa0\x80\x81"), std::string("bad \x80 \xff \xc3" "A \xed\xa0\x80 end\xe4\xb8"),
+       {std::string("plain"), std::string("<a href=\"x\">&amp;</a>\\"),
+        std::string("\0\x01\x1f\x7f", 4), std::string("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"),
+        std::string("\xe2\x80\xa8\xef\xbb\xbf"), std::string("\xf3\xa0\x80\x81"),
+        std::string("bad \x80 \xff \xc3" "A \xed\xa0\x80 end\xe4\xb8"),
         std::string("\xc0\x80\xc1\x81")}) {
     entry.set_actor(text);
     ExpectSameJson(entry, "actor " + text);
