@@ -1,5 +1,7 @@
 // How readers see the stored messages as JSON (protobuf's JSON mapping, lowerCamelCase names,
-// every field printed, hashes in hex). Off every hot path: for the CLI and the HTTP API.
+// every field printed, hashes in hex), for the CLI and the HTTP API. Printed by the fast printer
+// (fast_json_printer.h), byte for byte what protobuf 3.21's printer prints, with the library
+// itself (library_json_printer.h) for what the fast printer declines. Thread-safe.
 #pragma once
 
 #include <string>
