@@ -495,9 +495,9 @@ then pass "$what" "$ERR"
 else fail "$what" "$(last_run)"; fi
 
 # --- fencing ----------------------------------------------------------------------------------
-# A second engine with the same --group-prefix and --instance (its own --data) takes over: the
-# first must stop, saying why, instead of staying up doing nothing.
-"$bin" run --data "$work/data2" "${common[@]}" >"$work/engine2.log" 2>&1 &
+# A second engine with the same --group-prefix and --instance (its own --data, the deployment's
+# seal key) takes over: the first must stop, saying why, instead of staying up doing nothing.
+"$bin" run --data "$work/data2" --seal-key "$data/seal.key" "${common[@]}" >"$work/engine2.log" 2>&1 &
 second_pid=$!
 fence_deadline=$((SECONDS + 90))
 while kill -0 "$engine_pid" 2>/dev/null && [ "$SECONDS" -lt "$fence_deadline" ]; do sleep 0.2; done

@@ -164,7 +164,7 @@ TEST_CASE("idle and slow connections hold no thread: healthz answers at once bes
   }
 }
 
-TEST_CASE("an idle connection closes after the idle timeout; an unfinished head gets 408",
+TEST_CASE("an idle connection closes after the idle timeout, and an unfinished head gets 408",
           "[unit]") {
   QueryServerOptions options;
   options.connections.idle_timeout = Ms(300);

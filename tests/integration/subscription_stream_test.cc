@@ -170,7 +170,7 @@ TEST_CASE("the subscribe stream refuses a forbidden account or a bad parameter, 
 }
 
 TEST_CASE(
-    "subscriptions and event streams at their limits leave the API answering; the next is 503",
+    "subscriptions and event streams at their limits leave the API answering, and the next is 503",
     "[integration][subscription]") {
   Served served;  // 32 event streams and 32 subscriptions at most (QueryServerOptions)
   const int port = served.server->port();

@@ -81,7 +81,7 @@ History Spread() {
   return acme;
 }
 
-TEST_CASE("a series longer than its bound is refused naming from and to; a part of it is served") {
+TEST_CASE("a series longer than its bound is refused naming from and to, and a part of it is served") {
   ViewsFixture views;
   views.Apply(Spread());
   auto whole = MonthlyMoneySeries(views.store(), "acme");
