@@ -432,9 +432,14 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   // log written before events carried the command offset header); with neither, the beginning.
   Status PositionCommands(RdKafka::KafkaConsumer* consumer,
                           std::vector<RdKafka::TopicPartition*>& partitions) {
-    TIMELINE_RETURN_IF_ERROR(
-        FromKafka(consumer->committed(partitions, static_cast<int>(kKafkaTimeout.count() * 1000)),
-                  "reading the committed offsets of " + options_.kafka.topics.commands));
+    // A fresh broker's group coordinator may still be loading: wait it out like any command.
+    const auto committed_code = RetryTransient(options_.kafka.transient_wait, [&] {
+      return consumer->committed(partitions, static_cast<int>(kKafkaTimeout.count() * 1000));
+    });
+    TIMELINE_RETURN_IF_ERROR(AfterWaiting(committed_code,
+                                          "reading the committed offsets of " +
+                                              options_.kafka.topics.commands,
+                                          options_.kafka.transient_wait));
     for (auto* partition : partitions) {
       auto decided = store_->NextCommandOffset(partition->partition());
       if (!decided.ok()) return decided.status();
