@@ -33,7 +33,7 @@ class SealKey {
   static Result<SealKey> LoadOrCreate(const std::string& path);
   // Reads the key in `path`; never creates one. NotFound when the file does not exist, else as
   // LoadOrCreate. (Whether a new key may be made at all depends on the log: a new key cannot
-  // verify what another sealed; consumers/seal_key_guard.h decides.)
+  // verify what another sealed; consumers/processes/seal_key_guard.h decides.)
   static Result<SealKey> Load(const std::string& path);
   // A key from raw bytes (tests, tools).
   static SealKey FromBytes(std::string key) { return SealKey(std::move(key)); }

@@ -7,8 +7,9 @@
 
 namespace timeline {
 
-// The partition murmur2 gives `key` among `partition_count` partitions (librdkafka's own
-// implementation). An empty key maps to partition 0. Pure and thread-safe.
+// The partition murmur2 gives `key` among `partition_count` partitions, as librdkafka's and the
+// Java client's murmur2 partitioners place it. An empty key maps to partition 0. Pure and
+// thread-safe.
 int32_t PartitionForKey(std::string_view key, int32_t partition_count);
 
 }  // namespace timeline

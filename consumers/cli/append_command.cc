@@ -6,7 +6,7 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/submit_client.h"
+#include "consumers/log/submit_client.h"
 #include "engine/hash_chain.h"
 
 namespace timeline::cli {

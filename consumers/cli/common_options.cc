@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "consumers/data_directory.h"
+#include "consumers/processes/data_directory.h"
 
 namespace timeline::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/event_seal.h"
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_settings.h"
 #include "engine/status.h"
 
 namespace timeline::cli {

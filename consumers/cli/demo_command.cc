@@ -1,5 +1,5 @@
-// `timeline demo`: streams a believable, deterministic history (consumers/demo_history.h)
-// through the normal submit path (consumers/demo_run.h) and summarises the outcome.
+// `timeline demo`: streams a believable, deterministic history (consumers/demo/demo_history.h)
+// through the normal submit path (consumers/demo/demo_run.h) and summarises the outcome.
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -10,8 +10,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/demo_history.h"
-#include "consumers/demo_run.h"
+#include "consumers/demo/demo_history.h"
+#include "consumers/demo/demo_run.h"
 
 namespace timeline::cli {
 namespace {

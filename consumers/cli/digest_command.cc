@@ -5,8 +5,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/json_views.h"
-#include "consumers/read_only_views.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/read_only_views.h"
 #include "projections/view_digest.h"
 
 namespace timeline::cli {

@@ -8,8 +8,8 @@
 #include "projections/view_dates.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/json_views.h"
-#include "consumers/read_only_views.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/read_only_views.h"
 #include "projections/figure_lineage.h"
 #include "projections/figure_registry.h"
 

@@ -1,5 +1,5 @@
 // `timeline export ACCOUNT [--format jsonl|csv] [--as-of T] [--output FILE] --data DIR`: an
-// account's timeline with everything needed to verify its hash chain (consumers/event_export.h).
+// account's timeline with everything needed to verify its hash chain (consumers/audit/event_export.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,8 +9,8 @@
 #include "projections/view_dates.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/event_export.h"
-#include "consumers/read_only_views.h"
+#include "consumers/audit/event_export.h"
+#include "consumers/processes/read_only_views.h"
 
 namespace timeline::cli {
 namespace {

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
       "Submit events with `append`, run the engine with `run`, read views with `state` and "
       "`history`."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "timeline 0.1.0");
+  app.set_version_flag("--version", "timeline " TIMELINE_VERSION);
   // Logs go to stderr: stdout holds only what a command prints for scripts (e.g. `run
   // --listen`'s address line, `state`'s JSON).
   spdlog::set_default_logger(spdlog::stderr_color_mt("timeline"));

@@ -1,5 +1,5 @@
 // `timeline rebuild [--view NAME]`: replays account-events into fresh views and swaps them in
-// (consumers/view_rebuild.h), showing progress on stderr and what changed on stdout.
+// (consumers/processes/view_rebuild.h), showing progress on stderr and what changed on stdout.
 #include <fmt/format.h>
 
 #include <atomic>
@@ -9,8 +9,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/read_only_views.h"
-#include "consumers/view_rebuild.h"
+#include "consumers/processes/read_only_views.h"
+#include "consumers/processes/view_rebuild.h"
 #include "projections/view_digest.h"
 
 namespace timeline::cli {

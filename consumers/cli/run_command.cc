@@ -7,9 +7,9 @@
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/cli/serve_options.h"
-#include "consumers/engine_runner.h"
+#include "consumers/processes/engine_runner.h"
 #include "consumers/http/query_server.h"
-#include "consumers/worker_metrics.h"
+#include "consumers/processes/worker_metrics.h"
 
 namespace timeline::cli {
 namespace {

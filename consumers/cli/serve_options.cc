@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "consumers/data_directory.h"
+#include "consumers/processes/data_directory.h"
 
 namespace timeline::cli {
 

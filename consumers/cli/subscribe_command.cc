@@ -1,6 +1,6 @@
 // `timeline subscribe [--account A...] [--type T...] [--from BEGINNING|END|TOKEN] [--max N]
 // [--until-idle SECONDS] [--heartbeat SECONDS]`: account-events as JSON lines, filtered, each
-// with a resume token (consumers/event_subscription.h).
+// with a resume token (consumers/log/event_subscription.h).
 //
 // Output, one JSON object a line, flushed at once:
 //   {"token":"...","event":{...}}   a matching event (v1::HistoryEntry) and the token after it
@@ -17,8 +17,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/event_subscription.h"
-#include "consumers/json_views.h"
+#include "consumers/log/event_subscription.h"
+#include "consumers/json/json_views.h"
 
 namespace timeline::cli {
 namespace {

@@ -3,6 +3,7 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
+#include "consumers/log/kafka_client.h"
 
 namespace timeline::cli {
 

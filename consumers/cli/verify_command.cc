@@ -4,12 +4,12 @@
 #include <memory>
 #include <optional>
 
-#include "consumers/chain_audit.h"
+#include "consumers/audit/chain_audit.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/data_directory.h"
-#include "consumers/json_views.h"
-#include "consumers/read_only_views.h"
+#include "consumers/processes/data_directory.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/read_only_views.h"
 
 namespace timeline::cli {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/json_views.h"
-#include "consumers/read_only_views.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/read_only_views.h"
 #include "projections/view_dates.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"

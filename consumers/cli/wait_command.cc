@@ -9,8 +9,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/served_views.h"
-#include "consumers/views_readiness.h"
+#include "consumers/processes/served_views.h"
+#include "consumers/processes/views_readiness.h"
 
 namespace timeline::cli {
 namespace {

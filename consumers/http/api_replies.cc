@@ -4,7 +4,7 @@
 
 #include <exception>
 
-#include "consumers/json_views.h"
+#include "consumers/json/json_views.h"
 #include "timeline/v1/api.pb.h"
 
 namespace timeline {

@@ -8,14 +8,14 @@
 #include <string_view>
 #include <vector>
 
-#include "consumers/chain_audit.h"
+#include "consumers/audit/chain_audit.h"
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_replies.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
 #include "consumers/http/stream_slots.h"
-#include "consumers/json_views.h"
-#include "consumers/served_views.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/served_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
 #include "projections/money_series.h"

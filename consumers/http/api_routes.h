@@ -26,7 +26,7 @@
 #include <cstddef>
 
 #include "engine/event_seal.h"
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_settings.h"
 
 namespace timeline {
 

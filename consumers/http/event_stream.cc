@@ -15,8 +15,8 @@
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
 #include "consumers/http/stream_slots.h"
-#include "consumers/json_views.h"
-#include "consumers/served_views.h"
+#include "consumers/json/json_views.h"
+#include "consumers/processes/served_views.h"
 #include "engine/event_type.h"
 #include "projections/view_store.h"
 

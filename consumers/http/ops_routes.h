@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "consumers/views_readiness.h"
+#include "consumers/processes/views_readiness.h"
 
 namespace timeline {
 

@@ -12,7 +12,7 @@
 #include "consumers/http/event_stream.h"
 #include "consumers/http/session_routes.h"
 #include "consumers/http/subscription_stream.h"
-#include "consumers/served_views.h"
+#include "consumers/processes/served_views.h"
 #include "projections/view_store.h"
 
 namespace timeline {

@@ -5,7 +5,7 @@
 // Operation: Start() binds (port 0 picks a free port), then serves on its own thread until
 // Stop() or destruction. Before a request it catches the views up with the worker, at most
 // every 100 ms, so a read is at most that much older than the worker's last write; after a
-// rebuild's swap it serves the new views (consumers/served_views.h) without a restart.
+// rebuild's swap it serves the new views (consumers/processes/served_views.h) without a restart.
 // Concurrency: requests run on a pool of ConnectionLimits::request_threads plus a thread per
 // stream the limits allow; idle connections hold no thread (connection_server.h). Stop() may be
 // called from any thread.
@@ -30,7 +30,7 @@
 #include "consumers/http/ops_routes.h"
 #include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_settings.h"
 #include "engine/status.h"
 
 namespace httplib {
@@ -61,7 +61,7 @@ struct QueryServerOptions {
   // registry that outlives the server must not be exposed after it.
   std::shared_ptr<MetricsRegistry> metrics;
   // /readyz (ops_routes.h); empty: StartOnDataDir compares the views' checkpoints with the
-  // log's end (consumers/views_readiness.h), Start is ready as soon as it serves.
+  // log's end (consumers/processes/views_readiness.h), Start is ready as soon as it serves.
   std::function<Readiness()> readiness;
   // The dashboard's page and chart library (`--dashboard`, `--chart-library`).
   DashboardFiles dashboard = DashboardFiles::Defaults();
@@ -83,7 +83,7 @@ class QueryServer {
   static Result<std::unique_ptr<QueryServer>> Start(QueryServerOptions options,
                                                     std::shared_ptr<ServedViews> views);
   // Opens the worker's views in `data_dir` read-only and follows them, across a rebuild's swap
-  // too (consumers/served_views.h). NotFound when the directory holds no views yet.
+  // too (consumers/processes/served_views.h). NotFound when the directory holds no views yet.
   static Result<std::unique_ptr<QueryServer>> StartOnDataDir(QueryServerOptions options,
                                                              const std::string& data_dir);
   ~QueryServer();  // Stop()

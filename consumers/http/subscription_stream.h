@@ -1,5 +1,5 @@
 // GET /api/subscribe: a filtered subscription to account-events as server-sent events, the
-// HTTP twin of `timeline subscribe` (consumers/event_subscription.h, the same filters and
+// HTTP twin of `timeline subscribe` (consumers/log/event_subscription.h, the same filters and
 // tokens):
 //
 //   GET /api/subscribe?account=A&account=B&type=invoiceIssued&from=BEGINNING|END|TOKEN
@@ -26,7 +26,7 @@
 #include <cstddef>
 #include <functional>
 
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_settings.h"
 
 namespace timeline {
 

@@ -12,7 +12,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "consumers/file_lock.h"
+#include "consumers/processes/file_lock.h"
 #include "consumers/http/access_control.h"
 #include "engine/sha256.h"
 

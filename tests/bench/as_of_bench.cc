@@ -16,7 +16,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "consumers/json_views.h"
+#include "consumers/json/json_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/history_filter.h"
 #include "tests/bench/bench_load.h"

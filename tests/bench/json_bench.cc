@@ -1,4 +1,4 @@
-// JSON printing, protobuf 3.21's printer against the fast printer (consumers/fast_json_printer.h):
+// JSON printing, protobuf 3.21's printer against the fast printer (consumers/json/fast_json_printer.h):
 //   json_bench [EVENTS] [DATA_DIR]     (default 100000 events, a temp directory)
 // 1. Every event of the demo history (20 accounts x 24 months, seed 1) as a HistoryEntry,
 //    printed compact (a `history` line) and pretty (`--pretty`), best of 3 alternating passes:
@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "consumers/demo_history.h"
-#include "consumers/fast_json_printer.h"
-#include "consumers/json_views.h"
-#include "consumers/library_json_printer.h"
+#include "consumers/demo/demo_history.h"
+#include "consumers/json/fast_json_printer.h"
+#include "consumers/json/json_views.h"
+#include "consumers/json/library_json_printer.h"
 #include "projections/history_filter.h"
 #include "tests/bench/bench_load.h"
 #include "tests/projections/demo_event_records.h"

@@ -35,9 +35,9 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/worker_process.h"
+#include "consumers/processes/worker_process.h"
 #include "engine/hash_chain.h"
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_client.h"
 #include "engine/log_record.h"
 #include "engine/partitioning.h"
 #include "projections/view_store.h"

@@ -1,4 +1,4 @@
-// `timeline demo`'s run (consumers/demo_run.h) against the broker and a running engine: what a
+// `timeline demo`'s run (consumers/demo/demo_run.h) against the broker and a running engine: what a
 // first run, a repeat, a longer repeat, another seed and a run onto existing accounts record,
 // and the last line and exit status they end with.
 #include <catch2/catch.hpp>
@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "consumers/demo_history.h"
-#include "consumers/demo_run.h"
-#include "consumers/topic_reader.h"
+#include "consumers/demo/demo_history.h"
+#include "consumers/demo/demo_run.h"
+#include "consumers/log/topic_reader.h"
 #include "tests/support/running_engine.h"
 
 namespace timeline {

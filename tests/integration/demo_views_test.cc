@@ -7,8 +7,8 @@
 #include <set>
 #include <tuple>
 
-#include "consumers/demo_history.h"
-#include "consumers/worker_process.h"
+#include "consumers/demo/demo_history.h"
+#include "consumers/processes/worker_process.h"
 #include "projections/view_registry.h"
 #include "projections/view_store.h"
 #include "tests/support/running_engine.h"

@@ -1,4 +1,4 @@
-// Subscriptions to account-events against the real broker (consumers/event_subscription.h):
+// Subscriptions to account-events against the real broker (consumers/log/event_subscription.h):
 // filters, per-account order, and resuming from a token while events keep coming.
 #include <catch2/catch.hpp>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/event_subscription.h"
+#include "consumers/log/event_subscription.h"
 #include "tests/support/running_engine.h"
 #include "timeline/v1/events.pb.h"
 

@@ -10,7 +10,7 @@
 
 #include "consumers/http/query_server.h"
 #include "consumers/metrics/metrics_registry.h"
-#include "consumers/worker_metrics.h"
+#include "consumers/processes/worker_metrics.h"
 #include "tests/support/running_engine.h"
 
 namespace timeline {

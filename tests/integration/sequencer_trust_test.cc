@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "consumers/data_directory.h"
-#include "consumers/topic_reader.h"
+#include "consumers/processes/data_directory.h"
+#include "consumers/log/topic_reader.h"
 #include "engine/hash_chain.h"
 #include "tests/support/running_engine.h"
 

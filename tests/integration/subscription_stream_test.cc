@@ -14,7 +14,7 @@
 
 #include "consumers/http/query_server.h"
 #include "engine/sha256.h"
-#include "tests/consumers/sse_reader.h"
+#include "tests/consumers/http/sse_reader.h"
 #include "tests/support/running_engine.h"
 #include "timeline/v1/api.pb.h"
 #include "timeline/v1/query.pb.h"

@@ -6,10 +6,11 @@
 #include <chrono>
 #include <thread>
 
-#include "consumers/chain_audit.h"
-#include "consumers/data_directory.h"
-#include "consumers/read_only_views.h"
-#include "consumers/topic_reader.h"
+#include "consumers/audit/chain_audit.h"
+#include "consumers/log/kafka_client.h"
+#include "consumers/processes/data_directory.h"
+#include "consumers/processes/read_only_views.h"
+#include "consumers/log/topic_reader.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/partitioning.h"

@@ -1,11 +1,11 @@
 // Topics on the real broker are usable the moment `topics create` returns, and a topic that was
-// never made is named soon (engine/kafka_client.h, engine/kafka_wait.h).
+// never made is named soon (consumers/log/kafka_client.h, consumers/log/kafka_wait.h).
 #include <catch2/catch.hpp>
 
 #include <chrono>
 
-#include "engine/kafka_client.h"
-#include "engine/kafka_wait.h"
+#include "consumers/log/kafka_client.h"
+#include "consumers/log/kafka_wait.h"
 #include "tests/support/test_environment.h"
 
 namespace timeline {

@@ -12,12 +12,12 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/data_directory.h"
-#include "consumers/demo_history.h"
+#include "consumers/processes/data_directory.h"
+#include "consumers/demo/demo_history.h"
 #include "consumers/http/query_server.h"
-#include "consumers/read_only_views.h"
-#include "consumers/submit_client.h"
-#include "consumers/view_rebuild.h"
+#include "consumers/processes/read_only_views.h"
+#include "consumers/log/submit_client.h"
+#include "consumers/processes/view_rebuild.h"
 #include "projections/view_digest.h"
 #include "tests/support/running_engine.h"
 

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "consumers/demo_history.h"
+#include "consumers/demo/demo_history.h"
 #include "engine/hash_chain.h"
 #include "engine/log_record.h"
 #include "engine/partitioning.h"

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "consumers/demo_history.h"
+#include "consumers/demo/demo_history.h"
 #include "engine/entity_keys.h"
 #include "engine/hash_chain.h"
 #include "engine/partitioning.h"

@@ -4,7 +4,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include "consumers/json_views.h"
+#include "consumers/json/json_views.h"
 #include "projections/bitemporal_loader.h"
 #include "projections/view_registry.h"
 #include "tests/projections/view_test_scenarios.h"

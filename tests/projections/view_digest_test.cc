@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "consumers/demo_history.h"
+#include "consumers/demo/demo_history.h"
 #include "engine/clock.h"
 #include "projections/projector.h"
 #include "projections/view_keys.h"

@@ -8,7 +8,8 @@
 #include <map>
 #include <thread>
 
-#include "consumers/worker_process.h"
+#include "consumers/log/kafka_client.h"
+#include "consumers/processes/worker_process.h"
 #include "projections/view_store.h"
 
 namespace timeline::testing {

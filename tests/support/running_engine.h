@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "consumers/demo_history.h"
-#include "consumers/engine_runner.h"
-#include "consumers/submit_client.h"
+#include "consumers/demo/demo_history.h"
+#include "consumers/processes/engine_runner.h"
+#include "consumers/log/submit_client.h"
 #include "tests/support/test_environment.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/envelope.pb.h"

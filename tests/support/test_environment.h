@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/kafka_client.h"
+#include "consumers/log/kafka_settings.h"
 
 namespace timeline::testing {
 
