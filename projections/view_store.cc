@@ -379,6 +379,21 @@ Result<std::optional<uint64_t>> ViewStore::OutboxVersion(std::string_view accoun
   return std::optional<uint64_t>(*version);
 }
 
+Status ViewStore::RemovePublishedStates(
+    const std::vector<std::pair<std::string, uint64_t>>& published) {
+  rocksdb::WriteBatch removals;
+  for (const auto& [account, version] : published) {
+    auto waiting = OutboxVersion(account);
+    if (!waiting.ok()) return waiting.status();
+    // Changed since it was produced: a newer state waits and is published next.
+    if (!waiting->has_value() || **waiting != version) continue;
+    auto status = removals.Delete(state_outbox_, EncodeStateKey(account));
+    if (!status.ok()) return FromRocks(status, "batching an outbox removal");
+  }
+  if (removals.Count() == 0) return Status::Ok();
+  return Write(&removals);
+}
+
 Status ViewStore::ScanOutbox(
     const std::function<bool(const std::string& account, uint64_t version)>& visit) const {
   if (state_outbox_ == nullptr) return Status::Ok();

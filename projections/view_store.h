@@ -4,8 +4,8 @@
 // events, checkpoints, dead_letters, entities, snapshots, snapshot_entities, open_segments,
 // digests, state_outbox), created if missing. A primary instance reads and writes;
 // the Projector writes through Write(), one WriteBatch per Kafka batch, so views and offsets
-// move together; the only other writer is the state changelog publisher, which removes
-// published entries from state_outbox on the same thread (consumers/state_changelog_publisher.h). A secondary instance (rocksdb::DB::OpenAsSecondary) reads
+// move together; the only other write is RemovePublishedStates, which the state changelog
+// publisher calls on the worker's thread (consumers/log/state_changelog_publisher.h). A secondary instance (rocksdb::DB::OpenAsSecondary) reads
 // the same directory while a primary writes it (`timeline state` / `history` next to
 // `timeline run`); it sees the primary's writes as of its last CatchUp() and refuses writes.
 // Tables use a 10-bit bloom filter and one 64 MiB LRU block cache; compaction is RocksDB's
@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/status.h"
@@ -109,6 +110,10 @@ class ViewStore {
   // The version of the account's state waiting in state_outbox; nullopt when none waits (or the
   // store predates the outbox and is opened as a secondary).
   Result<std::optional<uint64_t>> OutboxVersion(std::string_view account) const;
+  // Removes from state_outbox each (account, version) whose entry still holds that version, in
+  // one write; an entry with a newer version stays to be published. The state changelog's only
+  // write: nothing outside projections/ writes a view's family.
+  Status RemovePublishedStates(const std::vector<std::pair<std::string, uint64_t>>& published);
   // Visits the state_outbox entries (account, version) in account order until `visit` returns
   // false.
   Status ScanOutbox(const std::function<bool(const std::string& account, uint64_t version)>&

@@ -1,7 +1,6 @@
 #include "consumers/log/state_changelog_publisher.h"
 
 #include <fmt/format.h>
-#include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -157,7 +156,7 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
     return Status::KafkaError(
         fmt::format("the producer of {} failed for good: {}", topic_, fatal_reason));
   }
-  rocksdb::WriteBatch removals;
+  std::vector<std::pair<std::string, uint64_t>> published;
   size_t failed = 0;
   std::string first_failure;
   auto reports = deliveries_->Take();
@@ -177,16 +176,9 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
       continue;
     }
     ++published_;
-    auto waiting = store->OutboxVersion(report.account);
-    if (!waiting.ok()) return waiting.status();
-    // Unchanged since it was produced: published. Changed: a newer state waits, kept and
+    // The store keeps an entry whose state changed since it was produced: that newer state is
     // published next (the batch that wrote it found the account in flight).
-    if (waiting->has_value() && **waiting == report.version) {
-      auto status = removals.Delete(store->state_outbox_family(), EncodeStateKey(report.account));
-      if (!status.ok()) {
-        return Status::IoError(fmt::format("batching an outbox removal: {}", status.ToString()));
-      }
-    }
+    published.emplace_back(report.account, report.version);
   }
   if (failed > 0) {
     spdlog::warn("state changelog: {} state(s) not delivered to {} (first: {}); retrying in {} s",
@@ -195,8 +187,8 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
     retry_at_ = std::chrono::steady_clock::now() + kRetryAfter;
     rescan_ = false;  // not at once: the retry waits its second
   }
-  if (removals.Count() == 0) return Status::Ok();
-  return store->Write(&removals);
+  if (published.empty()) return Status::Ok();
+  return store->RemovePublishedStates(published);
 }
 
 Status StateChangelogPublisher::ServeDeliveries(ViewStore* store, const OwnedPartitions& owned) {
