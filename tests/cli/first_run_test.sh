@@ -129,7 +129,9 @@ for _ in $(seq 1 6000); do
   sleep 0.02
 done
 kill -KILL -- "-$up_pid" 2>/dev/null || true
-[ -f "$TIMELINE_DATA/timeline.pid" ] && kill -KILL "$(cat "$TIMELINE_DATA/timeline.pid")" 2>/dev/null || true
+if [ -f "$TIMELINE_DATA/timeline.pid" ]; then
+  kill -KILL "$(cat "$TIMELINE_DATA/timeline.pid")" 2>/dev/null || true
+fi
 wait "$up_pid" 2>/dev/null || true
 if grep -q "== timeline demo" "$partial" && ! grep -q "^Dashboard:" "$partial"; then
   pass "up.sh and the engine were killed in the demo, before the end"

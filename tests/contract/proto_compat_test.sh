@@ -36,7 +36,7 @@ check() {
     passed=$((passed + 1)); echo "ok - $what (exit $rc)"
   else
     failed=$((failed + 1)); echo "not ok - $what: wanted exit $want_rc and \"$want_text\""
-    sed 's/^/#   /' <<<"exit $rc"$'\n'"$out"
+    printf 'exit %s\n%s\n' "$rc" "$out" | sed 's/^/#   /'
   fi
 }
 

@@ -47,7 +47,7 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() {
   failed=$((failed + 1)); echo "not ok - $1"; shift
-  for evidence in "$@"; do sed 's/^/#   /' <<<"$evidence"; done
+  for evidence in "$@"; do printf '%s\n' "$evidence" | sed 's/^/#   /'; done
 }
 
 # run CMD...: runs without stopping the script; sets OUT, ERR and RC.
@@ -70,7 +70,7 @@ export PYTHONPATH="$work/gen"
 echo "# timeline: $bin, python: $python, topic prefix: $unique"
 
 run "$bin" topics create "${common[@]}"
-[ "$RC" = 0 ] && pass "topics create" || fail "topics create" "$(last_run)"
+if [ "$RC" = 0 ]; then pass "topics create"; else fail "topics create" "$(last_run)"; fi
 "$bin" run --data "$data" "${common[@]}" >>"$work/engine.log" 2>&1 &
 engine_pid=$!
 # New topics take a moment to have leaders: wait until the sequencer holds its partitions.
@@ -84,7 +84,11 @@ examples=("$root"/deploy/examples/*.json)
 appended=0
 for example in "${examples[@]}"; do
   run "$bin" append "${common[@]}" --timeout 60 --file "$example"
-  [ "$RC" = 0 ] && appended=$((appended + 1)) || fail "append $(basename "$example")" "$(last_run)" "$(engine_log)"
+  if [ "$RC" = 0 ]; then
+    appended=$((appended + 1))
+  else
+    fail "append $(basename "$example")" "$(last_run)" "$(engine_log)"
+  fi
 done
 [ "$appended" = "${#examples[@]}" ] && pass "timeline append recorded the $appended examples"
 
@@ -114,7 +118,7 @@ cancel='{"accountId": "'$account'", "occurredAt": "2026-04-03T09:00:00Z", "actor
  "event": {"orderCancelled": {"orderId": "PO-PY-1", "reason": "ordered twice"}}}'
 for submission in "$amend" "$cancel"; do
   run "$bin" append "${common[@]}" --timeout 60 <<<"$submission"
-  [ "$RC" = 0 ] && want=$((want + 1)) || fail "append $submission" "$(last_run)"
+  if [ "$RC" = 0 ]; then want=$((want + 1)); else fail "append $submission" "$(last_run)"; fi
 done
 
 # --- the Python consumer against timeline state -----------------------------------------------
