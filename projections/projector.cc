@@ -129,10 +129,9 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
 
     auto state_it = states.find(account);
     if (state_it == states.end()) {
-      auto stored = store_->GetState(account);
-      if (!stored.ok()) return stored.status();
+      TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::AccountState> stored, store_->GetState(account));
       PendingState pending;
-      if (stored->has_value()) pending.state = std::move(**stored);
+      if (stored.has_value()) pending.state = std::move(*stored);
       state_it = states.emplace(account, std::move(pending)).first;
     }
     PendingState& pending = state_it->second;
@@ -140,16 +139,16 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     if (envelope.sequence() <= pending.state.version()) {
       // A replay is harmless only if it is the same event; another event under a used sequence
       // is a fork of the chain and must not vanish.
-      auto earlier = EarlierHash(account, envelope.sequence(), applied_hashes);
-      if (!earlier.ok()) return earlier.status();
-      if (*earlier == envelope.hash()) {
+      TIMELINE_ASSIGN_OR_RETURN(std::string earlier,
+                                EarlierHash(account, envelope.sequence(), applied_hashes));
+      if (earlier == envelope.hash()) {
         ++counted.duplicates;
       } else {
         TIMELINE_RETURN_IF_ERROR(dead_letter(
-            record, fmt::format("account {}: a second, different event under sequence {} (hash {} "
-                                "where {} was applied): the chain forks",
-                                account, envelope.sequence(), ToHex(envelope.hash()),
-                                ToHex(*earlier))));
+            record,
+            fmt::format("account {}: a second, different event under sequence {} (hash {} "
+                        "where {} was applied): the chain forks",
+                        account, envelope.sequence(), ToHex(envelope.hash()), ToHex(earlier))));
       }
       continue;
     }
@@ -181,9 +180,9 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     ++counted.applied;
     auto digest_it = digests.find({record.topic, record.partition});
     if (digest_it == digests.end()) {
-      auto current = store_->CurrentDigest(record.topic, record.partition);
-      if (!current.ok()) return current.status();
-      digest_it = digests.emplace(std::make_pair(record.topic, record.partition), *current).first;
+      TIMELINE_ASSIGN_OR_RETURN(v1::ChainDigest current,
+                                store_->CurrentDigest(record.topic, record.partition));
+      digest_it = digests.emplace(std::make_pair(record.topic, record.partition), current).first;
     }
     FoldIntoDigest(envelope, &digest_it->second);
     if (AtPin(digest_it->second)) {
@@ -230,9 +229,8 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   }
   for (const auto& [coordinates, next_offset] : next_offsets) {
     const auto& [topic, partition] = coordinates;
-    auto stored = store_->NextOffset(topic, partition);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value() && **stored >= next_offset) continue;  // never move backwards
+    TIMELINE_ASSIGN_OR_RETURN(std::optional<int64_t> stored, store_->NextOffset(topic, partition));
+    if (stored.has_value() && *stored >= next_offset) continue;  // never move backwards
     TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->checkpoints_family(),
                                                  EncodeCheckpointKey(topic, partition),
                                                  EncodeCheckpointValue(next_offset)),
