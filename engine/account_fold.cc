@@ -133,9 +133,8 @@ class EventFolder {
   Result<v1::Entity*> Mutable(const std::string& key) { return entities_->Mutable(key); }
   // The existing entity under `key`, or nullptr; only an existing entity is changed.
   Result<v1::Entity*> Existing(const std::string& key) {
-    auto found = entities_->Find(key);
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) return static_cast<v1::Entity*>(nullptr);
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found, entities_->Find(key));
+    if (found == nullptr) return static_cast<v1::Entity*>(nullptr);
     return entities_->Mutable(key);
   }
 
@@ -168,9 +167,9 @@ class EventFolder {
   }
 
   Status TeamMemberAssigned(const v1::TeamMemberAssigned& assigned) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kTeamMember, assigned.member()));
-    if (!entity.ok()) return entity.status();
-    v1::TeamMemberRecord* member = (*entity)->mutable_team_member();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kTeamMember, assigned.member())));
+    v1::TeamMemberRecord* member = entity->mutable_team_member();
     if (member->member().empty() || member->released()) state_->set_team_size(state_->team_size() + 1);
     member->set_member(assigned.member());
     member->set_role(assigned.role());
@@ -181,19 +180,19 @@ class EventFolder {
   }
 
   Status TeamMemberReleased(const v1::TeamMemberReleased& released) {
-    auto entity = Existing(EntityKey(account_, EntityKind::kTeamMember, released.member()));
-    if (!entity.ok()) return entity.status();
-    if (*entity != nullptr && !(*entity)->team_member().released()) {
-      (*entity)->mutable_team_member()->set_released(true);
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Existing(EntityKey(account_, EntityKind::kTeamMember, released.member())));
+    if (entity != nullptr && !entity->team_member().released()) {
+      entity->mutable_team_member()->set_released(true);
       Decrement(state_->team_size(), &v1::AccountState::set_team_size, state_);
     }
     return Status::Ok();
   }
 
   Status ContractSigned(const v1::ContractSigned& signed_contract) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kContract, signed_contract.contract_id()));
-    if (!entity.ok()) return entity.status();
-    v1::ContractRecord* contract = (*entity)->mutable_contract();
+    TIMELINE_ASSIGN_OR_RETURN(auto* entity, Mutable(EntityKey(account_, EntityKind::kContract,
+                                                              signed_contract.contract_id())));
+    v1::ContractRecord* contract = entity->mutable_contract();
     contract->set_contract_id(signed_contract.contract_id());
     auto* version = contract->add_versions();
     *version->mutable_terms() = signed_contract.terms();
@@ -236,9 +235,9 @@ class EventFolder {
     if (placed.reorder()) state_->set_reorders(state_->reorders() + 1);
     AddLines(placed.lines(), +1, state_->mutable_ordered());
     state_->set_open_orders(state_->open_orders() + 1);
-    auto entity = Mutable(EntityKey(account_, EntityKind::kOrder, placed.order_id()));
-    if (!entity.ok()) return entity.status();
-    v1::OrderRecord* order = (*entity)->mutable_order();
+    TIMELINE_ASSIGN_OR_RETURN(auto* entity,
+                              Mutable(EntityKey(account_, EntityKind::kOrder, placed.order_id())));
+    v1::OrderRecord* order = entity->mutable_order();
     order->set_order_id(placed.order_id());
     order->mutable_lines()->CopyFrom(placed.lines());
     order->set_status(v1::ORDER_OPEN);
@@ -301,9 +300,9 @@ class EventFolder {
   }
 
   Status ProductProposed(const v1::ProductProposed& proposed) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kProposal, proposed.proposal_id()));
-    if (!entity.ok()) return entity.status();
-    v1::ProposalRecord* proposal = (*entity)->mutable_proposal();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kProposal, proposed.proposal_id())));
+    v1::ProposalRecord* proposal = entity->mutable_proposal();
     proposal->set_proposal_id(proposed.proposal_id());
     proposal->set_sku(proposed.sku());
     proposal->set_description(proposed.description());
@@ -327,9 +326,9 @@ class EventFolder {
   }
 
   Status ProjectStarted(const v1::ProjectStarted& started) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kProject, started.project_id()));
-    if (!entity.ok()) return entity.status();
-    v1::ProjectRecord* project = (*entity)->mutable_project();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kProject, started.project_id())));
+    v1::ProjectRecord* project = entity->mutable_project();
     project->set_project_id(started.project_id());
     project->set_name(started.name());
     *project->mutable_due_at() = started.due_at();
@@ -352,9 +351,9 @@ class EventFolder {
   }
 
   Status MilestonePlanned(const v1::MilestonePlanned& planned) {
-    auto entity = Mutable(MilestoneKey(account_, planned.project_id(), planned.milestone_id()));
-    if (!entity.ok()) return entity.status();
-    v1::MilestoneRecord* milestone = (*entity)->mutable_milestone();
+    TIMELINE_ASSIGN_OR_RETURN(auto* entity, Mutable(MilestoneKey(account_, planned.project_id(),
+                                                                 planned.milestone_id())));
+    v1::MilestoneRecord* milestone = entity->mutable_milestone();
     milestone->set_project_id(planned.project_id());
     milestone->set_milestone_id(planned.milestone_id());
     milestone->set_name(planned.name());
@@ -402,9 +401,9 @@ class EventFolder {
     state_->set_invoices_issued(state_->invoices_issued() + 1);
     Add(state_->mutable_invoiced(), currency, total);
     Add(state_->mutable_receivable(), currency, total);
-    auto entity = Mutable(EntityKey(account_, EntityKind::kInvoice, issued.invoice_id()));
-    if (!entity.ok()) return entity.status();
-    v1::InvoiceRecord* invoice = (*entity)->mutable_invoice();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kInvoice, issued.invoice_id())));
+    v1::InvoiceRecord* invoice = entity->mutable_invoice();
     invoice->set_invoice_id(issued.invoice_id());
     invoice->set_order_id(issued.order_id());
     invoice->set_contract_id(issued.contract_id());
@@ -466,9 +465,9 @@ class EventFolder {
   }
 
   Status ServiceCaseOpened(const v1::ServiceCaseOpened& opened) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kServiceCase, opened.case_id()));
-    if (!entity.ok()) return entity.status();
-    v1::ServiceCaseRecord* service_case = (*entity)->mutable_service_case();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kServiceCase, opened.case_id())));
+    v1::ServiceCaseRecord* service_case = entity->mutable_service_case();
     service_case->set_case_id(opened.case_id());
     service_case->set_severity(opened.severity());
     service_case->set_subject(opened.subject());
@@ -490,9 +489,9 @@ class EventFolder {
   }
 
   Status ProgrammeLaunched(const v1::MarketingProgrammeLaunched& launched) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kProgramme, launched.programme_id()));
-    if (!entity.ok()) return entity.status();
-    v1::ProgrammeRecord* programme = (*entity)->mutable_programme();
+    TIMELINE_ASSIGN_OR_RETURN(auto* entity, Mutable(EntityKey(account_, EntityKind::kProgramme,
+                                                              launched.programme_id())));
+    v1::ProgrammeRecord* programme = entity->mutable_programme();
     programme->set_programme_id(launched.programme_id());
     programme->set_name(launched.name());
     *programme->mutable_budget() = launched.budget();
@@ -514,9 +513,9 @@ class EventFolder {
   }
 
   Status TrainingScheduled(const v1::TrainingScheduled& scheduled) {
-    auto entity = Mutable(EntityKey(account_, EntityKind::kTraining, scheduled.training_id()));
-    if (!entity.ok()) return entity.status();
-    v1::TrainingRecord* training = (*entity)->mutable_training();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kTraining, scheduled.training_id())));
+    v1::TrainingRecord* training = entity->mutable_training();
     training->set_training_id(scheduled.training_id());
     training->set_product_sku(scheduled.product_sku());
     training->set_seats(scheduled.seats());
@@ -532,9 +531,9 @@ class EventFolder {
     state_->set_attendees_trained(state_->attendees_trained() +
                                   static_cast<uint64_t>(delivered.attendees()));
     // A training may be delivered without having been scheduled first.
-    auto entity = Mutable(EntityKey(account_, EntityKind::kTraining, delivered.training_id()));
-    if (!entity.ok()) return entity.status();
-    v1::TrainingRecord* training = (*entity)->mutable_training();
+    TIMELINE_ASSIGN_OR_RETURN(
+        auto* entity, Mutable(EntityKey(account_, EntityKind::kTraining, delivered.training_id())));
+    v1::TrainingRecord* training = entity->mutable_training();
     training->set_training_id(delivered.training_id());
     if (!delivered.product_sku().empty()) training->set_product_sku(delivered.product_sku());
     training->set_status(v1::TRAINING_DELIVERED);

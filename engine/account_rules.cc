@@ -84,9 +84,8 @@ class HistoryRules {
   Result<const v1::Entity*> Find(const std::string& key) { return entities_->Find(key); }
 
   Verdict MustNotExist(EntityKind kind, const std::string& id, std::string_view what) {
-    auto found = Find(EntityKey(account_, kind, id));
-    if (!found.ok()) return found.status();
-    if (*found != nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found, Find(EntityKey(account_, kind, id)));
+    if (found != nullptr) {
       return Refuse(v1::DUPLICATE_ID, fmt::format("{} {} already exists on account {}; use a new "
                                                   "id",
                                                   what, id, account_));
@@ -108,13 +107,13 @@ class HistoryRules {
   };
 
   Verdict ContractInForce(const std::string& id) {
-    auto found = Find(EntityKey(account_, EntityKind::kContract, id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kContract, id)));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_CONTRACT,
                     fmt::format("account {} has no contract {}", account_, id));
     }
-    if ((*found)->contract().terminated()) {
+    if (found->contract().terminated()) {
       return Refuse(v1::CONTRACT_TERMINATED,
                     fmt::format("contract {} of account {} is terminated", id, account_));
     }
@@ -173,16 +172,16 @@ class HistoryRules {
   }
 
   Verdict ProposalOpen(const std::string& id) {
-    auto found = Find(EntityKey(account_, EntityKind::kProposal, id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kProposal, id)));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_PROPOSAL, fmt::format("account {} has no proposal {}", account_, id));
     }
-    if ((*found)->proposal().status() != v1::PROPOSAL_OPEN) {
+    if (found->proposal().status() != v1::PROPOSAL_OPEN) {
       return Refuse(v1::PROPOSAL_ALREADY_DECIDED,
                     fmt::format("proposal {} was already {}", id,
-                                (*found)->proposal().status() == v1::PROPOSAL_ACCEPTED ? "accepted"
-                                                                                       : "declined"));
+                                found->proposal().status() == v1::PROPOSAL_ACCEPTED ? "accepted"
+                                                                                    : "declined"));
     }
     return Pass();
   }
@@ -222,9 +221,10 @@ class HistoryRules {
   Verdict MilestonePlanned(const v1::MilestonePlanned& planned) {
     auto project = ProjectActive(planned.project_id());
     if (!project.passed()) return project.status();
-    auto found = Find(MilestoneKey(account_, planned.project_id(), planned.milestone_id()));
-    if (!found.ok()) return found.status();
-    if (*found != nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(
+        const v1::Entity* found,
+        Find(MilestoneKey(account_, planned.project_id(), planned.milestone_id())));
+    if (found != nullptr) {
       return Refuse(v1::DUPLICATE_ID, fmt::format("milestone {} of project {} already exists",
                                                   planned.milestone_id(), planned.project_id()));
     }
@@ -234,14 +234,14 @@ class HistoryRules {
   Verdict MilestoneOpen(const std::string& project_id, const std::string& milestone_id) {
     auto project = ProjectActive(project_id);
     if (!project.passed()) return project.status();
-    auto found = Find(MilestoneKey(account_, project_id, milestone_id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(MilestoneKey(account_, project_id, milestone_id)));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_MILESTONE,
                     fmt::format("project {} has no milestone {}; plan it first (milestonePlanned)",
                                 project_id, milestone_id));
     }
-    if ((*found)->milestone().completed()) {
+    if (found->milestone().completed()) {
       return Refuse(v1::MILESTONE_ALREADY_COMPLETED,
                     fmt::format("milestone {} of project {} is already completed", milestone_id,
                                 project_id));
@@ -252,17 +252,18 @@ class HistoryRules {
   Verdict InvoiceIssued(const v1::InvoiceIssued& issued) {
     auto verdict = MustNotExist(EntityKind::kInvoice, issued.invoice_id(), "invoice");
     if (!verdict.ok() || verdict->has_value()) return verdict;
-    auto found = Find(EntityKey(account_, EntityKind::kOrder, issued.order_id()));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kOrder, issued.order_id())));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_ORDER, fmt::format("invoice {} bills order {}, which account {} "
                                                    "does not have",
                                                    issued.invoice_id(), issued.order_id(), account_));
     }
     if (!issued.contract_id().empty()) {
-      auto contract = Find(EntityKey(account_, EntityKind::kContract, issued.contract_id()));
-      if (!contract.ok()) return contract.status();
-      if (*contract == nullptr) {
+      TIMELINE_ASSIGN_OR_RETURN(
+          const v1::Entity* contract,
+          Find(EntityKey(account_, EntityKind::kContract, issued.contract_id())));
+      if (contract == nullptr) {
         return Refuse(v1::UNKNOWN_CONTRACT, fmt::format("invoice {} names contract {}, which "
                                                         "account {} does not have",
                                                         issued.invoice_id(), issued.contract_id(),
@@ -343,13 +344,13 @@ class HistoryRules {
   }
 
   Verdict ServiceCaseOpen(const std::string& id) {
-    auto found = Find(EntityKey(account_, EntityKind::kServiceCase, id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kServiceCase, id)));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_SERVICE_CASE,
                     fmt::format("account {} has no service case {}", account_, id));
     }
-    if ((*found)->service_case().resolved()) {
+    if (found->service_case().resolved()) {
       return Refuse(v1::SERVICE_CASE_ALREADY_RESOLVED,
                     fmt::format("service case {} is already resolved", id));
     }
@@ -357,13 +358,13 @@ class HistoryRules {
   }
 
   Verdict ProgrammeActive(const std::string& id) {
-    auto found = Find(EntityKey(account_, EntityKind::kProgramme, id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kProgramme, id)));
+    if (found == nullptr) {
       return Refuse(v1::UNKNOWN_PROGRAMME,
                     fmt::format("account {} has no marketing programme {}", account_, id));
     }
-    if ((*found)->programme().completed()) {
+    if (found->programme().completed()) {
       return Refuse(v1::PROGRAMME_ALREADY_COMPLETED,
                     fmt::format("marketing programme {} is already completed", id));
     }
@@ -373,13 +374,13 @@ class HistoryRules {
   // Delivery may happen without scheduling; neither delivery nor cancellation may follow a
   // delivery or a cancellation.
   Verdict TrainingNotClosed(const std::string& id, bool delivering) {
-    auto found = Find(EntityKey(account_, EntityKind::kTraining, id));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kTraining, id)));
+    if (found == nullptr) {
       if (delivering) return Pass();
       return Refuse(v1::UNKNOWN_TRAINING, fmt::format("account {} has no training {}", account_, id));
     }
-    const auto status = (*found)->training().status();
+    const auto status = found->training().status();
     if (status == v1::TRAINING_DELIVERED || status == v1::TRAINING_CANCELLED) {
       return Refuse(v1::TRAINING_NOT_SCHEDULED,
                     fmt::format("training {} was already {}", id,
@@ -389,9 +390,9 @@ class HistoryRules {
   }
 
   Verdict TeamMemberActive(const std::string& member) {
-    auto found = Find(EntityKey(account_, EntityKind::kTeamMember, member));
-    if (!found.ok()) return found.status();
-    if (*found == nullptr || (*found)->team_member().released()) {
+    TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
+                              Find(EntityKey(account_, EntityKind::kTeamMember, member)));
+    if (found == nullptr || found->team_member().released()) {
       return Refuse(v1::UNKNOWN_TEAM_MEMBER,
                     fmt::format("{} is not on the team of account {}", member, account_));
     }

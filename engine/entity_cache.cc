@@ -5,12 +5,11 @@ namespace timeline {
 Result<std::optional<v1::Entity>*> EntityCache::Load(const std::string& key) {
   auto found = entries_.find(key);
   if (found != entries_.end()) return &found->second;
-  auto stored = loader_(key);
-  if (!stored.ok()) return stored.status();
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<std::string> stored, loader_(key));
   std::optional<v1::Entity> entity;
-  if (stored->has_value()) {
+  if (stored.has_value()) {
     entity.emplace();
-    if (!entity->ParseFromString(**stored)) {
+    if (!entity->ParseFromString(*stored)) {
       return Status::Corruption("a stored entity does not decode (key of " +
                                 std::to_string(key.size()) + " bytes)");
     }
@@ -19,17 +18,15 @@ Result<std::optional<v1::Entity>*> EntityCache::Load(const std::string& key) {
 }
 
 Result<const v1::Entity*> EntityCache::Find(const std::string& key) {
-  auto slot = Load(key);
-  if (!slot.ok()) return slot.status();
-  return (*slot)->has_value() ? &***slot : static_cast<const v1::Entity*>(nullptr);
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::Entity> * slot, Load(key));
+  return slot->has_value() ? &**slot : static_cast<const v1::Entity*>(nullptr);
 }
 
 Result<v1::Entity*> EntityCache::Mutable(const std::string& key) {
-  auto slot = Load(key);
-  if (!slot.ok()) return slot.status();
-  if (!(*slot)->has_value()) (*slot)->emplace();
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::Entity> * slot, Load(key));
+  if (!slot->has_value()) slot->emplace();
   changed_.insert(key);
-  return &***slot;
+  return &**slot;
 }
 
 std::vector<std::pair<std::string, const v1::Entity*>> EntityCache::Changed() const {

@@ -79,18 +79,16 @@ Status CreateKeyFile(const std::string& path) {
 
 Result<SealKey> SealKey::LoadOrCreate(const std::string& path) {
   if (!std::filesystem::exists(path)) TIMELINE_RETURN_IF_ERROR(CreateKeyFile(path));
-  auto key = ReadKeyFile(path);
-  if (!key.ok()) return key.status();
-  return SealKey(std::move(key).value());
+  TIMELINE_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(path));
+  return SealKey(std::move(key));
 }
 
 Result<SealKey> SealKey::Load(const std::string& path) {
   if (!std::filesystem::exists(path)) {
     return Status::NotFound("the seal key " + path + " does not exist");
   }
-  auto key = ReadKeyFile(path);
-  if (!key.ok()) return key.status();
-  return SealKey(std::move(key).value());
+  TIMELINE_ASSIGN_OR_RETURN(std::string key, ReadKeyFile(path));
+  return SealKey(std::move(key));
 }
 
 std::string SealKey::Seal(std::string_view hash) const { return HmacSha256(key_, hash); }

@@ -50,9 +50,7 @@ Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
       it != pending_.idempotency.end()) {
     first = it->second;
   } else {
-    auto stored = store_->Idempotency(account, key);
-    if (!stored.ok()) return stored.status();
-    first = std::move(*stored);
+    TIMELINE_ASSIGN_OR_RETURN(first, store_->Idempotency(account, key));
   }
   // Outside the window the key is free again, whether or not compaction has dropped it yet.
   if (first && IdempotencyExpired(*first, clock_->Now(), idempotency_window_)) first.reset();
@@ -102,10 +100,10 @@ Status Sequencer::Decide(const LogRecord& command) {
     return Status::Ok();
   }
   if (!submission.idempotency_key().empty()) {
-    auto first = FirstOutcome(account, submission.idempotency_key());
-    if (!first.ok()) return first.status();
-    if (first->has_value()) {
-      const v1::IdempotencyRecord& original = **first;
+    TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::IdempotencyRecord> first,
+                              FirstOutcome(account, submission.idempotency_key()));
+    if (first.has_value()) {
+      const v1::IdempotencyRecord& original = *first;
       refuse({v1::DUPLICATE_SUBMISSION,
               fmt::format("idempotency key \"{}\" was already recorded as sequence {} of account "
                           "{}; no second event was written",
@@ -114,15 +112,14 @@ Status Sequencer::Decide(const LogRecord& command) {
       return Status::Ok();
     }
   }
-  auto head = CurrentHead(account);
-  if (!head.ok()) return head.status();
-  auto refusal = CheckAgainstHistory(submission, *head, &entities_);
-  if (!refusal.ok()) return refusal.status();
-  if (refusal->has_value()) {
-    refuse(**refusal);
+  TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(account));
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<Refusal> refusal,
+                            CheckAgainstHistory(submission, head, &entities_));
+  if (refusal.has_value()) {
+    refuse(*refusal);
     return Status::Ok();
   }
-  return Accept(command, submission, std::move(head).value());
+  return Accept(command, submission, std::move(head));
 }
 
 Result<v1::ChainDigest> Sequencer::CurrentDigest(int32_t partition) const {
@@ -139,9 +136,8 @@ void Sequencer::AddPin(v1::ChainDigest digest) {
 
 Status Sequencer::PinTips() {
   for (int32_t partition : unpinned_) {
-    auto digest = CurrentDigest(partition);
-    if (!digest.ok()) return digest.status();
-    AddPin(std::move(digest).value());
+    TIMELINE_ASSIGN_OR_RETURN(v1::ChainDigest digest, CurrentDigest(partition));
+    AddPin(std::move(digest));
   }
   unpinned_.clear();
   return Status::Ok();
@@ -150,14 +146,13 @@ Status Sequencer::PinTips() {
 Status Sequencer::Advance(const v1::EventEnvelope& envelope, const v1::Event& event,
                           v1::SequencerHead head, int32_t partition, bool decided) {
   TIMELINE_RETURN_IF_ERROR(FoldDecodedEvent(envelope, event, head.mutable_account(), &entities_));
-  auto digest = CurrentDigest(partition);
-  if (!digest.ok()) return digest.status();
-  FoldIntoDigest(envelope, &*digest);
+  TIMELINE_ASSIGN_OR_RETURN(v1::ChainDigest digest, CurrentDigest(partition));
+  FoldIntoDigest(envelope, &digest);
   if (decided) {
     unpinned_.insert(partition);
-    if (AtPin(*digest)) AddPin(*digest);
+    if (AtPin(digest)) AddPin(digest);
   }
-  pending_.digests[partition] = std::move(digest).value();
+  pending_.digests[partition] = std::move(digest);
   head.set_version(envelope.sequence());
   head.set_last_hash(envelope.hash());
   head.set_opened(true);
@@ -254,9 +249,8 @@ Status Sequencer::Replay(const LogRecord& event_record) {
   int64_t& next = pending_.next_event_offsets[event_record.partition];
   next = std::max(next, event_record.offset + 1);
   if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
-    auto head = CurrentHead(envelope.account_id());
-    if (!head.ok()) return head.status();
-    if (envelope.sequence() > head->version()) {
+    TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(envelope.account_id()));
+    if (envelope.sequence() > head.version()) {
       // The log holds this sequence already; deciding the account's next command would write a
       // second one. Either the key is not the one that sealed the log (lost, replaced) or a
       // forger extended the chain: a human must look, the sequencer must not write.
@@ -267,9 +261,9 @@ Status Sequencer::Replay(const LogRecord& event_record) {
           "key was lost or replaced, restore the original key file and start again with "
           "--seal-key FILE (or TIMELINE_SEAL_KEY_FILE); otherwise run `timeline verify` to name "
           "the records that were not written by the sequencer",
-          event_record.topic, event_record.partition, event_record.offset,
-          envelope.account_id(), envelope.sequence(), event_record.topic, integrity.message(),
-          head->version(), envelope.sequence()));
+          event_record.topic, event_record.partition, event_record.offset, envelope.account_id(),
+          envelope.sequence(), event_record.topic, integrity.message(), head.version(),
+          envelope.sequence()));
     }
     // A fork of a sequence the head already has: someone else wrote it; the projections
     // dead-letter it and `timeline verify` names it. The heads follow only what was sealed.
@@ -278,17 +272,16 @@ Status Sequencer::Replay(const LogRecord& event_record) {
     ++skipped_records_;
     return Status::Ok();
   }
-  auto head = CurrentHead(envelope.account_id());
-  if (!head.ok()) return head.status();
-  if (envelope.sequence() > head->version()) {
-    if (envelope.sequence() != head->version() + 1) {
-      return Status::Corruption(fmt::format(
-          "{}[{}]@{}: account {} jumps from version {} to sequence {}", event_record.topic,
-          event_record.partition, event_record.offset, envelope.account_id(), head->version(),
-          envelope.sequence()));
+  TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(envelope.account_id()));
+  if (envelope.sequence() > head.version()) {
+    if (envelope.sequence() != head.version() + 1) {
+      return Status::Corruption(
+          fmt::format("{}[{}]@{}: account {} jumps from version {} to sequence {}",
+                      event_record.topic, event_record.partition, event_record.offset,
+                      envelope.account_id(), head.version(), envelope.sequence()));
     }
-    TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value(),
-                                     event_record.partition, /*decided=*/false));
+    TIMELINE_RETURN_IF_ERROR(
+        Advance(envelope, event, std::move(head), event_record.partition, /*decided=*/false));
     // Only a sealed event that extends its chain tells how far commands were decided (headers
     // are not sealed: a copy of an old event with another header must not move it).
     if (auto header = event_record.Header(kCommandOffsetHeader)) {

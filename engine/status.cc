@@ -18,6 +18,10 @@ const char* StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+Status OkStatusWithoutValue() {
+  return Status::Internal("a Result was made from an OK status and no value: a bug in its maker");
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
   return std::string(StatusCodeName(code_)) + ": " + message_;

@@ -53,12 +53,20 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
+// The Internal status a Result made from an OK status holds instead (see Result).
+Status OkStatusWithoutValue();
+
 // A value or the Status that explains why there is none.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}  // NOLINT: must not be OK
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  // `status` must not be OK: a Result without a value has to say why. An OK one is a bug in the
+  // caller and becomes Internal (as Abseil's StatusOr does), so the Result is never taken for
+  // a success that has no value to read.
+  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
+    if (status_.ok()) status_ = OkStatusWithoutValue();
+  }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
@@ -83,3 +91,19 @@ class [[nodiscard]] Result {
     ::timeline::Status _status = (expr);      \
     if (!_status.ok()) return _status;        \
   } while (false)
+
+// Evaluates `rexpr`, a Result<T>: returns its Status from the enclosing function when it is not
+// OK, else moves its value into `lhs`, a declaration or an existing variable:
+//   TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::AccountState> state, store.GetState(account));
+// It expands to several statements: not the body of an unbraced if or loop. `lhs` must not hold
+// a comma outside parentheses (write `auto` or an alias for such a type).
+#define TIMELINE_ASSIGN_OR_RETURN(lhs, rexpr) \
+  TIMELINE_ASSIGN_OR_RETURN_IMPL_(TIMELINE_STATUS_CONCAT_(timeline_result_, __LINE__), lhs, rexpr)
+
+#define TIMELINE_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                                    \
+  if (!result.ok()) return result.status();                 \
+  lhs = std::move(result).value()
+
+#define TIMELINE_STATUS_CONCAT_(a, b) TIMELINE_STATUS_CONCAT_INNER_(a, b)
+#define TIMELINE_STATUS_CONCAT_INNER_(a, b) a##b

@@ -26,11 +26,10 @@ void AccountSnapshot::Add(const v1::Entity& entity) {
 
 Result<std::optional<AccountSnapshot>> LoadAccountSnapshot(const ViewStore& store,
                                                            std::string_view account) {
-  auto state = store.GetState(account);
-  if (!state.ok()) return state.status();
-  if (!state->has_value()) return std::optional<AccountSnapshot>();
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::AccountState> state, store.GetState(account));
+  if (!state.has_value()) return std::optional<AccountSnapshot>();
   AccountSnapshot snapshot;
-  snapshot.state = std::move(**state);
+  snapshot.state = std::move(*state);
   TIMELINE_RETURN_IF_ERROR(store.ScanEntities(EntityKeyPrefix(account), [&](const v1::Entity& e) {
     snapshot.Add(e);
     return true;

@@ -138,9 +138,8 @@ Result<StartingPoint> FindStartingPoint(const ViewStore& store, std::string_view
       point.ranges.emplace_back(folded_through + 1, through);
     folded_through = through;
   }
-  auto open = store.GetOpenSegment(account);
-  if (!open.ok()) return open.status();
-  if (!open->has_value() || cut.MayInclude((*open)->segment())) {
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::OpenSegment> open, store.GetOpenSegment(account));
+  if (!open.has_value() || cut.MayInclude(open->segment())) {
     point.ranges.emplace_back(folded_through + 1, 0);
   }
   return point;
@@ -169,40 +168,38 @@ Result<std::optional<AccountSnapshot>> ReplayAccountSnapshotAt(const ViewStore& 
 Result<std::optional<AccountSnapshot>> LoadAccountSnapshotAt(const ViewStore& store,
                                                              std::string_view account,
                                                              const BitemporalCut& cut) {
-  auto point = FindStartingPoint(store, account, cut);
-  if (!point.ok()) return point.status();
+  TIMELINE_ASSIGN_OR_RETURN(StartingPoint point, FindStartingPoint(store, account, cut));
   // Every entity at the start: the base's, then each partial snapshot's over them, in order.
   EntityBytes start;
-  for (const uint64_t sequence : point->entity_snapshots) {
+  for (const uint64_t sequence : point.entity_snapshots) {
     TIMELINE_RETURN_IF_ERROR(store.ScanSnapshotEntities(
         account, sequence, [&](const std::string& key, std::string_view bytes) {
           start[key] = std::string(bytes);
           return true;
         }));
   }
-  CutFold fold(account, cut, std::move(point->state),
+  CutFold fold(account, cut, std::move(point.state),
                [&start](const std::string& key) -> Result<std::optional<std::string>> {
                  auto it = start.find(key);
                  if (it == start.end()) return std::optional<std::string>();
                  return std::optional<std::string>(it->second);
                });
-  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, *point, &fold));
+  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, point, &fold));
   return fold.Finish(start);
 }
 
 Result<std::optional<v1::AccountState>> LoadAccountStateAt(const ViewStore& store,
                                                            std::string_view account,
                                                            const BitemporalCut& cut) {
-  auto point = FindStartingPoint(store, account, cut);
-  if (!point.ok()) return point.status();
+  TIMELINE_ASSIGN_OR_RETURN(StartingPoint point, FindStartingPoint(store, account, cut));
   // An entity at the start is as the newest of the snapshots that holds it stored it: one
   // batched point read (MultiGet) of them all, the bloom filters making the misses cheap.
-  const std::vector<uint64_t> newest_first(point->entity_snapshots.rbegin(),
-                                           point->entity_snapshots.rend());
-  CutFold fold(account, cut, std::move(point->state), [&](const std::string& key) {
+  const std::vector<uint64_t> newest_first(point.entity_snapshots.rbegin(),
+                                           point.entity_snapshots.rend());
+  CutFold fold(account, cut, std::move(point.state), [&](const std::string& key) {
     return store.GetNewestSnapshotEntity(account, newest_first, key);
   });
-  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, *point, &fold));
+  TIMELINE_RETURN_IF_ERROR(FoldRanges(store, point, &fold));
   return fold.TakeState();
 }
 

@@ -22,34 +22,33 @@ bool After(const google::protobuf::Timestamp& at, const google::protobuf::Timest
 }
 
 Result<AccountSnapshot> Reported(const ViewStore& store, const FigureRequest& request) {
-  auto snapshot = request.as_of ? LoadAccountSnapshotAt(store, request.account,
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<AccountSnapshot> snapshot,
+                            request.as_of
+                                ? LoadAccountSnapshotAt(store, request.account,
                                                         BitemporalCut{request.as_of, std::nullopt})
-                                : LoadAccountSnapshot(store, request.account);
-  if (!snapshot.ok()) return snapshot.status();
-  if (!snapshot->has_value()) {
+                                : LoadAccountSnapshot(store, request.account));
+  if (!snapshot.has_value()) {
     return Status::NotFound("no account " + request.account +
                             (request.as_of ? " with events by that date" : ""));
   }
-  return std::move(**snapshot);
+  return std::move(*snapshot);
 }
 
 }  // namespace
 
 Result<v1::FigureLineage> ExplainFigure(const ViewStore& store, const FigureRequest& request) {
-  auto definition = MakeFigure(request.figure);
-  if (!definition.ok()) return definition.status();
-  FigureDefinition& figure = **definition;
-  auto account = Reported(store, request);
-  if (!account.ok()) return account.status();
+  TIMELINE_ASSIGN_OR_RETURN(std::unique_ptr<FigureDefinition> definition,
+                            MakeFigure(request.figure));
+  FigureDefinition& figure = *definition;
+  TIMELINE_ASSIGN_OR_RETURN(AccountSnapshot account, Reported(store, request));
 
   v1::FigureLineage lineage;
   lineage.set_account_id(request.account);
   lineage.set_figure(request.figure);
   if (request.as_of) *lineage.mutable_as_of() = *request.as_of;
   *lineage.mutable_reference_date() = request.reference;
-  auto reported = figure.Reported(*account, request.reference);
-  if (!reported.ok()) return reported.status();
-  *lineage.mutable_reported() = std::move(*reported);
+  TIMELINE_ASSIGN_OR_RETURN(v1::FigureValue reported, figure.Reported(account, request.reference));
+  *lineage.mutable_reported() = std::move(reported);
 
   // The same cut as LoadAccountSnapshotAt: the events in scope, in sequence order, folded
   // with consecutive sequences (an event left out by as_of leaves a gap the fold refuses).
@@ -88,9 +87,8 @@ Result<v1::FigureLineage> ExplainFigure(const ViewStore& store, const FigureRequ
   }));
   TIMELINE_RETURN_IF_ERROR(failure);
 
-  auto total = figure.Total(request.reference);
-  if (!total.ok()) return total.status();
-  *lineage.mutable_total() = std::move(*total);
+  TIMELINE_ASSIGN_OR_RETURN(v1::FigureValue total, figure.Total(request.reference));
+  *lineage.mutable_total() = std::move(total);
   lineage.set_events(static_cast<uint32_t>(lineage.contributions_size()));
   lineage.set_matches(
       google::protobuf::util::MessageDifferencer::Equals(lineage.total(), lineage.reported()));

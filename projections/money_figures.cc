@@ -82,11 +82,11 @@ Status InvoiceIssued(const AccountBefore& before, const v1::InvoiceIssued& issue
 Status InvoiceCorrected(const AccountBefore& before, const v1::EventEnvelope& envelope,
                         const v1::InvoiceCorrected& corrected, int sign,
                         v1::FigureContribution* out) {
-  auto found = Find(before, EntityKey(envelope.account_id(), EntityKind::kInvoice,
-                                      corrected.invoice_id()));
-  if (!found.ok()) return found.status();
-  if (*found == nullptr) return Status::Ok();  // the fold ignores a correction of no invoice
-  const v1::InvoiceRecord& invoice = (*found)->invoice();
+  TIMELINE_ASSIGN_OR_RETURN(
+      const v1::Entity* found,
+      Find(before, EntityKey(envelope.account_id(), EntityKind::kInvoice, corrected.invoice_id())));
+  if (found == nullptr) return Status::Ok();  // the fold ignores a correction of no invoice
+  const v1::InvoiceRecord& invoice = found->invoice();
   const int64_t total = InvoiceTotal(corrected.lines());
   Add(out, invoice.currency(), sign * (total - invoice.total()));
   out->set_effect(fmt::format("invoice {} corrected: total {} -> {}", corrected.invoice_id(),
@@ -161,10 +161,11 @@ Status Ordered(const AccountBefore& before, const v1::EventEnvelope& envelope,
   if (event.has_order_amended()) order_id = &event.order_amended().order_id();
   if (event.has_order_cancelled()) order_id = &event.order_cancelled().order_id();
   if (order_id == nullptr) return Status::Ok();
-  auto found = Find(before, EntityKey(envelope.account_id(), EntityKind::kOrder, *order_id));
-  if (!found.ok()) return found.status();
-  if (*found == nullptr) return Status::Ok();  // the fold ignores an unknown order
-  const v1::OrderRecord& order = (*found)->order();
+  TIMELINE_ASSIGN_OR_RETURN(
+      const v1::Entity* found,
+      Find(before, EntityKey(envelope.account_id(), EntityKind::kOrder, *order_id)));
+  if (found == nullptr) return Status::Ok();  // the fold ignores an unknown order
+  const v1::OrderRecord& order = found->order();
   if (event.has_order_amended()) {
     AddOrderLines(order.lines(), -1, out);
     AddOrderLines(event.order_amended().lines(), +1, out);

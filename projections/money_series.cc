@@ -37,10 +37,10 @@ struct MonthMoves {
 Status AddContribution(FigureDefinition& figure, const AccountBefore& before,
                        const v1::EventEnvelope& envelope, const v1::Event& event,
                        CurrencyTotals* month_totals) {
-  auto contribution = figure.Contribution(before, envelope, event);
-  if (!contribution.ok()) return contribution.status();
-  if (!contribution->has_value()) return Status::Ok();
-  for (const auto& amount : (*contribution)->amounts()) {
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::FigureContribution> contribution,
+                            figure.Contribution(before, envelope, event));
+  if (!contribution.has_value()) return Status::Ok();
+  for (const auto& amount : contribution->amounts()) {
     AddToTotals(month_totals, amount.currency(), amount.minor_units());
   }
   return Status::Ok();
@@ -67,9 +67,8 @@ Result<int64_t> ParseSeriesMonth(std::string_view param, std::string_view text) 
 
 Result<v1::MoneySeries> MonthlyMoneySeries(const ViewStore& store, const std::string& account,
                                            const SeriesMonths& wanted) {
-  auto exists = store.GetState(account);
-  if (!exists.ok()) return exists.status();
-  if (!exists->has_value()) return Status::NotFound("no account " + account);
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::AccountState> exists, store.GetState(account));
+  if (!exists.has_value()) return Status::NotFound("no account " + account);
 
   std::unique_ptr<FigureDefinition> invoiced = MakeMoneyFigure("invoiced");
   std::unique_ptr<FigureDefinition> receivables = MakeMoneyFigure("receivables");

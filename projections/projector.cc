@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -29,10 +30,336 @@ Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
 }
 
+using Partition = std::pair<std::string, int32_t>;  // (topic, partition)
+
 // One account's state while a batch is built.
 struct PendingState {
   v1::AccountState state;
   bool changed = false;
+};
+
+// What a record is for the views, decided before anything of it is staged.
+struct Verdict {
+  enum class Kind { kApply, kDuplicate, kDeadLetter };
+  Kind kind = Kind::kApply;  // kApply: the account's next event, to fold (then: folded)
+  std::string reason;  // kDeadLetter: why, for the DeadLetter
+
+  static Verdict Apply() { return {Kind::kApply, {}}; }
+  static Verdict Duplicate() { return {Kind::kDuplicate, {}}; }
+  static Verdict DeadLetter(std::string reason) { return {Kind::kDeadLetter, std::move(reason)}; }
+};
+
+// Decodes `record` into `envelope` and checks what needs no account state: the bytes, the
+// account id and key, the sequence, the hash and the seal. The reason to dead-letter it, if any.
+std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey& seal_key,
+                                         v1::EventEnvelope* envelope) {
+  if (!envelope->ParseFromString(record.value)) {
+    return fmt::format("the value ({} bytes) is not a timeline.v1.EventEnvelope",
+                       record.value.size());
+  }
+  const std::string& account = envelope->account_id();
+  if (!IsValidAccountId(account)) {
+    return fmt::format("the envelope's account id \"{}\" is not valid", account);
+  }
+  if (record.key != account) {
+    return fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
+                       record.key, account);
+  }
+  if (envelope->sequence() == 0) {
+    return fmt::format("account {}: sequence 0; sequences start at 1", account);
+  }
+  if (Status integrity = CheckIntegrity(seal_key, *envelope); !integrity.ok()) {
+    return integrity.message();
+  }
+  return std::nullopt;
+}
+
+// Whether `envelope`, past the account's version, is its next event: no gap, and its prev_hash
+// links to the hash applied last. The reason to dead-letter it, if any.
+std::optional<std::string> LinkRefusal(const v1::EventEnvelope& envelope,
+                                       const v1::AccountState& state) {
+  const std::string& account = envelope.account_id();
+  if (envelope.sequence() != state.version() + 1) {
+    return fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})",
+                       account, envelope.sequence(), state.version(), state.version() + 1);
+  }
+  // The stored state keeps its last hash in hex; an account's first event links to genesis.
+  const std::string applied_hash = state.version() == 0 ? ToHex(GenesisHash()) : state.last_hash();
+  if (ToHex(envelope.prev_hash()) != applied_hash) {
+    return fmt::format(
+        "account {} sequence {}: prev_hash {} does not link to the hash {} of the applied "
+        "sequence {}",
+        account, envelope.sequence(), ToHex(envelope.prev_hash()), applied_hash, state.version());
+  }
+  return std::nullopt;
+}
+
+// One ApplyBatch in the making: every record is classified, applied to the account's pending
+// state, and staged into `batch`; the batch-wide rows (states, outbox, entities, snapshots,
+// purges, checkpoints, digests) are staged once at the end. Nothing touches the store but reads
+// until the Projector writes `batch`.
+class BatchBuilder {
+ public:
+  BatchBuilder(ViewStore* store, const SealKey& seal_key, Clock* clock)
+      : store_(store),
+        seal_key_(seal_key),
+        clock_(clock),
+        entities_([store](const std::string& key) { return store->GetEntity(key); }),
+        snapshots_(store) {}
+
+  // Classify, apply, stage: one record. InvalidArgument for a negative coordinate; a store
+  // failure fails the batch. Every other fate of the record is staged.
+  Status Add(const LogRecord& record) {
+    TIMELINE_RETURN_IF_ERROR(AdvanceCheckpoint(record));
+    v1::EventEnvelope envelope;
+    TIMELINE_ASSIGN_OR_RETURN(Verdict verdict, Classify(record, &envelope));
+    if (verdict.kind == Verdict::Kind::kApply) {
+      TIMELINE_ASSIGN_OR_RETURN(verdict, Apply(envelope));
+    }
+    return Stage(record, envelope, std::move(verdict));
+  }
+
+  // Stages what the whole batch changed, after its records.
+  Status Finish() {
+    TIMELINE_RETURN_IF_ERROR(StageStates());
+    TIMELINE_RETURN_IF_ERROR(StageEntities());
+    TIMELINE_RETURN_IF_ERROR(snapshots_.AddToBatch(entities_, &batch_));
+    TIMELINE_RETURN_IF_ERROR(StagePurges());
+    TIMELINE_RETURN_IF_ERROR(StageCheckpoints());
+    return StageDigests();
+  }
+
+  rocksdb::WriteBatch* batch() { return &batch_; }
+  const std::vector<v1::DeadLetter>& dead_letters() const { return dead_letters_; }
+  const ProjectorStats& counted() const { return counted_; }
+
+ private:
+  // ------------------------------------------------------------------ classify
+
+  // Every record moves its partition's checkpoint past it, whatever its fate: a dead letter or
+  // a duplicate is read once, like an applied event.
+  Status AdvanceCheckpoint(const LogRecord& record) {
+    if (record.partition < 0 || record.offset < 0) {
+      return Status::InvalidArgument(fmt::format("record {}/{}@{} has a negative coordinate",
+                                                 record.topic, record.partition, record.offset));
+    }
+    auto [it, inserted] =
+        next_offsets_.try_emplace({record.topic, record.partition}, record.offset + 1);
+    if (!inserted) it->second = std::max(it->second, record.offset + 1);
+    return Status::Ok();
+  }
+
+  // Apply, duplicate or dead letter, from the record alone and then against the account as the
+  // batch has left it so far.
+  Result<Verdict> Classify(const LogRecord& record, v1::EventEnvelope* envelope) {
+    if (auto refusal = RecordRefusal(record, seal_key_, envelope)) {
+      return Verdict::DeadLetter(std::move(*refusal));
+    }
+    TIMELINE_ASSIGN_OR_RETURN(const PendingState* pending, Pending(envelope->account_id()));
+    if (envelope->sequence() <= pending->state.version()) return ClassifyReplay(*envelope);
+    if (auto refusal = LinkRefusal(*envelope, pending->state)) {
+      return Verdict::DeadLetter(std::move(*refusal));
+    }
+    return Verdict::Apply();
+  }
+
+  // A replay is harmless only if it is the same event; another event under a used sequence is a
+  // fork of the chain and must not vanish.
+  Result<Verdict> ClassifyReplay(const v1::EventEnvelope& envelope) {
+    TIMELINE_ASSIGN_OR_RETURN(std::string earlier,
+                              EarlierHash(envelope.account_id(), envelope.sequence()));
+    if (earlier == envelope.hash()) return Verdict::Duplicate();
+    return Verdict::DeadLetter(fmt::format(
+        "account {}: a second, different event under sequence {} (hash {} where {} was applied): "
+        "the chain forks",
+        envelope.account_id(), envelope.sequence(), ToHex(envelope.hash()), ToHex(earlier)));
+  }
+
+  // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
+  Result<std::string> EarlierHash(const std::string& account, uint64_t sequence) const {
+    if (auto it = applied_hashes_.find({account, sequence}); it != applied_hashes_.end()) {
+      return it->second;
+    }
+    std::string hash;
+    TIMELINE_RETURN_IF_ERROR(
+        store_->ScanHistory(account, sequence, [&](const v1::EventEnvelope& stored) {
+          if (stored.sequence() == sequence) hash = stored.hash();
+          return false;
+        }));
+    return hash;
+  }
+
+  // The account's state as this batch has left it; read from the store once per batch, so
+  // several events of one account in one batch fold one after the other.
+  Result<PendingState*> Pending(const std::string& account) {
+    if (auto it = states_.find(account); it != states_.end()) return &it->second;
+    TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::AccountState> stored, store_->GetState(account));
+    PendingState pending;
+    if (stored.has_value()) pending.state = std::move(*stored);
+    return &states_.emplace(account, std::move(pending)).first->second;
+  }
+
+  // ------------------------------------------------------------------ apply
+
+  // Folds `envelope` into its account's pending state. The fold refuses (Corruption) before it
+  // changes anything: the record is then dead-lettered. Any other error is the store's.
+  Result<Verdict> Apply(const v1::EventEnvelope& envelope) {
+    PendingState& pending = states_.at(envelope.account_id());
+    if (Status folded = FoldEvent(envelope, &pending.state, &entities_); !folded.ok()) {
+      if (folded.code() != StatusCode::kCorruption) return folded;
+      return Verdict::DeadLetter("the fold refused it: " + folded.message());
+    }
+    pending.changed = true;
+    if (pending.state.purged()) purged_.insert(envelope.account_id());
+    return Verdict::Apply();
+  }
+
+  // ------------------------------------------------------------------ stage, per record
+
+  Status Stage(const LogRecord& record, const v1::EventEnvelope& envelope, Verdict verdict) {
+    switch (verdict.kind) {
+      case Verdict::Kind::kApply: return StageEvent(record, envelope);
+      case Verdict::Kind::kDuplicate:
+        ++counted_.duplicates;  // nothing to write: the event is stored already
+        return Status::Ok();
+      case Verdict::Kind::kDeadLetter: return StageDeadLetter(record, std::move(verdict.reason));
+    }
+    return Status::Internal("a record's verdict has no kind");
+  }
+
+  // The applied event: its chain digest, its hash (for a replay later in the batch), the
+  // snapshot writer's note, and the record value as received (so the timeline verifies).
+  Status StageEvent(const LogRecord& record, const v1::EventEnvelope& envelope) {
+    ++counted_.applied;
+    const std::string& account = envelope.account_id();
+    TIMELINE_RETURN_IF_ERROR(StageDigestPin(record, envelope));
+    applied_hashes_[{account, envelope.sequence()}] = envelope.hash();
+    snapshots_.Observe(envelope, &states_.at(account).state);
+    return FromRocks(batch_.Put(store_->events_family(),
+                                EncodeEventKey(account, envelope.sequence()), record.value),
+                     "batching an event");
+  }
+
+  // Folds the event into its partition's chain digest; at a pin, stages the digest under it.
+  Status StageDigestPin(const LogRecord& record, const v1::EventEnvelope& envelope) {
+    TIMELINE_ASSIGN_OR_RETURN(auto* digest, Digest({record.topic, record.partition}));
+    FoldIntoDigest(envelope, digest);
+    if (!AtPin(*digest)) return Status::Ok();
+    return FromRocks(
+        batch_.Put(store_->digests_family(),
+                   EncodeDigestPinKey(record.topic, record.partition, digest->events()),
+                   digest->SerializeAsString()),
+        "batching a digest pin");
+  }
+
+  // The partition's digest as this batch has left it; read from the store once per batch.
+  Result<v1::ChainDigest*> Digest(const Partition& partition) {
+    if (auto it = digests_.find(partition); it != digests_.end()) return &it->second;
+    TIMELINE_ASSIGN_OR_RETURN(v1::ChainDigest current,
+                              store_->CurrentDigest(partition.first, partition.second));
+    return &digests_.emplace(partition, std::move(current)).first->second;
+  }
+
+  Status StageDeadLetter(const LogRecord& record, std::string reason) {
+    ++counted_.dead_lettered;
+    v1::DeadLetter letter;
+    letter.set_topic(record.topic);
+    letter.set_partition(record.partition);
+    letter.set_offset(record.offset);
+    letter.set_key(record.key);
+    letter.set_value(record.value);
+    letter.set_reason(std::move(reason));
+    *letter.mutable_recorded_at() = clock_->Now();
+    dead_letters_.push_back(letter);
+    return FromRocks(batch_.Put(store_->dead_letters_family(),
+                                EncodeDeadLetterKey(record.topic, record.partition, record.offset),
+                                letter.SerializeAsString()),
+                     "batching a dead letter");
+  }
+
+  // ------------------------------------------------------------------ stage, once per batch
+
+  // Each changed account's final state, with its changelog outbox entry in the same write: a
+  // state is never stored without it.
+  Status StageStates() {
+    for (const auto& [account, pending] : states_) {
+      if (!pending.changed) continue;
+      TIMELINE_RETURN_IF_ERROR(FromRocks(batch_.Put(store_->state_family(), EncodeStateKey(account),
+                                                    pending.state.SerializeAsString()),
+                                         "batching a state"));
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch_.Put(store_->state_outbox_family(), EncodeStateKey(account),
+                               EncodeOutboxVersion(pending.state.version())),
+                    "batching a state outbox entry"));
+    }
+    return Status::Ok();
+  }
+
+  Status StageEntities() {
+    for (const auto& [key, entity] : entities_.Changed()) {
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch_.Put(store_->entities_family(), key, entity->SerializeAsString()),
+                    "batching an entity"));
+    }
+    return Status::Ok();
+  }
+
+  // A purge drops the account's entities and as-of caches, after anything this batch put there
+  // (a WriteBatch applies in order). Every family below keys the account's rows under
+  // account_id '\0' (view_keys.h), so one range per family covers them; the timeline stays.
+  Status StagePurges() {
+    for (const auto& account : purged_) {
+      for (auto* family : {store_->entities_family(), store_->snapshots_family(),
+                           store_->snapshot_entities_family(), store_->open_segments_family()}) {
+        TIMELINE_RETURN_IF_ERROR(
+            FromRocks(batch_.DeleteRange(family, EventKeyPrefix(account), EventKeyLimit(account)),
+                      "batching a purge"));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // The next offset of every partition the batch read, never below the stored one: a batch
+  // re-read after a rebalance must not move the views' position back.
+  Status StageCheckpoints() {
+    for (const auto& [partition, next_offset] : next_offsets_) {
+      const auto& [topic, number] = partition;
+      TIMELINE_ASSIGN_OR_RETURN(std::optional<int64_t> stored, store_->NextOffset(topic, number));
+      if (stored.has_value() && *stored >= next_offset) continue;
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch_.Put(store_->checkpoints_family(), EncodeCheckpointKey(topic, number),
+                               EncodeCheckpointValue(next_offset)),
+                    "batching a checkpoint"));
+    }
+    return Status::Ok();
+  }
+
+  Status StageDigests() {
+    for (const auto& [partition, digest] : digests_) {
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch_.Put(store_->digests_family(),
+                               EncodeCurrentDigestKey(partition.first, partition.second),
+                               digest.SerializeAsString()),
+                    "batching a digest"));
+    }
+    return Status::Ok();
+  }
+
+  ViewStore* store_;
+  const SealKey& seal_key_;
+  Clock* clock_;
+  rocksdb::WriteBatch batch_;
+  ProjectorStats counted_;
+  // What the batch has changed so far, read from the store on first use.
+  std::unordered_map<std::string, PendingState> states_;  // by account id
+  EntityCache entities_;
+  std::map<Partition, v1::ChainDigest> digests_;
+  // What the batch has seen: applied hashes by (account, sequence), next offsets, purges.
+  std::map<std::pair<std::string, uint64_t>, std::string> applied_hashes_;
+  std::map<Partition, int64_t> next_offsets_;
+  std::set<std::string> purged_;
+  SnapshotWriter snapshots_;  // adds its rows to batch_ in Finish()
+  std::vector<v1::DeadLetter> dead_letters_;
 };
 
 }  // namespace
@@ -43,219 +370,28 @@ Projector::Projector(ViewStore* store, const SealKey* seal_key, Clock* clock)
       owned_clock_(clock == nullptr ? std::make_unique<SystemClock>() : nullptr),
       clock_(clock == nullptr ? owned_clock_.get() : clock) {}
 
-Result<std::string> Projector::EarlierHash(
-    const std::string& account, uint64_t sequence,
-    const std::map<std::pair<std::string, uint64_t>, std::string>& applied_in_batch) const {
-  if (auto it = applied_in_batch.find({account, sequence}); it != applied_in_batch.end()) {
-    return it->second;
-  }
-  std::string hash;
-  TIMELINE_RETURN_IF_ERROR(store_->ScanHistory(account, sequence, [&](const v1::EventEnvelope& e) {
-    if (e.sequence() == sequence) hash = e.hash();
-    return false;
-  }));
-  return hash;
-}
-
 Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
   if (records.empty()) return Status::Ok();
-  rocksdb::WriteBatch batch;
-  ProjectorStats counted;
-  std::unordered_map<std::string, PendingState> states;           // by account id
-  EntityCache entities([this](const std::string& key) { return store_->GetEntity(key); });
-  std::map<std::pair<std::string, uint64_t>, std::string> applied_hashes;  // in this batch
-  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;  // (topic, partition)
-  std::map<std::pair<std::string, int32_t>, v1::ChainDigest> digests;  // touched this batch
-  std::vector<v1::DeadLetter> dead_letters;
-  SnapshotWriter snapshots(store_);  // as-of snapshots, in this same WriteBatch
-  std::set<std::string> purged;      // accounts whose AccountPurged this batch applied
-
-  // Dead-letters `record` in the batch being built.
-  auto dead_letter = [&](const LogRecord& record, std::string reason) -> Status {
-    v1::DeadLetter letter;
-    letter.set_topic(record.topic);
-    letter.set_partition(record.partition);
-    letter.set_offset(record.offset);
-    letter.set_key(record.key);
-    letter.set_value(record.value);
-    letter.set_reason(std::move(reason));
-    *letter.mutable_recorded_at() = clock_->Now();
-    ++counted.dead_lettered;
-    dead_letters.push_back(letter);
-    return FromRocks(
-        batch.Put(store_->dead_letters_family(),
-                  EncodeDeadLetterKey(record.topic, record.partition, record.offset),
-                  letter.SerializeAsString()),
-        "batching a dead letter");
-  };
-
-  for (const LogRecord& record : records) {
-    if (record.partition < 0 || record.offset < 0) {
-      return Status::InvalidArgument(fmt::format("record {}/{}@{} has a negative coordinate",
-                                                 record.topic, record.partition, record.offset));
-    }
-    auto [offset_it, inserted] =
-        next_offsets.try_emplace({record.topic, record.partition}, record.offset + 1);
-    if (!inserted) offset_it->second = std::max(offset_it->second, record.offset + 1);
-
-    v1::EventEnvelope envelope;
-    if (!envelope.ParseFromString(record.value)) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("the value ({} bytes) is not a timeline.v1.EventEnvelope",
-                              record.value.size())));
-      continue;
-    }
-    const std::string& account = envelope.account_id();
-    if (!IsValidAccountId(account)) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("the envelope's account id \"{}\" is not valid", account)));
-      continue;
-    }
-    if (record.key != account) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
-                              record.key, account)));
-      continue;
-    }
-    if (envelope.sequence() == 0) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("account {}: sequence 0; sequences start at 1", account)));
-      continue;
-    }
-    if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(record, integrity.message()));
-      continue;
-    }
-
-    auto state_it = states.find(account);
-    if (state_it == states.end()) {
-      auto stored = store_->GetState(account);
-      if (!stored.ok()) return stored.status();
-      PendingState pending;
-      if (stored->has_value()) pending.state = std::move(**stored);
-      state_it = states.emplace(account, std::move(pending)).first;
-    }
-    PendingState& pending = state_it->second;
-
-    if (envelope.sequence() <= pending.state.version()) {
-      // A replay is harmless only if it is the same event; another event under a used sequence
-      // is a fork of the chain and must not vanish.
-      auto earlier = EarlierHash(account, envelope.sequence(), applied_hashes);
-      if (!earlier.ok()) return earlier.status();
-      if (*earlier == envelope.hash()) {
-        ++counted.duplicates;
-      } else {
-        TIMELINE_RETURN_IF_ERROR(dead_letter(
-            record, fmt::format("account {}: a second, different event under sequence {} (hash {} "
-                                "where {} was applied): the chain forks",
-                                account, envelope.sequence(), ToHex(envelope.hash()),
-                                ToHex(*earlier))));
-      }
-      continue;
-    }
-    if (envelope.sequence() != pending.state.version() + 1) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})",
-                              account, envelope.sequence(), pending.state.version(),
-                              pending.state.version() + 1)));
-      continue;
-    }
-    const std::string applied_hash =
-        pending.state.version() == 0 ? ToHex(GenesisHash()) : pending.state.last_hash();
-    if (ToHex(envelope.prev_hash()) != applied_hash) {
-      TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("account {} sequence {}: prev_hash {} does not link to the hash {} "
-                              "of the applied sequence {}",
-                              account, envelope.sequence(), ToHex(envelope.prev_hash()),
-                              applied_hash, pending.state.version())));
-      continue;
-    }
-    // FoldEvent refuses (Corruption) before it changes anything; other errors are the store's.
-    if (Status folded = FoldEvent(envelope, &pending.state, &entities); !folded.ok()) {
-      if (folded.code() != StatusCode::kCorruption) return folded;
-      TIMELINE_RETURN_IF_ERROR(dead_letter(record, "the fold refused it: " + folded.message()));
-      continue;
-    }
-    pending.changed = true;
-    if (pending.state.purged()) purged.insert(account);
-    ++counted.applied;
-    auto digest_it = digests.find({record.topic, record.partition});
-    if (digest_it == digests.end()) {
-      auto current = store_->CurrentDigest(record.topic, record.partition);
-      if (!current.ok()) return current.status();
-      digest_it = digests.emplace(std::make_pair(record.topic, record.partition), *current).first;
-    }
-    FoldIntoDigest(envelope, &digest_it->second);
-    if (AtPin(digest_it->second)) {
-      TIMELINE_RETURN_IF_ERROR(FromRocks(
-          batch.Put(store_->digests_family(),
-                    EncodeDigestPinKey(record.topic, record.partition, digest_it->second.events()),
-                    digest_it->second.SerializeAsString()),
-          "batching a digest pin"));
-    }
-    applied_hashes[{account, envelope.sequence()}] = envelope.hash();
-    snapshots.Observe(envelope, &pending.state);
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch.Put(store_->events_family(), EncodeEventKey(account, envelope.sequence()),
-                  record.value),
-        "batching an event"));
+  BatchBuilder builder(store_, *seal_key_, clock_);
+  for (const LogRecord& record : records) TIMELINE_RETURN_IF_ERROR(builder.Add(record));
+  TIMELINE_RETURN_IF_ERROR(builder.Finish());
+  // Published before the write: a crash in between publishes them again (at-least-once, their
+  // coordinates identify them); after it, one could be lost.
+  if (dead_letter_sink_ && !builder.dead_letters().empty()) {
+    TIMELINE_RETURN_IF_ERROR(dead_letter_sink_(builder.dead_letters()));
   }
-
-  for (const auto& [account, pending] : states) {
-    if (!pending.changed) continue;
-    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->state_family(), EncodeStateKey(account),
-                                                 pending.state.SerializeAsString()),
-                                       "batching a state"));
-    // The changelog's outbox, in the same write: a state is never stored without it.
-    TIMELINE_RETURN_IF_ERROR(
-        FromRocks(batch.Put(store_->state_outbox_family(), EncodeStateKey(account),
-                            EncodeOutboxVersion(pending.state.version())),
-                  "batching a state outbox entry"));
-  }
-  for (const auto& [key, entity] : entities.Changed()) {
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch.Put(store_->entities_family(), key, entity->SerializeAsString()), "batching an entity"));
-  }
-  TIMELINE_RETURN_IF_ERROR(snapshots.AddToBatch(entities, &batch));
-  // A purge drops the account's entities and as-of caches, after anything this batch put there
-  // (a WriteBatch applies in order). Every family below keys the account's rows under
-  // account_id '\0' (view_keys.h), so one range per family covers them; the timeline stays.
-  for (const auto& account : purged) {
-    for (auto* family : {store_->entities_family(), store_->snapshots_family(),
-                         store_->snapshot_entities_family(), store_->open_segments_family()}) {
-      TIMELINE_RETURN_IF_ERROR(FromRocks(
-          batch.DeleteRange(family, EventKeyPrefix(account), EventKeyLimit(account)),
-          "batching a purge"));
-    }
-  }
-  for (const auto& [coordinates, next_offset] : next_offsets) {
-    const auto& [topic, partition] = coordinates;
-    auto stored = store_->NextOffset(topic, partition);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value() && **stored >= next_offset) continue;  // never move backwards
-    TIMELINE_RETURN_IF_ERROR(FromRocks(batch.Put(store_->checkpoints_family(),
-                                                 EncodeCheckpointKey(topic, partition),
-                                                 EncodeCheckpointValue(next_offset)),
-                                       "batching a checkpoint"));
-  }
-
-  for (const auto& [coordinates, digest] : digests) {
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch.Put(store_->digests_family(),
-                  EncodeCurrentDigestKey(coordinates.first, coordinates.second),
-                  digest.SerializeAsString()),
-        "batching a digest"));
-  }
-
-  if (dead_letter_sink_ && !dead_letters.empty()) {
-    TIMELINE_RETURN_IF_ERROR(dead_letter_sink_(dead_letters));
-  }
-  TIMELINE_RETURN_IF_ERROR(store_->Write(&batch));
-  ++stats_.batches;
-  stats_.applied += counted.applied;
-  stats_.duplicates += counted.duplicates;
-  stats_.dead_lettered += counted.dead_lettered;
+  // The exactly-once seam: events, states with their outbox, entities, snapshots, dead letters,
+  // digests and the checkpoints reach RocksDB in this ONE write, or none of them does.
+  TIMELINE_RETURN_IF_ERROR(store_->Write(builder.batch()));
+  Count(builder.counted());
   return Status::Ok();
+}
+
+void Projector::Count(const ProjectorStats& batch) {
+  ++stats_.batches;
+  stats_.applied += batch.applied;
+  stats_.duplicates += batch.duplicates;
+  stats_.dead_lettered += batch.dead_lettered;
 }
 
 }  // namespace timeline

@@ -31,7 +31,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -77,10 +76,8 @@ class Projector {
   void set_dead_letter_sink(DeadLetterSink sink) { dead_letter_sink_ = std::move(sink); }
 
  private:
-  // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
-  Result<std::string> EarlierHash(
-      const std::string& account, uint64_t sequence,
-      const std::map<std::pair<std::string, uint64_t>, std::string>& applied_in_batch) const;
+  // Adds a written batch's counts to stats_.
+  void Count(const ProjectorStats& batch);
 
   ViewStore* store_;
   const SealKey* seal_key_;

@@ -33,9 +33,8 @@ void SnapshotWriter::Observe(const v1::EventEnvelope& event, const v1::AccountSt
 
 Result<v1::OpenSegment> SnapshotWriter::LoadOpenSegment(const std::string& account,
                                                         uint64_t first_sequence) const {
-  auto stored = store_->GetOpenSegment(account);
-  if (!stored.ok()) return stored.status();
-  if (stored->has_value()) return std::move(**stored);
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<v1::OpenSegment> stored, store_->GetOpenSegment(account));
+  if (stored.has_value()) return std::move(*stored);
   v1::OpenSegment open;
   if (first_sequence <= 1) return open;
   // Written before snapshots existed: summarize the events stored so far, once.
@@ -56,24 +55,24 @@ Status SnapshotWriter::AddToBatch(const EntityCache& entities, rocksdb::WriteBat
     changes[AccountOfEntityKey(key)].emplace(key, entity);
   }
   for (const auto& [account, observed] : accounts_) {
-    auto open = LoadOpenSegment(account, observed.first_sequence);
-    if (!open.ok()) return open.status();
-    MergeRange(observed.events, open->mutable_segment());
-    MergeRange(observed.events, open->mutable_all_events());
+    TIMELINE_ASSIGN_OR_RETURN(v1::OpenSegment open,
+                              LoadOpenSegment(account, observed.first_sequence));
+    MergeRange(observed.events, open.mutable_segment());
+    MergeRange(observed.events, open.mutable_all_events());
     const Changes& changed = changes[account];
-    if (observed.state->version() - open->last_snapshot_sequence() >= kSnapshotInterval) {
-      TIMELINE_RETURN_IF_ERROR(WriteSnapshot(account, *observed.state, changed, &*open, batch));
-    } else if (open->base_sequence() != 0) {
+    if (observed.state->version() - open.last_snapshot_sequence() >= kSnapshotInterval) {
+      TIMELINE_RETURN_IF_ERROR(WriteSnapshot(account, *observed.state, changed, &open, batch));
+    } else if (open.base_sequence() != 0) {
       // The next snapshot may be partial: remember what changed.
       for (const auto& [key, entity] : changed) {
         TIMELINE_RETURN_IF_ERROR(FromRocks(batch->Put(store_->open_segments_family(), key, ""),
                                            "batching a changed entity's key"));
       }
     }
-    TIMELINE_RETURN_IF_ERROR(FromRocks(batch->Put(store_->open_segments_family(),
-                                                  OpenSegmentKey(account),
-                                                  open->SerializeAsString()),
-                                       "batching an open segment"));
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch->Put(store_->open_segments_family(), OpenSegmentKey(account),
+                             open.SerializeAsString()),
+                  "batching an open segment"));
   }
   return Status::Ok();
 }

@@ -110,9 +110,8 @@ Result<v1::ViewStoreDigest> DigestViews(const ViewStore& store, std::string_view
       continue;
     }
     if (!only_view.empty() && family != only_view) continue;
-    auto view = DigestFamily(store, family);
-    if (!view.ok()) return view.status();
-    *digest.add_views() = std::move(view).value();
+    TIMELINE_ASSIGN_OR_RETURN(v1::ViewDigest view, DigestFamily(store, family));
+    *digest.add_views() = std::move(view);
   }
   TIMELINE_RETURN_IF_ERROR(AddPositions(store, &digest));
   return digest;

@@ -90,10 +90,10 @@ Result<std::unique_ptr<Message>> RunView(const ViewStore& store, std::string_vie
     }));
     PortfolioBuilder builder(request.reference);
     for (const auto& account : accounts) {
-      auto snapshot = Load(store, account, request);
-      if (!snapshot.ok()) return snapshot.status();
+      TIMELINE_ASSIGN_OR_RETURN(std::optional<AccountSnapshot> snapshot,
+                                Load(store, account, request));
       // A purged account is no part of any dashboard (events.proto AccountPurged).
-      if (snapshot->has_value() && !(*snapshot)->state.purged()) builder.Add(**snapshot);
+      if (snapshot.has_value() && !snapshot->state.purged()) builder.Add(*snapshot);
     }
     return std::unique_ptr<Message>(std::make_unique<v1::PortfolioView>(builder.Build()));
   }
@@ -104,13 +104,13 @@ Result<std::unique_ptr<Message>> RunView(const ViewStore& store, std::string_vie
   if (request.account.empty()) {
     return Status::InvalidArgument("the " + std::string(name) + " view needs an account");
   }
-  auto snapshot = Load(store, request.account, request);
-  if (!snapshot.ok()) return snapshot.status();
-  if (!snapshot->has_value()) {
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<AccountSnapshot> snapshot,
+                            Load(store, request.account, request));
+  if (!snapshot.has_value()) {
     return Status::NotFound("no account " + request.account +
                             (IsBitemporal(request) ? " with events by that date" : ""));
   }
-  return (*view)(**snapshot, request.reference);
+  return (*view)(*snapshot, request.reference);
 }
 
 }  // namespace timeline

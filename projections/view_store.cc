@@ -154,9 +154,8 @@ Result<std::optional<int64_t>> ViewStore::NextOffset(std::string_view topic,
   if (!status.ok()) {
     return FromRocks(status, fmt::format("reading the checkpoint of {}/{}", topic, partition));
   }
-  auto offset = DecodeCheckpointValue(value);
-  if (!offset.ok()) return offset.status();
-  return std::optional<int64_t>(*offset);
+  TIMELINE_ASSIGN_OR_RETURN(int64_t offset, DecodeCheckpointValue(value));
+  return std::optional<int64_t>(offset);
 }
 
 Status ViewStore::ScanHistory(std::string_view account, uint64_t from_sequence,
@@ -169,12 +168,12 @@ Status ViewStore::ScanHistory(std::string_view account, uint64_t from_sequence,
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, events_));
   v1::EventEnvelope envelope;
   for (it->Seek(start); it->Valid(); it->Next()) {
-    auto key = DecodeEventKey(std::string_view(it->key().data(), it->key().size()));
-    if (!key.ok()) return key.status();
+    TIMELINE_ASSIGN_OR_RETURN(EventKey key,
+                              DecodeEventKey(std::string_view(it->key().data(), it->key().size())));
     if (!envelope.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return Status::Corruption(
           fmt::format("the stored event {} of account {} is not a timeline.v1.EventEnvelope",
-                      key->sequence, account));
+                      key.sequence, account));
     }
     if (!visit(envelope)) return Status::Ok();
   }
@@ -202,9 +201,10 @@ Result<std::optional<v1::ChainDigest>> ReadDigest(rocksdb::DB* db,
 
 Result<v1::ChainDigest> ViewStore::CurrentDigest(const std::string& topic,
                                                  int32_t partition) const {
-  auto digest = ReadDigest(db_.get(), digests_, EncodeCurrentDigestKey(topic, partition));
-  if (!digest.ok()) return digest.status();
-  return digest->has_value() ? std::move(**digest) : EmptyChainDigest(topic, partition);
+  TIMELINE_ASSIGN_OR_RETURN(
+      std::optional<v1::ChainDigest> digest,
+      ReadDigest(db_.get(), digests_, EncodeCurrentDigestKey(topic, partition)));
+  return digest.has_value() ? std::move(*digest) : EmptyChainDigest(topic, partition);
 }
 
 Result<std::optional<v1::ChainDigest>> ViewStore::DigestAtPin(const std::string& topic,
@@ -277,10 +277,11 @@ Status ViewStore::ScanSnapshotEntities(
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), snapshot_entities_));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    auto entity_key = EntityKeyOfSnapshotEntity(
-        account, sequence, std::string_view(it->key().data(), it->key().size()));
-    if (!entity_key.ok()) return entity_key.status();
-    if (!visit(*entity_key, std::string_view(it->value().data(), it->value().size()))) {
+    TIMELINE_ASSIGN_OR_RETURN(
+        std::string entity_key,
+        EntityKeyOfSnapshotEntity(account, sequence,
+                                  std::string_view(it->key().data(), it->key().size())));
+    if (!visit(entity_key, std::string_view(it->value().data(), it->value().size()))) {
       return Status::Ok();
     }
   }
@@ -374,9 +375,8 @@ Result<std::optional<uint64_t>> ViewStore::OutboxVersion(std::string_view accoun
   if (!status.ok()) {
     return FromRocks(status, fmt::format("reading the state outbox of account {}", account));
   }
-  auto version = DecodeOutboxVersion(value);
-  if (!version.ok()) return version.status();
-  return std::optional<uint64_t>(*version);
+  TIMELINE_ASSIGN_OR_RETURN(uint64_t version, DecodeOutboxVersion(value));
+  return std::optional<uint64_t>(version);
 }
 
 Status ViewStore::RemovePublishedStates(
@@ -399,11 +399,11 @@ Status ViewStore::ScanOutbox(
   if (state_outbox_ == nullptr) return Status::Ok();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), state_outbox_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto account = DecodeStateKey(std::string_view(it->key().data(), it->key().size()));
-    if (!account.ok()) return account.status();
-    auto version = DecodeOutboxVersion(std::string_view(it->value().data(), it->value().size()));
-    if (!version.ok()) return version.status();
-    if (!visit(*account, *version)) return Status::Ok();
+    TIMELINE_ASSIGN_OR_RETURN(std::string account,
+                              DecodeStateKey(std::string_view(it->key().data(), it->key().size())));
+    TIMELINE_ASSIGN_OR_RETURN(uint64_t version, DecodeOutboxVersion(std::string_view(
+                                                    it->value().data(), it->value().size())));
+    if (!visit(account, version)) return Status::Ok();
   }
   return FromRocks(it->status(), "reading the state outbox");
 }
