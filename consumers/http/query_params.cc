@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/quoted_text.h"
 #include "projections/view_dates.h"
 
 namespace timeline {
@@ -18,7 +19,7 @@ Result<uint64_t> WholeNumber(const char* name, const std::string& text) {
   const char* end = text.data() + text.size();
   auto [stop, error] = std::from_chars(text.data(), end, value);
   if (text.empty() || error != std::errc() || stop != end) {
-    return Status::InvalidArgument(std::string(name) + ": \"" + text + "\" is not a whole number");
+    return Status::InvalidArgument(std::string(name) + ": " + Quoted(text) + " is not a whole number");
   }
   return value;
 }
@@ -82,8 +83,8 @@ Result<SeriesMonths> SeriesParams(const Request& req) {
   const std::string interval =
       req.has_param("interval") ? req.get_param_value("interval") : "month";
   if (interval != "month") {
-    return Status::InvalidArgument("interval: \"" + interval +
-                                   "\" is not one; the series has: month");
+    return Status::InvalidArgument("interval: " + Quoted(interval) +
+                                   " is not one; the series has: month");
   }
   SeriesMonths months;
   for (const char* name : {"from", "to"}) {

@@ -1,7 +1,9 @@
 // The query parameters (and the Last-Event-ID header) of the HTTP API, parsed into what the
 // handlers need. Apart from the routes so that the parsing of what a client sends can be tested
 // and fuzzed on its own (tests/fuzz/http_query_params_fuzz.cc).
-// Every failure is InvalidArgument whose message starts with the parameter's name.
+// Every failure is InvalidArgument whose message starts with the parameter's name and quotes
+// what was sent escaped as engine/quoted_text.h does: a decoded %FF is not UTF-8, and the
+// message goes back in a JSON reply.
 // Thread-safe: functions of the request.
 #pragma once
 
