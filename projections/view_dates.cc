@@ -104,7 +104,9 @@ Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text) {
     date.year = std::stoll(std::string(text.substr(0, 4)));
     date.month = static_cast<unsigned>(std::stoul(std::string(text.substr(5, 2))));
     date.day = static_cast<unsigned>(std::stoul(std::string(text.substr(8, 2))));
-    if (date.month < 1 || date.month > 12 || date.day < 1 ||
+    // Year 0000 is a date the calendar has but protobuf's Timestamp (years 1..9999) has not: a
+    // view dated then could not be printed as JSON (the reply would be empty).
+    if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1 ||
         date.day > DaysInMonth(date.year, date.month)) {
       return invalid();
     }

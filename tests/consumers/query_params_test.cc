@@ -80,6 +80,14 @@ TEST_CASE("a parameter holding bytes that are not UTF-8 is refused with them esc
   }
 }
 
+TEST_CASE("a view's reference date in year 0000 is refused, not served as an empty reply",
+          "[unit]") {
+  auto view = ViewParams(WithQuery("account=acme&on=0000-01-01"));
+  REQUIRE_FALSE(view.ok());
+  CHECK(view.status().message().rfind("on: \"0000-01-01\"", 0) == 0);
+  CHECK_FALSE(CutParams(WithQuery("as_of=0000-01-01")).ok());
+}
+
 TEST_CASE("an event stream starts after Last-Event-ID, else at from_seq, else after the version",
           "[unit]") {
   CHECK(StreamStartSequence(WithQuery(""), 41).value() == 42);
