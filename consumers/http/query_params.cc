@@ -1,6 +1,7 @@
 #include "consumers/http/query_params.h"
 
 #include <charconv>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -119,7 +120,14 @@ Result<uint64_t> StreamStartSequence(const Request& req, uint64_t version) {
   auto value =
       WholeNumber(name, resume ? req.get_header_value("Last-Event-ID") : req.get_param_value("from_seq"));
   if (!value.ok()) return value.status();
-  if (resume) return *value + 1;
+  if (resume) {
+    // The largest sequence has no next one: + 1 would wrap to 0 and resend the whole history.
+    if (*value == std::numeric_limits<uint64_t>::max()) {
+      return Status::InvalidArgument("Last-Event-ID: " + std::to_string(*value) +
+                                     " is past every sequence");
+    }
+    return *value + 1;
+  }
   if (*value == 0) return Status::InvalidArgument("from_seq: sequences start at 1");
   return *value;
 }

@@ -99,5 +99,15 @@ TEST_CASE("an event stream starts after Last-Event-ID, else at from_seq, else af
         "from_seq: sequences start at 1");
 }
 
+// Broke the stream-start invariant of tests/fuzz/http_query_params_fuzz.cc: the last sequence
+// plus one wrapped to 0, and the stream would have sent the account's whole history again.
+TEST_CASE("a Last-Event-ID at the largest sequence is refused, not wrapped to 0", "[unit]") {
+  auto resumed = WithQuery("");
+  resumed.headers.emplace("Last-Event-ID", "18446744073709551615");
+  auto start = StreamStartSequence(resumed, 41);
+  REQUIRE_FALSE(start.ok());
+  CHECK(start.status().message() == "Last-Event-ID: 18446744073709551615 is past every sequence");
+}
+
 }  // namespace
 }  // namespace timeline
