@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "engine/quoted_text.h"
+#include "tests/fuzz/quiet_logs.h"
 
 #define FUZZ_CHECK(condition, what)                                                    \
   do {                                                                                 \

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -47,14 +48,28 @@ struct Views {
   SealKey seal_key = SealKey::FromBytes(std::string(32, 'w'));
   ManualClock clock{1'780'000'000};
 
-  Views() {
+  Views() { Open(); }
+
+  // Starts the next input from an empty store. Deleting keys leaves tombstones that every later
+  // scan walks over, so every kInputsPerStore inputs the store is made anew instead.
+  void Empty() {
+    if (++inputs_ % kInputsPerStore != 0) return DeleteAll();
+    store.reset();
+    std::filesystem::remove_all(dir.path() + "/views");
+    Open();
+  }
+
+ private:
+  static constexpr uint64_t kInputsPerStore = 256;
+
+  void Open() {
     auto opened = ViewStore::OpenPrimary(dir.path() + "/views");
     FUZZ_CHECK(opened.ok(), "the view store opens: " + opened.status().ToString());
     store = std::move(opened).value();
   }
 
-  // Deletes every key the projector may have written, so the next input starts empty.
-  void Empty() {
+  // Deletes every key the projector may have written.
+  void DeleteAll() {
     rocksdb::WriteBatch batch;
     for (auto* family :
          {store->state_family(), store->events_family(), store->checkpoints_family(),
@@ -70,6 +85,8 @@ struct Views {
     }
     FUZZ_CHECK(store->Write(&batch).ok(), "the store can be emptied");
   }
+
+  uint64_t inputs_ = 0;
 };
 
 Views& TheViews() {
