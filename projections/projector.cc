@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <rocksdb/write_batch.h>
 
+#include "engine/quoted_text.h"
 #include "engine/account_fold.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
@@ -108,13 +109,15 @@ Status Projector::ApplyBatch(const std::vector<LogRecord>& records) {
     const std::string& account = envelope.account_id();
     if (!IsValidAccountId(account)) {
       TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("the envelope's account id \"{}\" is not valid", account)));
+          record, fmt::format("the envelope's account id {} is not valid", Quoted(account, 80))));
       continue;
     }
     if (record.key != account) {
       TIMELINE_RETURN_IF_ERROR(dead_letter(
-          record, fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
-                              record.key, account)));
+          // Quoted: a key may be any bytes, and the reason is a protobuf string: one that is not
+          // UTF-8 makes the dead letter unreadable (and every later scan of them fail).
+          record, fmt::format("the record key {} differs from the envelope's account id \"{}\"",
+                              Quoted(record.key, 80), account)));
       continue;
     }
     if (envelope.sequence() == 0) {
