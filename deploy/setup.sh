@@ -21,6 +21,7 @@ packages=(
   wrk                       # query latency under load (BENCHMARKS.md)
   nodejs                    # deploy/web: Chart.js for the dashboard, playwright-core for its test
   chromium                  # the dashboard's browser test (tests/browser/), headless
+  clang libclang-rt-14-dev  # deploy/fuzz.sh: libFuzzer and clang's sanitizer runtimes (14)
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include "engine/quoted_text.h"
 #include "projections/event_time_range.h"
 #include "projections/view_store.h"
 #include "timeline/v1/events.pb.h"
@@ -38,8 +39,9 @@ Result<int> ParseEventType(std::string_view name) {
   }
   std::string valid;
   for (const auto& known : EventTypeNames()) valid += (valid.empty() ? "" : ", ") + known;
-  return Status::InvalidArgument("--type: \"" + std::string(name) +
-                                 "\" is not an event type; event types: " + valid);
+  // Quoted: the name comes from a flag or a URL and may be any bytes; the message must be UTF-8.
+  return Status::InvalidArgument("--type: " + Quoted(name, 80) +
+                                 " is not an event type; event types: " + valid);
 }
 
 int EventTypeOfBody(std::string_view body) {

@@ -10,6 +10,7 @@
 
 #include "engine/account_fold.h"
 #include "engine/entity_cache.h"
+#include "engine/quoted_text.h"
 #include "projections/currency_totals.h"
 #include "projections/money_figures.h"
 #include "projections/view_dates.h"
@@ -60,7 +61,7 @@ Result<int64_t> ParseSeriesMonth(std::string_view param, std::string_view text) 
   }
   if (!shaped || month < 1 || month > 12) {
     return Status::InvalidArgument(
-        fmt::format("{}: \"{}\" is not a month; expected YYYY-MM, e.g. 2026-01", param, text));
+        fmt::format("{}: {} is not a month; expected YYYY-MM, e.g. 2026-01", param, Quoted(text)));
   }
   return int64_t{year} * 12 + (month - 1);
 }

@@ -14,6 +14,7 @@
 #include "engine/account_fold.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/quoted_text.h"
 #include "engine/submission_validation.h"
 #include "projections/snapshot_writer.h"
 #include "projections/view_keys.h"
@@ -59,11 +60,13 @@ std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey&
   }
   const std::string& account = envelope->account_id();
   if (!IsValidAccountId(account)) {
-    return fmt::format("the envelope's account id \"{}\" is not valid", account);
+    return fmt::format("the envelope's account id {} is not valid", Quoted(account, 80));
   }
   if (record.key != account) {
-    return fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
-                       record.key, account);
+    // Quoted: a key may be any bytes, and the reason is a protobuf string: one that is not
+    // UTF-8 makes the dead letter unreadable (and every later scan of them fail).
+    return fmt::format("the record key {} differs from the envelope's account id \"{}\"",
+                       Quoted(record.key, 80), account);
   }
   if (envelope->sequence() == 0) {
     return fmt::format("account {}: sequence 0; sequences start at 1", account);

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "engine/quoted_text.h"
+
 namespace timeline {
 namespace {
 
@@ -89,8 +91,8 @@ std::string FormatDay(int64_t day) {
 
 Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text) {
   const auto invalid = [&] {
-    return Status::InvalidArgument("'" + std::string(text) +
-                                   "' is not a date: use YYYY-MM-DD or RFC 3339, e.g. "
+    return Status::InvalidArgument(Quoted(text, 80) +
+                                   " is not a date: use YYYY-MM-DD or RFC 3339, e.g. "
                                    "2026-03-01 or 2026-03-01T12:00:00Z");
   };
   if (text.size() == 10) {
@@ -102,7 +104,9 @@ Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text) {
     date.year = std::stoll(std::string(text.substr(0, 4)));
     date.month = static_cast<unsigned>(std::stoul(std::string(text.substr(5, 2))));
     date.day = static_cast<unsigned>(std::stoul(std::string(text.substr(8, 2))));
-    if (date.month < 1 || date.month > 12 || date.day < 1 ||
+    // Year 0000 is a date the calendar has but protobuf's Timestamp (years 1..9999) has not: a
+    // view dated then could not be printed as JSON (the reply would be empty).
+    if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1 ||
         date.day > DaysInMonth(date.year, date.month)) {
       return invalid();
     }
@@ -117,8 +121,9 @@ Result<google::protobuf::Timestamp> ParseTimeFlag(std::string_view flag, std::st
                                                   DateBound bound) {
   auto at = ParseViewDate(text);
   if (!at.ok()) {
-    return Status::InvalidArgument(std::string(flag) + ": \"" + std::string(text) +
-                                   "\" is not an RFC 3339 time or a YYYY-MM-DD date");
+    // Quoted: a flag or a URL parameter may hold any bytes; the message must be UTF-8.
+    return Status::InvalidArgument(std::string(flag) + ": " + Quoted(text, 80) +
+                                   " is not an RFC 3339 time or a YYYY-MM-DD date");
   }
   if (text.size() == 10 && bound == DateBound::kLastInstant) {
     google::protobuf::Timestamp last = StartOfDay(DayOf(*at) + 1);

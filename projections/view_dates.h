@@ -40,7 +40,8 @@ int64_t DayMonthsBefore(int64_t day, int months);
 std::string FormatDay(int64_t day);
 
 // Parses a reference date: "YYYY-MM-DD" (00:00:00Z that day) or RFC 3339
-// ("2026-03-01T12:00:00Z", "2026-03-01T12:00:00.5+01:00"). InvalidArgument names the text.
+// ("2026-03-01T12:00:00Z", "2026-03-01T12:00:00.5+01:00"), in the years 0001..9999 that
+// protobuf's Timestamp holds. InvalidArgument names the text.
 Result<google::protobuf::Timestamp> ParseViewDate(std::string_view text);
 
 // Which instant of a YYYY-MM-DD date a bound means: its first (a lower bound, "from") or its

@@ -1,6 +1,5 @@
 #include "consumers/http/api_routes.h"
 
-#include <charconv>
 #include <memory>
 #include <optional>
 #include <set>
@@ -11,6 +10,7 @@
 #include "consumers/audit/chain_audit.h"
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_replies.h"
+#include "consumers/http/query_params.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
 #include "consumers/http/stream_slots.h"
@@ -34,84 +34,6 @@ namespace {
 using google::protobuf::Timestamp;
 using httplib::Request;
 using httplib::Response;
-
-constexpr uint64_t kDefaultHistoryLimit = 100;
-constexpr uint64_t kMaxHistoryLimit = 1000;
-
-// A whole-number query parameter, or `fallback` when absent. InvalidArgument names it.
-Result<uint64_t> CountParam(const Request& req, const char* name, uint64_t fallback) {
-  if (!req.has_param(name)) return fallback;
-  const std::string text = req.get_param_value(name);
-  uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (text.empty() || error != std::errc() || stop != end) {
-    return Status::InvalidArgument(std::string(name) + ": \"" + text + "\" is not a whole number");
-  }
-  return value;
-}
-
-// A time query parameter (RFC 3339 or YYYY-MM-DD, projections/view_dates.h), nullopt when absent.
-Result<std::optional<Timestamp>> TimeParam(const Request& req, const char* name,
-                                           DateBound bound) {
-  if (!req.has_param(name)) return std::optional<Timestamp>();
-  auto at = ParseTimeFlag(name, req.get_param_value(name), bound);
-  if (!at.ok()) return at.status();
-  return std::optional<Timestamp>(*at);
-}
-
-Result<BitemporalCut> CutParams(const Request& req) {
-  BitemporalCut cut;
-  auto as_of = TimeParam(req, "as_of", DateBound::kLastInstant);
-  if (!as_of.ok()) return as_of.status();
-  auto known_at = TimeParam(req, "known_at", DateBound::kLastInstant);
-  if (!known_at.ok()) return known_at.status();
-  if (*as_of) cut.occurred_through = **as_of;
-  if (*known_at) cut.recorded_through = **known_at;
-  return cut;
-}
-
-Result<HistoryFilter> HistoryParams(const Request& req, uint64_t* limit) {
-  HistoryFilter filter;
-  auto from_seq = CountParam(req, "from_seq", 1);
-  if (!from_seq.ok()) return from_seq.status();
-  if (*from_seq == 0) return Status::InvalidArgument("from_seq: sequences start at 1");
-  filter.from_sequence = *from_seq;
-  auto count = CountParam(req, "limit", kDefaultHistoryLimit);
-  if (!count.ok()) return count.status();
-  if (*count == 0 || *count > kMaxHistoryLimit) {
-    return Status::InvalidArgument("limit: " + std::to_string(*count) + " is not between 1 and " +
-                                   std::to_string(kMaxHistoryLimit));
-  }
-  *limit = *count;
-  auto from = TimeParam(req, "from", DateBound::kFirstInstant);
-  if (!from.ok()) return from.status();
-  auto to = TimeParam(req, "to", DateBound::kLastInstant);
-  if (!to.ok()) return to.status();
-  filter.occurred_from = *from;
-  filter.occurred_to = *to;
-  for (size_t i = 0; i < req.get_param_value_count("type"); ++i) {
-    auto type = ParseEventType(req.get_param_value("type", i));
-    if (!type.ok()) return Status::InvalidArgument("type: " + type.status().message());
-    filter.event_types.insert(*type);
-  }
-  return filter;
-}
-
-Result<ViewRequest> ViewParams(const Request& req) {
-  ViewRequest request;
-  request.account = req.get_param_value("account");
-  request.reference = TodayUtc();
-  auto cut = CutParams(req);
-  if (!cut.ok()) return cut.status();
-  request.cut = *cut;
-  // As `timeline view`: the views' "now" is the as-of day unless `on` says otherwise.
-  if (request.cut.occurred_through) request.reference = StartOfDay(DayOf(*request.cut.occurred_through));
-  auto on = TimeParam(req, "on", DateBound::kFirstInstant);
-  if (!on.ok()) return on.status();
-  if (*on) request.reference = **on;
-  return request;
-}
 
 const ViewInfo* FindView(const std::string& name) {
   for (const auto& info : ViewCatalogue()) {
@@ -189,15 +111,15 @@ class ApiHandlers {
   void History(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
-    uint64_t limit = kDefaultHistoryLimit;
-    auto filter = HistoryParams(req, &limit);
-    if (!filter.ok()) return ReplyStatus(res, filter.status());
+    auto query = HistoryParams(req);
+    if (!query.ok()) return ReplyStatus(res, query.status());
+    const uint64_t limit = query->limit;
     const std::string account = req.matches[1];
     if (!VisibleAccount(store, *grant, account, res)) return;
     v1::HistoryPage page;
     Status failure;
     Status status = ScanFilteredHistory(
-        store, account, *filter, [&](const v1::EventEnvelope& envelope) {
+        store, account, query->filter, [&](const v1::EventEnvelope& envelope) {
           if (static_cast<uint64_t>(page.entries_size()) == limit) {
             page.set_next_from_seq(envelope.sequence());  // the first event not on this page
             return false;
@@ -218,22 +140,11 @@ class ApiHandlers {
   void Series(const ViewStore& store, const Request& req, Response& res) const {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
-    const std::string interval =
-        req.has_param("interval") ? req.get_param_value("interval") : "month";
-    if (interval != "month") {
-      return ReplyStatus(res, Status::InvalidArgument("interval: \"" + interval +
-                                                      "\" is not one; the series has: month"));
-    }
-    SeriesMonths months;
-    for (const char* name : {"from", "to"}) {
-      if (!req.has_param(name)) continue;
-      auto month = ParseSeriesMonth(name, req.get_param_value(name));
-      if (!month.ok()) return ReplyStatus(res, month.status());
-      (std::string_view(name) == "from" ? months.from : months.to) = *month;
-    }
+    auto months = SeriesParams(req);
+    if (!months.ok()) return ReplyStatus(res, months.status());
     const std::string account = req.matches[1];
     if (!VisibleAccount(store, *grant, account, res)) return;
-    auto series = MonthlyMoneySeries(store, account, months);
+    auto series = MonthlyMoneySeries(store, account, *months);
     if (!series.ok()) return ReplyStatus(res, series.status());
     ReplyMessage(res, *series);
   }

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include "consumers/http/api_replies.h"
 #include "consumers/http/portfolio_cursor.h"
+#include "consumers/http/query_params.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
 #include "consumers/http/stream_slots.h"
@@ -117,7 +117,7 @@ class EventStreams {
     const std::string account = req.matches[1];
     auto state = VisibleAccountOrReply(*ctx_.views->Current(), *grant, account, res);
     if (!state) return;
-    auto next = StartSequence(req, state->version());
+    auto next = StreamStartSequence(req, state->version());
     if (!next.ok()) return ReplyStatus(res, next.status());
     Open(res, std::make_shared<AccountSource>(account, *next));
   }
@@ -142,26 +142,6 @@ class EventStreams {
   }
 
  private:
-  // Last-Event-ID (the last sequence the client has) wins over from_seq; by default the next
-  // event to come.
-  static Result<uint64_t> StartSequence(const Request& req, uint64_t version) {
-    const bool resume = req.has_header("Last-Event-ID");
-    if (!resume && !req.has_param("from_seq")) return version + 1;
-    const char* name = resume ? "Last-Event-ID" : "from_seq";
-    const std::string text =
-        resume ? req.get_header_value("Last-Event-ID") : req.get_param_value("from_seq");
-    uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end) {
-      return Status::InvalidArgument(std::string(name) + ": \"" + text +
-                                     "\" is not a whole number");
-    }
-    if (resume) return value + 1;
-    if (value == 0) return Status::InvalidArgument("from_seq: sequences start at 1");
-    return value;
-  }
-
   void Open(Response& res, std::shared_ptr<StreamSource> source) {
     auto slot = slots_.TryAcquire();
     if (!slot) {

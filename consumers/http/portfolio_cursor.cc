@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "engine/quoted_text.h"
 #include "engine/submission_validation.h"
 
 namespace timeline {
@@ -31,8 +32,9 @@ Result<PortfolioCursor> ParsePortfolioCursor(std::string_view text) {
                             : std::from_chars(pair.data() + equals + 1, end, version);
     if (equals == std::string_view::npos || equals + 1 == pair.size() || parsed.ec != std::errc() ||
         parsed.ptr != end || !IsValidAccountId(pair.substr(0, equals))) {
-      return Status::InvalidArgument("Last-Event-ID: \"" + std::string(pair) +
-                                     "\" is not ACCOUNT=VERSION");
+      // Quoted: a header may hold any bytes, and the message goes back in a JSON reply.
+      return Status::InvalidArgument("Last-Event-ID: " + Quoted(pair, 80) +
+                                     " is not ACCOUNT=VERSION");
     }
     cursor[std::string(pair.substr(0, equals))] = version;
   }

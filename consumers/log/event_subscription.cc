@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "consumers/log/kafka_wait.h"
+#include "engine/quoted_text.h"
 #include "projections/history_filter.h"
 
 namespace timeline {
@@ -32,7 +33,7 @@ Result<SubscriptionStart> SubscriptionStart::Parse(std::string_view from) {
     auto position = DecodeSubscriptionToken(from);
     if (!position.ok()) {
       return Status::InvalidArgument(
-          fmt::format("\"{}\" is not BEGINNING, END or a resume token ({})", from,
+          fmt::format("{} is not BEGINNING, END or a resume token ({})", Quoted(from, 80),
                       position.status().message()));
     }
     start.kind = Kind::kToken;

@@ -40,8 +40,8 @@ struct SubscriptionStart {
   Kind kind = Kind::kEnd;
   SubscriptionPosition position;  // kToken
 
-  // InvalidArgument ("\"x\" is not BEGINNING, END or a resume token (why)") otherwise; the
-  // caller names its flag or parameter before it.
+  // InvalidArgument ("\"x\" is not BEGINNING, END or a resume token (why)") otherwise, with
+  // x escaped as engine/quoted_text.h does; the caller names its flag or parameter before it.
   static Result<SubscriptionStart> Parse(std::string_view from);
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/quoted_text.h"
 #include "engine/submission_validation.h"
 #include "projections/history_filter.h"
 
@@ -13,7 +14,8 @@ Result<SubscriptionFilter> SubscriptionFilter::Parse(const std::vector<std::stri
   for (const auto& account : accounts) {
     if (!IsValidAccountId(account)) {
       return Status::InvalidArgument(fmt::format(
-          "account \"{}\" is not a valid account id (1 to 64 of A-Z a-z 0-9 . _ : -)", account));
+          "account {} is not a valid account id (1 to 64 of A-Z a-z 0-9 . _ : -)",
+          Quoted(account, 80)));
     }
     filter.accounts.insert(account);
   }

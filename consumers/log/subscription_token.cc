@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "engine/quoted_text.h"
 #include "timeline/v1/subscription.pb.h"
 
 namespace timeline {
@@ -52,9 +53,10 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const int8_t value = kDecode[static_cast<unsigned char>(text[i])];
     if (value < 0) {
+      // Quoted: the byte may be anything, and the message goes back in a JSON reply.
       return Status::InvalidArgument(
-          fmt::format("character {} ('{}') is not base64url (A-Z, a-z, 0-9, '-', '_', no padding)",
-                      i + 1, text[i]));
+          fmt::format("character {} ({}) is not base64url (A-Z, a-z, 0-9, '-', '_', no padding)",
+                      i + 1, Quoted(text.substr(i, 1))));
     }
     buffer = (buffer << 6) | static_cast<uint32_t>(value);
     bits += 6;

@@ -244,6 +244,22 @@ TEST_CASE("envelopes with a bad account, a foreign key or sequence 0 are dead-le
   CHECK(StoredNextOffset(*f.store, 0) == 4);
 }
 
+// Broke the readable-dead-letter invariant of tests/fuzz/worker_envelope_fuzz.cc: the reason
+// quoted the key as it came, the dead letter's reason was not UTF-8, and reading the dead
+// letters back failed as corruption from then on.
+TEST_CASE("a record key that is not UTF-8 is dead-lettered with a readable reason",
+          "[projections][projector]") {
+  Fixture f;
+  auto record = RecordOf(MakeHistory("acme", 1)[0], 0);
+  record.key = "\x10\xc8\x01acm";
+  REQUIRE(f.projector->ApplyBatch({record}).ok());
+  const auto letters = StoredDeadLetters(*f.store);  // fails on a letter that does not parse
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].key() == record.key);
+  CHECK(letters[0].reason() ==
+        "the record key \"\\x10\\xc8\\x01acm\" differs from the envelope's account id \"acme\"");
+}
+
 TEST_CASE("a replayed (duplicate) record changes nothing but is counted",
           "[projections][projector]") {
   Fixture f;

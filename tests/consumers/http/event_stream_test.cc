@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "consumers/http/portfolio_cursor.h"
+#include "engine/quoted_text.h"
+#include "tests/consumers/api_fixture.h"
 #include "tests/consumers/http/api_fixture.h"
 #include "tests/consumers/http/sse_reader.h"
+#include "tests/consumers/sse_reader.h"
 #include "timeline/v1/query.pb.h"
 
 namespace timeline {
@@ -210,6 +213,15 @@ TEST_CASE("a portfolio cursor round-trips and refuses what is not ACCOUNT=VERSIO
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().message().rfind("Last-Event-ID: ", 0) == 0);
   }
+}
+
+// Found by tests/fuzz/portfolio_cursor_fuzz.cc: the refusal quoted the header as it came.
+TEST_CASE("a portfolio cursor holding bytes that are not UTF-8 is refused in UTF-8, escaped",
+          "[unit]") {
+  auto refused = ParsePortfolioCursor("=::\xff\xff");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(IsValidUtf8(refused.status().message()));
+  CHECK(refused.status().message() == "Last-Event-ID: \"=::\\xff\\xff\" is not ACCOUNT=VERSION");
 }
 
 }  // namespace

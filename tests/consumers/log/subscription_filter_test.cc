@@ -2,6 +2,7 @@
 
 #include "consumers/log/event_subscription.h"
 #include "consumers/log/subscription_filter.h"
+#include "engine/quoted_text.h"
 #include "timeline/v1/events.pb.h"
 
 namespace timeline {
@@ -42,6 +43,23 @@ TEST_CASE("an invalid account id in a filter is refused by name", "[subscription
   auto filter = SubscriptionFilter::Parse({"no spaces"}, {});
   REQUIRE_FALSE(filter.ok());
   CHECK_THAT(filter.status().message(), Catch::Contains("\"no spaces\" is not a valid account id"));
+}
+
+// Found by tests/fuzz/subscription_filter_fuzz.cc: the refusal quoted the parameter as it came,
+// and a message that is not UTF-8 is not sent back intact in the 400 reply's JSON.
+TEST_CASE("an account or type holding bytes that are not UTF-8 is refused in UTF-8, escaped",
+          "[subscription]") {
+  auto type = SubscriptionFilter::Parse({}, {"roor\xfc" "derPlaced"});
+  REQUIRE_FALSE(type.ok());
+  CHECK(IsValidUtf8(type.status().message()));
+  CHECK_THAT(type.status().message(),
+             Catch::Contains("\"roor\\xfcderPlaced\" is not an event type"));
+
+  auto account = SubscriptionFilter::Parse({"acme\xc3"}, {});
+  REQUIRE_FALSE(account.ok());
+  CHECK(IsValidUtf8(account.status().message()));
+  CHECK_THAT(account.status().message(),
+             Catch::Contains("account \"acme\\xc3\" is not a valid account id"));
 }
 
 TEST_CASE("a subscription starts at BEGINNING, END or a token, and nothing else",

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "consumers/log/event_subscription.h"
 #include "consumers/log/subscription_token.h"
+#include "engine/quoted_text.h"
 #include "timeline/v1/subscription.pb.h"
 
 namespace timeline {
@@ -36,7 +38,7 @@ TEST_CASE("a malformed token is refused with what is wrong", "[subscription]") {
   REQUIRE_FALSE(bad_character.ok());
   CHECK(bad_character.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(bad_character.status().message(),
-             Catch::Contains("malformed") && Catch::Contains("character 4 ('+')"));
+             Catch::Contains("malformed") && Catch::Contains("character 4 (\"+\")"));
 
   auto bad_length = DecodeSubscriptionToken("abcde");
   REQUIRE_FALSE(bad_length.ok());
@@ -59,6 +61,22 @@ TEST_CASE("a malformed token is refused with what is wrong", "[subscription]") {
   auto backwards = DecodeSubscriptionToken(Base64UrlEncode(negative.SerializeAsString()));
   REQUIRE_FALSE(backwards.ok());
   CHECK_THAT(backwards.status().message(), Catch::Contains("offset -1"));
+}
+
+// Found by tests/fuzz/subscription_token_fuzz.cc: the refusal quoted the byte as it came, and a
+// message that is not UTF-8 is not sent back intact in the 400 reply's JSON.
+TEST_CASE("a token or start holding bytes that are not UTF-8 is refused in UTF-8, the bytes escaped",
+          "[subscription]") {
+  auto token = DecodeSubscriptionToken("ab\xff" "cd");
+  REQUIRE_FALSE(token.ok());
+  CHECK(IsValidUtf8(token.status().message()));
+  CHECK_THAT(token.status().message(), Catch::Contains("character 3 (\"\\xff\")"));
+
+  auto start = SubscriptionStart::Parse("%BEGINNL\xc2G");
+  REQUIRE_FALSE(start.ok());
+  CHECK(IsValidUtf8(start.status().message()));
+  CHECK_THAT(start.status().message(),
+             Catch::StartsWith("\"%BEGINNL\\xc2G\" is not BEGINNING, END or a resume token"));
 }
 
 }  // namespace
