@@ -5,6 +5,7 @@
 #   deploy/kafka.sh stop     SIGTERM, then SIGKILL after 30 s; fine if already stopped
 #   deploy/kafka.sh status   exit 0 if running, 3 if stopped
 #   deploy/kafka.sh reset    stop and delete the broker's data (topics, offsets)
+#   deploy/kafka.sh cluster ...  three brokers instead, beside this one (deploy/kafka/cluster.sh)
 #
 # Everything lives in .kafka/ at the repo root (git-ignored), or in $TIMELINE_KAFKA_HOME for a
 # second broker (a test's, from empty storage); the jars stay shared in .kafka/lib.
@@ -17,12 +18,17 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 
-POM="$SCRIPT_DIR/kafka/pom.xml"
+# The three-broker cluster has its own script, home and ports; it shares only the jars.
+if [[ "${1:-}" == "cluster" ]]; then
+  shift
+  exec bash "$SCRIPT_DIR/kafka/cluster.sh" "$@"
+fi
+
 TEMPLATE="$SCRIPT_DIR/kafka/server.properties.template"
 
 KAFKA_HOME="${TIMELINE_KAFKA_HOME:-$REPO_ROOT/.kafka}"
-LIB_DIR="$REPO_ROOT/.kafka/lib"
-LIB_MARKER="$LIB_DIR/.pom.sha256"
+# shellcheck source=deploy/kafka/common.sh
+source "$SCRIPT_DIR/kafka/common.sh"
 DATA_DIR="$KAFKA_HOME/data"
 PROPS="$KAFKA_HOME/server.properties"
 LOG4J="$KAFKA_HOME/log4j.properties"
@@ -33,19 +39,12 @@ PORT="${TIMELINE_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${TIMELINE_KAFKA_CONTROLLER_PORT:-19093}"
 HEAP_OPTS="${TIMELINE_KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 START_TIMEOUT="${TIMELINE_KAFKA_START_TIMEOUT:-90}"
-STOP_TIMEOUT=30
 BOOTSTRAP="127.0.0.1:$PORT"
-
-say() { echo "kafka.sh: $*"; }
-die() { echo "kafka.sh: $*" >&2; exit 1; }
 
 usage() {
   echo "usage: $0 {start|stop|status|reset}" >&2
+  echo "       $0 cluster {start [ID]|stop [ID]|kill ID|status|controller|bootstrap|reset}" >&2
   exit 2
-}
-
-need() {
-  command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed; run deploy/setup.sh (as root) first"
 }
 
 check_ports() {
@@ -54,48 +53,7 @@ check_ports() {
   [[ "$PORT" != "$CONTROLLER_PORT" ]] || die "broker and controller ports must differ (both $PORT)"
 }
 
-# True if something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# Prints the broker's pid if the pid file names a live Kafka process of ours.
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(<"$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against pid reuse: the process must be a Kafka broker on our config.
-  if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$PROPS" || return 1
-  fi
-  echo "$pid"
-}
-
-# Resolves the broker's jars into .kafka/lib (shared by every broker of this checkout), once per
-# version of pom.xml.
-ensure_jars() {
-  local want
-  want="$(sha256sum "$POM" | cut -d' ' -f1)"
-  if [[ -f "$LIB_MARKER" && "$(<"$LIB_MARKER")" == "$want" ]]; then
-    return 0
-  fi
-  need mvn
-  say "resolving Kafka jars with Maven into .kafka/lib (once; needs network)"
-  local tmp="$LIB_DIR.partial"
-  rm -rf "$tmp"
-  mkdir -p "$tmp" "$KAFKA_HOME"
-  if ! mvn -q -B -f "$POM" dependency:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$tmp" >"$KAFKA_HOME/mvn.log" 2>&1; then
-    tail -n 30 "$KAFKA_HOME/mvn.log" >&2
-    die "Maven could not resolve the jars (full output: $KAFKA_HOME/mvn.log); check network access to Maven Central"
-  fi
-  echo "$want" >"$tmp/.pom.sha256"
-  rm -rf "$LIB_DIR"
-  mv "$tmp" "$LIB_DIR"
-  rm -f "$KAFKA_HOME/mvn.log"
-}
+running_pid() { pid_of "$PID_FILE" "$PROPS"; }
 
 write_config() {
   sed -e "s|@BROKER_PORT@|$PORT|g" \
@@ -103,52 +61,13 @@ write_config() {
       -e "s|@DATA_DIR@|$DATA_DIR|g" \
       "$TEMPLATE" >"$PROPS.tmp"
   mv "$PROPS.tmp" "$PROPS"
-
-  cat >"$LOG4J" <<'EOF'
-# Written by deploy/kafka.sh. INFO to the console (.kafka/broker.log), WARN for chatty parts.
-log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.state.change.logger=WARN
-log4j.logger.kafka.log=WARN
-log4j.logger.kafka.cluster=WARN
-log4j.logger.kafka.coordinator=WARN
-log4j.logger.kafka.server.metadata=WARN
-# The full KafkaConfig dump (300 lines); the settings are in .kafka/server.properties.
-log4j.logger.kafka.server.KafkaConfig=WARN
-log4j.logger.kafka.server.ReplicaFetcherManager=WARN
-log4j.logger.kafka.server.ReplicaAlterLogDirsManager=WARN
-log4j.logger.org.apache.kafka.storage=WARN
-log4j.logger.org.apache.kafka.raft=WARN
-log4j.logger.org.apache.kafka.controller=WARN
-log4j.logger.org.apache.kafka.image=WARN
-log4j.logger.org.apache.kafka.metadata=WARN
-log4j.logger.org.apache.kafka.coordinator=WARN
-log4j.logger.org.apache.kafka.clients=WARN
-log4j.logger.org.apache.kafka.common.config=WARN
-log4j.logger.org.apache.kafka.common.utils.AppInfoParser=WARN
-log4j.logger.org.apache.kafka.common.metrics=WARN
-EOF
+  write_log4j "$LOG4J"
 }
 
-# Formats the KRaft storage once. StorageTool calls exit(), so each step is its own JVM.
+# Formats the KRaft storage once.
 ensure_formatted() {
   [[ -f "$DATA_DIR/meta.properties" ]] && return 0
-  say "formatting KRaft storage in $DATA_DIR (first start)"
-  mkdir -p "$DATA_DIR"
-  local cluster_id
-  cluster_id="$(java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB_DIR/*" \
-                 kafka.tools.StorageTool random-uuid | tail -n 1)"
-  [[ -n "$cluster_id" ]] || die "kafka.tools.StorageTool random-uuid printed nothing"
-  if ! java -Dlog4j.configuration="file:$LOG4J" -cp "$LIB_DIR/*" \
-        kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >"$KAFKA_HOME/format.log" 2>&1; then
-    cat "$KAFKA_HOME/format.log" >&2
-    die "formatting $DATA_DIR failed; try: $0 reset"
-  fi
-  rm -f "$KAFKA_HOME/format.log"
+  format_storage "$DATA_DIR" "$PROPS" "$LOG4J" "$(new_cluster_id "$LOG4J")" "$0 reset"
 }
 
 cmd_start() {
@@ -170,17 +89,8 @@ cmd_start() {
   write_config
   ensure_formatted
 
-  rm -f "$PID_FILE"
-  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.1"
   local t0=$SECONDS
-  # The inner shell records its own pid and then becomes the JVM, so the pid file is exact
-  # whether or not setsid forks. setsid detaches the broker from this terminal's session.
-  # shellcheck disable=SC2016,SC2086
-  setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-    java $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-      -Djava.awt.headless=true -Dlog4j.configuration="file:$LOG4J" \
-      -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
-    >"$LOG_FILE" 2>&1 </dev/null &
+  launch_jvm "$PID_FILE" "$LOG_FILE" "$PROPS" "$LOG4J" "$HEAP_OPTS"
 
   say "starting broker (log: $LOG_FILE)"
   local deadline=$((SECONDS + START_TIMEOUT))
@@ -211,17 +121,7 @@ cmd_stop() {
     say "not running"
     return 0
   fi
-  say "stopping broker (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "no exit after ${STOP_TIMEOUT} s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
-  fi
+  stop_pid "$pid" broker
   rm -f "$PID_FILE"
   say "stopped"
 }
