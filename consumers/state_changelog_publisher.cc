@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/partitioning.h"
+#include "engine/rocksdb_status.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 #include "timeline/v1/changelog.pb.h"
@@ -182,10 +183,9 @@ Status StateChangelogPublisher::ApplyDeliveries(ViewStore* store) {
     // Unchanged since it was produced: published. Changed: a newer state waits, kept and
     // published next (the batch that wrote it found the account in flight).
     if (waiting->has_value() && **waiting == report.version) {
-      auto status = removals.Delete(store->state_outbox_family(), EncodeStateKey(report.account));
-      if (!status.ok()) {
-        return Status::IoError(fmt::format("batching an outbox removal: {}", status.ToString()));
-      }
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(removals.Delete(store->state_outbox_family(), EncodeStateKey(report.account)),
+                    "batching an outbox removal"));
     }
   }
   if (failed > 0) {

@@ -10,6 +10,7 @@
 #include "engine/big_endian.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/rocksdb_status.h"
 
 namespace timeline {
 namespace {
@@ -19,11 +20,6 @@ constexpr size_t kIdempotency = 2;
 constexpr size_t kCheckpoints = 3;
 constexpr size_t kEntities = 4;
 constexpr size_t kDigests = 5;
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 }  // namespace
 
@@ -57,8 +53,7 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir, HeadS
   rocksdb::DB* raw = nullptr;
   auto status = rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!status.ok()) {
-    return Status::IoError(fmt::format("cannot open the sequencer's RocksDB at {}: {}", dir,
-                                       status.ToString()));
+    return FromRocks(status, fmt::format("cannot open the sequencer's RocksDB at {}", dir));
   }
   return std::unique_ptr<HeadStore>(
       new HeadStore(std::move(expiry), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),

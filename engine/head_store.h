@@ -72,7 +72,7 @@ class HeadStore {
  public:
   // Opens (creating if needed) the store in `dir`. Idempotency records older than
   // `idempotency_window` are dropped as compaction passes (engine/idempotency_window.h).
-  // IoError names the directory and the cause.
+  // IoError names the directory and the cause; Corruption when RocksDB finds its files damaged.
   static Result<std::unique_ptr<HeadStore>> Open(
       const std::string& dir, HeadStoreTopics topics,
       std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow);

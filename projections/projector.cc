@@ -14,6 +14,7 @@
 #include "engine/account_fold.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/rocksdb_status.h"
 #include "engine/submission_validation.h"
 #include "projections/snapshot_writer.h"
 #include "projections/view_keys.h"
@@ -24,11 +25,6 @@
 
 namespace timeline {
 namespace {
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 using Partition = std::pair<std::string, int32_t>;  // (topic, partition)
 
@@ -104,7 +100,7 @@ class BatchBuilder {
       : store_(store),
         seal_key_(seal_key),
         clock_(clock),
-        entities_([store](const std::string& key) { return store->GetEntity(key); }),
+        entities_([this](const std::string& key) { return LoadEntity(key); }),
         snapshots_(store) {}
 
   // Classify, apply, stage: one record. InvalidArgument for a negative coordinate; a store
@@ -206,12 +202,21 @@ class BatchBuilder {
   Result<Verdict> Apply(const v1::EventEnvelope& envelope) {
     PendingState& pending = states_.at(envelope.account_id());
     if (Status folded = FoldEvent(envelope, &pending.state, &entities_); !folded.ok()) {
+      if (!entity_read_failure_.ok()) return entity_read_failure_;
       if (folded.code() != StatusCode::kCorruption) return folded;
       return Verdict::DeadLetter("the fold refused it: " + folded.message());
     }
     pending.changed = true;
     if (pending.state.purged()) purged_.insert(envelope.account_id());
     return Verdict::Apply();
+  }
+
+  // The fold's reader of stored entities. A failure of the store is kept apart: it may be a
+  // Corruption (a damaged RocksDB file) like the fold's own refusal, but it fails the batch.
+  Result<std::optional<std::string>> LoadEntity(const std::string& key) {
+    auto stored = store_->GetEntity(key);
+    if (!stored.ok()) entity_read_failure_ = stored.status();
+    return stored;
   }
 
   // ------------------------------------------------------------------ stage, per record
@@ -352,6 +357,7 @@ class BatchBuilder {
   ProjectorStats counted_;
   // What the batch has changed so far, read from the store on first use.
   std::unordered_map<std::string, PendingState> states_;  // by account id
+  Status entity_read_failure_;  // the store's, while the fold read an entity
   EntityCache entities_;
   std::map<Partition, v1::ChainDigest> digests_;
   // What the batch has seen: applied hashes by (account, sequence), next offsets, purges.

@@ -67,8 +67,8 @@ class Projector {
 
   // Applies `records` as described above. OK: the batch is stored. Otherwise nothing of the
   // batch is stored and the stats are unchanged: IoError (RocksDB failed), Corruption (a stored
-  // state does not decode), InvalidArgument (the store is a secondary, or a record has a
-  // negative partition or offset). The caller may retry the same batch.
+  // state does not decode, or RocksDB found its files damaged), InvalidArgument (the store is a
+  // secondary, or a record has a negative partition or offset). The caller may retry the batch.
   Status ApplyBatch(const std::vector<LogRecord>& records);
 
   const ProjectorStats& stats() const { return stats_; }

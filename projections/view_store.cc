@@ -11,6 +11,7 @@
 
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/rocksdb_status.h"
 #include "projections/view_keys.h"
 
 namespace timeline {
@@ -23,11 +24,6 @@ constexpr double kBloomBitsPerKey = 10;
 // grew to 185 MB and each CLI read took about 2 s. Past this size RocksDB flushes the families
 // holding the oldest log, so a reader replays at most this much.
 constexpr uint64_t kMaxWalBytes = uint64_t{16} << 20;
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -89,8 +85,8 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
                                                &raw)
                 : rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!status.ok()) {
-    return Status::IoError(fmt::format("cannot open the views' RocksDB at {}{}: {}", dir,
-                                       secondary ? " as a secondary" : "", status.ToString()));
+    return FromRocks(status, fmt::format("cannot open the views' RocksDB at {}{}", dir,
+                                         secondary ? " as a secondary" : ""));
   }
   std::unique_ptr<ViewStore> store(
       new ViewStore(dir, secondary, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));

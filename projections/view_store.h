@@ -13,8 +13,8 @@
 // Concurrency: every method may be called from any thread. CatchUp() may run while reads do;
 // a reader then sees the data before or after the catch-up.
 // Errors: IoError when RocksDB or the filesystem fails (the message names the directory or the
-// operation), Corruption when stored bytes do not decode (the message names the key),
-// InvalidArgument when a secondary is asked to write.
+// operation), Corruption when stored bytes do not decode (the message names the key) or RocksDB
+// finds its files damaged, InvalidArgument when a secondary is asked to write.
 #pragma once
 
 #include <cstdint>
