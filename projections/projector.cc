@@ -28,7 +28,8 @@ namespace {
 
 using Partition = std::pair<std::string, int32_t>;  // (topic, partition)
 
-// One account's state while a batch is built.
+// One account's state while a batch is built. `changed`: a duplicate or a dead letter loads the
+// state too, but only an applied event makes it worth writing again.
 struct PendingState {
   v1::AccountState state;
   bool changed = false;
@@ -57,6 +58,8 @@ std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey&
   if (!IsValidAccountId(account)) {
     return fmt::format("the envelope's account id \"{}\" is not valid", account);
   }
+  // The key placed the record on its partition: under another key it sits in another account's
+  // order, and folding it would apply it out of its own.
   if (record.key != account) {
     return fmt::format("the record key \"{}\" differs from the envelope's account id \"{}\"",
                        record.key, account);
@@ -64,6 +67,8 @@ std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey&
   if (envelope->sequence() == 0) {
     return fmt::format("account {}: sequence 0; sequences start at 1", account);
   }
+  // Checked before the account is looked at: the views hold only what the sequencer sealed, so
+  // an altered or forged event never becomes a state, a duplicate or a fork.
   if (Status integrity = CheckIntegrity(seal_key, *envelope); !integrity.ok()) {
     return integrity.message();
   }
@@ -115,7 +120,9 @@ class BatchBuilder {
     return Stage(record, envelope, std::move(verdict));
   }
 
-  // Stages what the whole batch changed, after its records.
+  // Stages what the whole batch changed, after its records. One place depends on the order: the
+  // purges come after the entity and snapshot puts they must undo (a WriteBatch applies in
+  // order). The rest is one atomic write whatever its order.
   Status Finish() {
     TIMELINE_RETURN_IF_ERROR(StageStates());
     TIMELINE_RETURN_IF_ERROR(StageEntities());
@@ -139,6 +146,7 @@ class BatchBuilder {
       return Status::InvalidArgument(fmt::format("record {}/{}@{} has a negative coordinate",
                                                  record.topic, record.partition, record.offset));
     }
+    // The highest offset + 1, whatever order the caller's records came in.
     auto [it, inserted] =
         next_offsets_.try_emplace({record.topic, record.partition}, record.offset + 1);
     if (!inserted) it->second = std::max(it->second, record.offset + 1);
@@ -172,6 +180,7 @@ class BatchBuilder {
   }
 
   // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
+  // This batch's own first: its events are not in the store until the batch is written.
   Result<std::string> EarlierHash(const std::string& account, uint64_t sequence) const {
     if (auto it = applied_hashes_.find({account, sequence}); it != applied_hashes_.end()) {
       return it->second;
@@ -245,7 +254,8 @@ class BatchBuilder {
                      "batching an event");
   }
 
-  // Folds the event into its partition's chain digest; at a pin, stages the digest under it.
+  // Folds the event into its partition's chain digest; at a pin, stages the digest under it too,
+  // for `timeline verify --source view` to compare with the sequencer's pin of the same count.
   Status StageDigestPin(const LogRecord& record, const v1::EventEnvelope& envelope) {
     TIMELINE_ASSIGN_OR_RETURN(auto* digest, Digest({record.topic, record.partition}));
     FoldIntoDigest(envelope, digest);
@@ -265,6 +275,9 @@ class BatchBuilder {
     return &digests_.emplace(partition, std::move(current)).first->second;
   }
 
+  // Keyed by the record's coordinates: a batch written again after a failure, or re-read after
+  // a crash, puts the same letter under the same key. recorded_at differs then; the digests
+  // leave it out (view_digest.h).
   Status StageDeadLetter(const LogRecord& record, std::string reason) {
     ++counted_.dead_lettered;
     v1::DeadLetter letter;
@@ -284,8 +297,9 @@ class BatchBuilder {
 
   // ------------------------------------------------------------------ stage, once per batch
 
-  // Each changed account's final state, with its changelog outbox entry in the same write: a
-  // state is never stored without it.
+  // Each changed account's final state, once per batch however many of its events it applied,
+  // with its changelog outbox entry in the same write: a state is never stored without it, so
+  // the account-state topic can never miss one.
   Status StageStates() {
     for (const auto& [account, pending] : states_) {
       if (!pending.changed) continue;
@@ -300,6 +314,7 @@ class BatchBuilder {
     return Status::Ok();
   }
 
+  // The entities the fold changed, as the batch left them (the cache holds the last version).
   Status StageEntities() {
     for (const auto& [key, entity] : entities_.Changed()) {
       TIMELINE_RETURN_IF_ERROR(
@@ -339,6 +354,8 @@ class BatchBuilder {
     return Status::Ok();
   }
 
+  // Each touched partition's digest as of the batch's end, beside its checkpoint: both say how
+  // far the views have applied the partition.
   Status StageDigests() {
     for (const auto& [partition, digest] : digests_) {
       TIMELINE_RETURN_IF_ERROR(

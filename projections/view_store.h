@@ -1,15 +1,13 @@
 // ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
 //
-// Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
-// events, checkpoints, dead_letters, entities, snapshots, snapshot_entities, open_segments,
-// digests, state_outbox), created if missing. A primary instance reads and writes;
-// the Projector writes through Write(), one WriteBatch per Kafka batch, so views and offsets
-// move together; the only other writer is the state changelog publisher, which removes
-// published entries from state_outbox on the same thread (consumers/state_changelog_publisher.h). A secondary instance (rocksdb::DB::OpenAsSecondary) reads
-// the same directory while a primary writes it (`timeline state` / `history` next to
-// `timeline run`); it sees the primary's writes as of its last CatchUp() and refuses writes.
-// Tables use a 10-bit bloom filter and one 64 MiB LRU block cache; compaction is RocksDB's
-// default (level).
+// Operation: one rocksdb::DB with the column families of projections/view_keys.h, created if
+// missing. A primary reads and writes: the Projector through Write(), one WriteBatch per Kafka
+// batch, so views and offsets move together; the only other writer is the state changelog
+// publisher, which removes published state_outbox entries on the worker's thread
+// (consumers/state_changelog_publisher.h). A secondary (rocksdb::DB::OpenAsSecondary) reads the
+// same directory while a primary writes it (`timeline state` next to `timeline run`); it sees
+// the primary's writes as of its last CatchUp() and refuses writes. Key layout, table options
+// and readers: docs/storage.md, "The projection worker's store".
 // Concurrency: every method may be called from any thread. CatchUp() may run while reads do;
 // a reader then sees the data before or after the catch-up.
 // Errors: IoError when RocksDB or the filesystem fails (the message names the directory or the
