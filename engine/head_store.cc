@@ -10,6 +10,7 @@
 #include "engine/big_endian.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/rocksdb_status.h"
 
 namespace timeline {
 namespace {
@@ -19,11 +20,6 @@ constexpr size_t kIdempotency = 2;
 constexpr size_t kCheckpoints = 3;
 constexpr size_t kEntities = 4;
 constexpr size_t kDigests = 5;
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 }  // namespace
 
@@ -35,8 +31,11 @@ std::string IdempotencyStoreKey(std::string_view account, std::string_view idemp
 }
 
 Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir, HeadStoreTopics topics,
-                                                   std::chrono::seconds idempotency_window) {
-  auto expiry = MakeIdempotencyExpiryFilter(idempotency_window);
+                                                   std::chrono::seconds idempotency_window,
+                                                   Clock* clock) {
+  std::unique_ptr<Clock> owned_clock = clock == nullptr ? std::make_unique<SystemClock>() : nullptr;
+  auto expiry =
+      MakeIdempotencyExpiryFilter(idempotency_window, clock == nullptr ? owned_clock.get() : clock);
   rocksdb::ColumnFamilyOptions idempotency_options;
   idempotency_options.compaction_filter = expiry.get();
   // Files untouched for a window get compacted anyway, so expired keys do not linger.
@@ -57,18 +56,19 @@ Result<std::unique_ptr<HeadStore>> HeadStore::Open(const std::string& dir, HeadS
   rocksdb::DB* raw = nullptr;
   auto status = rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!status.ok()) {
-    return Status::IoError(fmt::format("cannot open the sequencer's RocksDB at {}: {}", dir,
-                                       status.ToString()));
+    return FromRocks(status, fmt::format("cannot open the sequencer's RocksDB at {}", dir));
   }
-  return std::unique_ptr<HeadStore>(
-      new HeadStore(std::move(expiry), std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
-                    std::move(topics)));
+  return std::unique_ptr<HeadStore>(new HeadStore(std::move(owned_clock), std::move(expiry),
+                                                  std::unique_ptr<rocksdb::DB>(raw),
+                                                  std::move(handles), std::move(topics)));
 }
 
-HeadStore::HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry,
+HeadStore::HeadStore(std::unique_ptr<Clock> owned_clock,
+                     std::unique_ptr<rocksdb::CompactionFilter> expiry,
                      std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, HeadStoreTopics topics)
-    : expiry_(std::move(expiry)),
+    : owned_clock_(std::move(owned_clock)),
+      expiry_(std::move(expiry)),
       db_(std::move(db)),
       handles_(std::move(handles)),
       topics_(std::move(topics)) {}

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/clock.h"
 #include "engine/idempotency_window.h"
 #include "engine/status.h"
 #include "timeline/v1/chain_digest.pb.h"
@@ -71,11 +72,13 @@ struct HeadStoreTopics {
 class HeadStore {
  public:
   // Opens (creating if needed) the store in `dir`. Idempotency records older than
-  // `idempotency_window` are dropped as compaction passes (engine/idempotency_window.h).
-  // IoError names the directory and the cause.
+  // `idempotency_window` at `clock`'s now are dropped as compaction passes
+  // (engine/idempotency_window.h); nullptr means the system clock. A non-null clock must outlive
+  // the store and be safe to read from RocksDB's compaction threads.
+  // IoError names the directory and the cause; Corruption when RocksDB finds its files damaged.
   static Result<std::unique_ptr<HeadStore>> Open(
       const std::string& dir, HeadStoreTopics topics,
-      std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow);
+      std::chrono::seconds idempotency_window = kDefaultIdempotencyWindow, Clock* clock = nullptr);
   ~HeadStore();
 
   // The account's head; a default head (version 0, genesis hash, not opened) when unknown.
@@ -105,13 +108,15 @@ class HeadStore {
   Status CompactIdempotency();
 
  private:
-  HeadStore(std::unique_ptr<rocksdb::CompactionFilter> expiry, std::unique_ptr<rocksdb::DB> db,
-            std::vector<rocksdb::ColumnFamilyHandle*> handles, HeadStoreTopics topics);
+  HeadStore(std::unique_ptr<Clock> owned_clock, std::unique_ptr<rocksdb::CompactionFilter> expiry,
+            std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+            HeadStoreTopics topics);
   // topic '\0' partition:u32be
   static std::string CheckpointKey(const std::string& topic, int32_t partition);
   Result<std::optional<int64_t>> Checkpoint(const std::string& topic, int32_t partition) const;
 
-  std::unique_ptr<rocksdb::CompactionFilter> expiry_;  // declared first: outlives db_
+  std::unique_ptr<Clock> owned_clock_;                 // the filter's, when none was given
+  std::unique_ptr<rocksdb::CompactionFilter> expiry_;  // declared before db_: outlives it
   std::unique_ptr<rocksdb::DB> db_;
   // default, heads, idempotency, checkpoints, entities, digests
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -8,8 +8,9 @@
 // and `sequencer`) and documented; a key older than it counts as new.
 // Two places apply it, with the same rule:
 //   - the sequencer's decision (Sequencer::FirstOutcome), against its Clock: the meaning;
-//   - a RocksDB compaction filter on the `idempotency` column family, against the wall clock:
-//     the space, reclaimed as compaction passes (periodic compaction makes sure it does).
+//   - a RocksDB compaction filter on the `idempotency` column family, against the store's clock
+//     (the system clock unless a test injects one): the space, reclaimed as compaction passes
+//     (periodic compaction makes sure it does).
 // A record written before keys carried their time (no recorded_at) never expires.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <memory>
 
+#include "engine/clock.h"
 #include "timeline/v1/sequencer_head.pb.h"
 
 namespace rocksdb {
@@ -32,8 +34,11 @@ inline constexpr std::chrono::seconds kDefaultIdempotencyWindow = std::chrono::h
 bool IdempotencyExpired(const v1::IdempotencyRecord& record,
                         const google::protobuf::Timestamp& now, std::chrono::seconds window);
 
-// Drops expired IdempotencyRecords (against the system clock) during compaction. Thread-safe,
-// as RocksDB requires; must outlive the database that uses it.
-std::unique_ptr<rocksdb::CompactionFilter> MakeIdempotencyExpiryFilter(std::chrono::seconds window);
+// Drops the IdempotencyRecords expired at `clock`'s now during compaction. RocksDB calls it from
+// its compaction threads: `clock` must be safe to read from them (SystemClock is; a test's
+// ManualClock must not be advanced while a compaction runs) and, like the filter, outlive the
+// database that uses it.
+std::unique_ptr<rocksdb::CompactionFilter> MakeIdempotencyExpiryFilter(std::chrono::seconds window,
+                                                                       Clock* clock);
 
 }  // namespace timeline

@@ -15,6 +15,7 @@
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/quoted_text.h"
+#include "engine/rocksdb_status.h"
 #include "engine/submission_validation.h"
 #include "projections/snapshot_writer.h"
 #include "projections/view_keys.h"
@@ -26,14 +27,10 @@
 namespace timeline {
 namespace {
 
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
-
 using Partition = std::pair<std::string, int32_t>;  // (topic, partition)
 
-// One account's state while a batch is built.
+// One account's state while a batch is built. `changed`: a duplicate or a dead letter loads the
+// state too, but only an applied event makes it worth writing again.
 struct PendingState {
   v1::AccountState state;
   bool changed = false;
@@ -62,6 +59,8 @@ std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey&
   if (!IsValidAccountId(account)) {
     return fmt::format("the envelope's account id {} is not valid", Quoted(account, 80));
   }
+  // The key placed the record on its partition: under another key it sits in another account's
+  // order, and folding it would apply it out of its own.
   if (record.key != account) {
     // Quoted: a key may be any bytes, and the reason is a protobuf string: one that is not
     // UTF-8 makes the dead letter unreadable (and every later scan of them fail).
@@ -71,6 +70,8 @@ std::optional<std::string> RecordRefusal(const LogRecord& record, const SealKey&
   if (envelope->sequence() == 0) {
     return fmt::format("account {}: sequence 0; sequences start at 1", account);
   }
+  // Checked before the account is looked at: the views hold only what the sequencer sealed, so
+  // an altered or forged event never becomes a state, a duplicate or a fork.
   if (Status integrity = CheckIntegrity(seal_key, *envelope); !integrity.ok()) {
     return integrity.message();
   }
@@ -107,7 +108,7 @@ class BatchBuilder {
       : store_(store),
         seal_key_(seal_key),
         clock_(clock),
-        entities_([store](const std::string& key) { return store->GetEntity(key); }),
+        entities_([this](const std::string& key) { return LoadEntity(key); }),
         snapshots_(store) {}
 
   // Classify, apply, stage: one record. InvalidArgument for a negative coordinate; a store
@@ -122,7 +123,9 @@ class BatchBuilder {
     return Stage(record, envelope, std::move(verdict));
   }
 
-  // Stages what the whole batch changed, after its records.
+  // Stages what the whole batch changed, after its records. One place depends on the order: the
+  // purges come after the entity and snapshot puts they must undo (a WriteBatch applies in
+  // order). The rest is one atomic write whatever its order.
   Status Finish() {
     TIMELINE_RETURN_IF_ERROR(StageStates());
     TIMELINE_RETURN_IF_ERROR(StageEntities());
@@ -146,6 +149,7 @@ class BatchBuilder {
       return Status::InvalidArgument(fmt::format("record {}/{}@{} has a negative coordinate",
                                                  record.topic, record.partition, record.offset));
     }
+    // The highest offset + 1, whatever order the caller's records came in.
     auto [it, inserted] =
         next_offsets_.try_emplace({record.topic, record.partition}, record.offset + 1);
     if (!inserted) it->second = std::max(it->second, record.offset + 1);
@@ -179,6 +183,7 @@ class BatchBuilder {
   }
 
   // The hash of the account's event at `sequence` as applied before: in this batch, else stored.
+  // This batch's own first: its events are not in the store until the batch is written.
   Result<std::string> EarlierHash(const std::string& account, uint64_t sequence) const {
     if (auto it = applied_hashes_.find({account, sequence}); it != applied_hashes_.end()) {
       return it->second;
@@ -209,12 +214,21 @@ class BatchBuilder {
   Result<Verdict> Apply(const v1::EventEnvelope& envelope) {
     PendingState& pending = states_.at(envelope.account_id());
     if (Status folded = FoldEvent(envelope, &pending.state, &entities_); !folded.ok()) {
+      if (!entity_read_failure_.ok()) return entity_read_failure_;
       if (folded.code() != StatusCode::kCorruption) return folded;
       return Verdict::DeadLetter("the fold refused it: " + folded.message());
     }
     pending.changed = true;
     if (pending.state.purged()) purged_.insert(envelope.account_id());
     return Verdict::Apply();
+  }
+
+  // The fold's reader of stored entities. A failure of the store is kept apart: it may be a
+  // Corruption (a damaged RocksDB file) like the fold's own refusal, but it fails the batch.
+  Result<std::optional<std::string>> LoadEntity(const std::string& key) {
+    auto stored = store_->GetEntity(key);
+    if (!stored.ok()) entity_read_failure_ = stored.status();
+    return stored;
   }
 
   // ------------------------------------------------------------------ stage, per record
@@ -243,7 +257,8 @@ class BatchBuilder {
                      "batching an event");
   }
 
-  // Folds the event into its partition's chain digest; at a pin, stages the digest under it.
+  // Folds the event into its partition's chain digest; at a pin, stages the digest under it too,
+  // for `timeline verify --source view` to compare with the sequencer's pin of the same count.
   Status StageDigestPin(const LogRecord& record, const v1::EventEnvelope& envelope) {
     TIMELINE_ASSIGN_OR_RETURN(auto* digest, Digest({record.topic, record.partition}));
     FoldIntoDigest(envelope, digest);
@@ -263,6 +278,9 @@ class BatchBuilder {
     return &digests_.emplace(partition, std::move(current)).first->second;
   }
 
+  // Keyed by the record's coordinates: a batch written again after a failure, or re-read after
+  // a crash, puts the same letter under the same key. recorded_at differs then; the digests
+  // leave it out (view_digest.h).
   Status StageDeadLetter(const LogRecord& record, std::string reason) {
     ++counted_.dead_lettered;
     v1::DeadLetter letter;
@@ -282,8 +300,9 @@ class BatchBuilder {
 
   // ------------------------------------------------------------------ stage, once per batch
 
-  // Each changed account's final state, with its changelog outbox entry in the same write: a
-  // state is never stored without it.
+  // Each changed account's final state, once per batch however many of its events it applied,
+  // with its changelog outbox entry in the same write: a state is never stored without it, so
+  // the account-state topic can never miss one.
   Status StageStates() {
     for (const auto& [account, pending] : states_) {
       if (!pending.changed) continue;
@@ -298,6 +317,7 @@ class BatchBuilder {
     return Status::Ok();
   }
 
+  // The entities the fold changed, as the batch left them (the cache holds the last version).
   Status StageEntities() {
     for (const auto& [key, entity] : entities_.Changed()) {
       TIMELINE_RETURN_IF_ERROR(
@@ -337,6 +357,8 @@ class BatchBuilder {
     return Status::Ok();
   }
 
+  // Each touched partition's digest as of the batch's end, beside its checkpoint: both say how
+  // far the views have applied the partition.
   Status StageDigests() {
     for (const auto& [partition, digest] : digests_) {
       TIMELINE_RETURN_IF_ERROR(
@@ -355,6 +377,7 @@ class BatchBuilder {
   ProjectorStats counted_;
   // What the batch has changed so far, read from the store on first use.
   std::unordered_map<std::string, PendingState> states_;  // by account id
+  Status entity_read_failure_;  // the store's, while the fold read an entity
   EntityCache entities_;
   std::map<Partition, v1::ChainDigest> digests_;
   // What the batch has seen: applied hashes by (account, sequence), next offsets, purges.

@@ -1,30 +1,13 @@
 // Projector: folds batches of account-events records into the views of a ViewStore.
 //
-// Operation: ApplyBatch() builds ONE rocksdb::WriteBatch for the whole batch and writes it once,
-// so after a crash either all of the batch (states, events, dead letters, offsets) is stored or
-// none of it. Each record's value is a serialized v1::EventEnvelope (key = account id):
-//   - applied: its sequence is the account's version + 1 and FoldEvent accepts it; the record
-//     value is stored as received in `events`, the folded state in `state` and the account's
-//     new version in `state_outbox` (for the account-state changelog). An AccountPurged
-//     leaves the account's state as the fold keeps it (id, version, last hash, dates, purged)
-//     and drops its `entities`, `snapshots`, `snapshot_entities` and `open_segments`; its
-//     `events` stay (the audit trail; `timeline verify --source view` still proves them). Several events
-//     of one account in one batch fold in order; the stored state is read once per batch.
-//   - duplicate: its sequence is <= the account's version and its hash is the one applied then
-//     (a replay); nothing is written. A different event under a used sequence is a fork of the
-//     chain and is dead-lettered.
-//   - dead-lettered: the value does not decode, the envelope's account id is not valid or is
-//     not the record key, the sequence is 0, the event was altered (its contents do not hash
-//     to its hash) or forged (no valid seal of the sequencer, engine/event_seal.h), its
-//     prev_hash does not link to the applied chain, it leaves a gap, or the fold refuses it. A
-//     v1::DeadLetter with its coordinates, bytes and a reason goes to `dead_letters` in the same
-//     WriteBatch, and the batch goes on (DESIGN.md: nothing is skipped silently).
-// Every record, whatever its fate, moves its (topic, partition) checkpoint to offset + 1;
-// a checkpoint never moves backwards. Each applied event is folded into its partition's chain
-// digest (engine/chain_digest.h), stored in `digests` at every pin and as the current digest,
-// so the views can be proven complete against the sequencer's published pins.
-// Dead letters also go to the dead-letter sink, when one is set, before the batch is written:
-// a crash in between publishes them again (at-least-once; their coordinates identify them).
+// Operation: ApplyBatch() writes ONE rocksdb::WriteBatch per batch (events, states with their
+// changelog outbox entries, entities, snapshots, dead letters, chain digests and every
+// partition's next offset), so after a crash all of a batch is stored or none of it. Each record
+// is applied (the account's next event), a duplicate (a replay of an applied event: nothing is
+// written) or dead-lettered with a reason, and the batch goes on; every record moves its
+// partition's checkpoint past it, never backwards. What decides each fate, what a purge deletes
+// and how the digests are kept: docs/storage.md, "One WriteBatch per Kafka batch".
+// Dead letters go to the sink, when one is set, before the batch is written (at-least-once).
 // Kafka-free: the worker hands it records, tests drive it directly.
 // Concurrency: not thread-safe. One Projector per store: it must be the store's only writer.
 #pragma once
@@ -67,8 +50,8 @@ class Projector {
 
   // Applies `records` as described above. OK: the batch is stored. Otherwise nothing of the
   // batch is stored and the stats are unchanged: IoError (RocksDB failed), Corruption (a stored
-  // state does not decode), InvalidArgument (the store is a secondary, or a record has a
-  // negative partition or offset). The caller may retry the same batch.
+  // state does not decode, or RocksDB found its files damaged), InvalidArgument (the store is a
+  // secondary, or a record has a negative partition or offset). The caller may retry the batch.
   Status ApplyBatch(const std::vector<LogRecord>& records);
 
   const ProjectorStats& stats() const { return stats_; }

@@ -7,17 +7,13 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/entity_keys.h"
+#include "engine/rocksdb_status.h"
 #include "projections/event_time_range.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
 
 namespace timeline {
 namespace {
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 // The account an entity key (engine/entity_keys.h) belongs to.
 std::string AccountOfEntityKey(const std::string& key) { return key.substr(0, key.find('\0')); }

@@ -11,23 +11,24 @@
 
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
+#include "engine/rocksdb_status.h"
 #include "projections/view_keys.h"
 
 namespace timeline {
 namespace {
 
+// One cache for every family: the store's block memory stays bounded however many families a
+// newer build adds.
 constexpr size_t kBlockCacheBytes = size_t{64} << 20;
+// The views are read mostly by point lookups that often miss (an account's entity not yet
+// created, MultiGet of every snapshot for one entity): 10 bits a key (~1% false positives) lets
+// a miss skip the data block.
 constexpr double kBloomBitsPerKey = 10;
 // Every reader (a `timeline state`, a server's secondary) replays the WAL written since the last
 // flush when it opens the views: left to the write buffers (64 MiB a family, eleven families) it
 // grew to 185 MB and each CLI read took about 2 s. Past this size RocksDB flushes the families
 // holding the oldest log, so a reader replays at most this much.
 constexpr uint64_t kMaxWalBytes = uint64_t{16} << 20;
-
-Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  return Status::IoError(fmt::format("{}: {}", what, status.ToString()));
-}
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -53,6 +54,7 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
                                                    const std::string* secondary_dir) {
   const bool secondary = secondary_dir != nullptr;
   rocksdb::DBOptions options;
+  // A reader never creates: an empty store where the worker's should be would hide its absence.
   options.create_if_missing = !secondary;
   options.create_missing_column_families = !secondary;
   if (secondary) options.max_open_files = -1;  // required by OpenAsSecondary
@@ -71,7 +73,9 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
       names.pop_back();
     }
   } else {
-    // A primary must open every family in the directory, including ones a newer build added.
+    // A primary must open every family in the directory, including ones a newer build added
+    // (RocksDB refuses a read-write open that leaves one out). No store yet: the list fails and
+    // the families above are created.
     std::vector<std::string> existing;
     if (rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok()) {
       for (const auto& name : existing) {
@@ -89,8 +93,8 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
                                                &raw)
                 : rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!status.ok()) {
-    return Status::IoError(fmt::format("cannot open the views' RocksDB at {}{}: {}", dir,
-                                       secondary ? " as a secondary" : "", status.ToString()));
+    return FromRocks(status, fmt::format("cannot open the views' RocksDB at {}{}", dir,
+                                         secondary ? " as a secondary" : ""));
   }
   std::unique_ptr<ViewStore> store(
       new ViewStore(dir, secondary, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
@@ -104,6 +108,8 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
       secondary_(secondary),
       db_(std::move(db)),
       handles_(std::move(handles)) {
+  // By name, not position: the list holds whatever families the directory had (secondary: fewer,
+  // primary: maybe more than this build knows).
   for (auto* handle : handles_) {
     const std::string& name = handle->GetName();
     if (name == kStateFamily) state_ = handle;
@@ -120,12 +126,14 @@ ViewStore::ViewStore(std::string dir, bool secondary, std::unique_ptr<rocksdb::D
 }
 
 ViewStore::~ViewStore() {
+  // A destructor has no caller to tell; what Write() stored is in the WAL already, and the next
+  // open replays it.
   for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
 }
 
 Status ViewStore::CatchUp() {
-  if (!secondary_) return Status::Ok();
+  if (!secondary_) return Status::Ok();  // a primary reads its own writes
   return FromRocks(db_->TryCatchUpWithPrimary(),
                    fmt::format("catching up with the primary views at {}", dir_));
 }
@@ -161,12 +169,14 @@ Result<std::optional<int64_t>> ViewStore::NextOffset(std::string_view topic,
 Status ViewStore::ScanHistory(std::string_view account, uint64_t from_sequence,
                               const std::function<bool(const v1::EventEnvelope&)>& visit) const {
   const std::string start = EncodeEventKey(account, from_sequence);
+  // account '\1' follows the account's last event key: the bound stops the iterator there
+  // rather than at the next account's first key, and spares RocksDB the blocks past it.
   const std::string limit = EventKeyLimit(account);
   const rocksdb::Slice upper_bound(limit);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_bound;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, events_));
-  v1::EventEnvelope envelope;
+  v1::EventEnvelope envelope;  // reused: parsing clears it and keeps its buffers
   for (it->Seek(start); it->Valid(); it->Next()) {
     TIMELINE_ASSIGN_OR_RETURN(EventKey key,
                               DecodeEventKey(std::string_view(it->key().data(), it->key().size())));
@@ -238,7 +248,7 @@ Result<std::optional<std::string>> ViewStore::GetEntity(const std::string& key) 
 Status ViewStore::ScanEntities(const std::string& prefix,
                                const std::function<bool(const v1::Entity&)>& visit) const {
   rocksdb::ReadOptions options;
-  options.prefix_same_as_start = false;
+  options.prefix_same_as_start = false;  // no prefix extractor: starts_with ends the scan
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, entities_));
   v1::Entity entity;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -301,6 +311,8 @@ Result<std::optional<std::string>> ViewStore::GetNewestSnapshotEntity(
   }
   std::vector<rocksdb::PinnableSlice> values(count);
   std::vector<rocksdb::Status> statuses(count);
+  // One MultiGet, not a Get per snapshot: RocksDB batches the lookups and the bloom filters
+  // answer most misses without a block read.
   db_->MultiGet(rocksdb::ReadOptions(), snapshot_entities_, count, slices.data(), values.data(),
                 statuses.data());
   for (size_t i = 0; i < count; ++i) {
@@ -336,6 +348,7 @@ Status ViewStore::ScanOpenSegmentChanges(
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_bound;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, open_segments_));
+  // The account's OpenSegment is under account '\0'; its changed entity keys sort after it.
   for (it->Seek(OpenSegmentChangesStart(account)); it->Valid(); it->Next()) {
     visit(it->key().ToString());
   }
@@ -368,7 +381,7 @@ Status ViewStore::ScanStates(const std::function<bool(const v1::AccountState&)>&
 }
 
 Result<std::optional<uint64_t>> ViewStore::OutboxVersion(std::string_view account) const {
-  if (state_outbox_ == nullptr) return std::optional<uint64_t>();
+  if (state_outbox_ == nullptr) return std::optional<uint64_t>();  // a secondary of an old store
   std::string value;
   auto status = db_->Get(rocksdb::ReadOptions(), state_outbox_, EncodeStateKey(account), &value);
   if (status.IsNotFound()) return std::optional<uint64_t>();
@@ -409,6 +422,7 @@ Status ViewStore::ScanOutbox(
 }
 
 uint64_t ViewStore::ApproximateSizeBytes() const {
+  // Memtables too: up to the WAL cap, recent batches are not in any SST file yet.
   uint64_t total = 0;
   for (auto* handle : handles_) {
     for (const auto& property : {rocksdb::DB::Properties::kTotalSstFilesSize,
@@ -434,6 +448,7 @@ Status ViewStore::ScanFamily(
   if (handle == handles_.end()) {
     return Status::NotFound(fmt::format("the views at {} have no column family {}", dir_, name));
   }
+  // An iterator reads one implicit snapshot: a digest never sees half of a batch.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), *handle));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (!visit(std::string_view(it->key().data(), it->key().size()),
@@ -451,6 +466,8 @@ Status ViewStore::Write(rocksdb::WriteBatch* batch) {
         "worker) writes them",
         dir_));
   }
+  // WAL on, no fsync: a kill -9 loses nothing (the WAL is in the OS's page cache); a power loss
+  // may lose the last batches, which the worker reads again from the checkpoint the store kept.
   rocksdb::WriteOptions options;
   options.sync = false;
   options.disableWAL = false;

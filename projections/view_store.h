@@ -1,20 +1,18 @@
 // ViewStore: the RocksDB that holds a projection worker's views and checkpoints.
 //
-// Operation: one rocksdb::DB with the column families of projections/view_keys.h (state,
-// events, checkpoints, dead_letters, entities, snapshots, snapshot_entities, open_segments,
-// digests, state_outbox), created if missing. A primary instance reads and writes;
-// the Projector writes through Write(), one WriteBatch per Kafka batch, so views and offsets
-// move together; the only other write is RemovePublishedStates, which the state changelog
-// publisher calls on the worker's thread (consumers/log/state_changelog_publisher.h). A secondary instance (rocksdb::DB::OpenAsSecondary) reads
-// the same directory while a primary writes it (`timeline state` / `history` next to
-// `timeline run`); it sees the primary's writes as of its last CatchUp() and refuses writes.
-// Tables use a 10-bit bloom filter and one 64 MiB LRU block cache; compaction is RocksDB's
-// default (level).
+// Operation: one rocksdb::DB with the column families of projections/view_keys.h, created if
+// missing. A primary reads and writes: the Projector through Write(), one WriteBatch per Kafka
+// batch, so views and offsets move together; the only other write is RemovePublishedStates,
+// which the state changelog publisher calls on the worker's thread
+// (consumers/log/state_changelog_publisher.h). A secondary (rocksdb::DB::OpenAsSecondary) reads
+// the same directory while a primary writes it (`timeline state` next to `timeline run`); it
+// sees the primary's writes as of its last CatchUp() and refuses writes. Key layout, table
+// options and readers: docs/storage.md, "The projection worker's store".
 // Concurrency: every method may be called from any thread. CatchUp() may run while reads do;
 // a reader then sees the data before or after the catch-up.
 // Errors: IoError when RocksDB or the filesystem fails (the message names the directory or the
-// operation), Corruption when stored bytes do not decode (the message names the key),
-// InvalidArgument when a secondary is asked to write.
+// operation), Corruption when stored bytes do not decode (the message names the key) or RocksDB
+// finds its files damaged, InvalidArgument when a secondary is asked to write.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
 #include <set>
 #include <string>
@@ -66,9 +67,8 @@ void AccountSimulation::SignFirstContract() {
 }
 
 int64_t AccountSimulation::NextMonthStart(int64_t t, int months) {
-  int index = 0;
-  while (MonthStart(index + 1) <= t) ++index;
-  return MonthStart(index + months);
+  const std::chrono::year_month_day date = DateOf(t);
+  return SecondsAt(date.year() / date.month() / 1 + std::chrono::months(months));
 }
 
 void AccountSimulation::Sign(Contract contract) {

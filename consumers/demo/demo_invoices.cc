@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/account_fold.h"
+
 namespace timeline::demo {
 
 void AccountSimulation::IssueInvoice(size_t index) {
@@ -104,12 +106,13 @@ void AccountSimulation::IssueInvoice(size_t index) {
     *out->mutable_unit_price() = Eur(price);
     out->set_discount_bps(discount);
     invoice.lines.push_back(*out);
-    const int64_t gross = quantity * price;
-    const int64_t net = gross - gross * discount / 10000;
+    // The engine's arithmetic (engine/account_fold.h), so the demo's totals are the fold's.
+    const int64_t net = InvoiceLineAmount(*out);
     invoice.total += net;
     if (price > list_price) {
-      const int64_t right = quantity * list_price - quantity * list_price * discount / 10000;
-      invoice.overcharge += net - right;
+      v1::InvoiceLine right = *out;  // the same line at the contract's price
+      right.mutable_unit_price()->set_minor_units(list_price);
+      invoice.overcharge += net - InvoiceLineAmount(right);
     }
     ++line_index;
   }
@@ -151,10 +154,7 @@ void AccountSimulation::CorrectInvoice(size_t index) {
   const int64_t returned = std::max<int64_t>(1, line->quantity() / 5);
   line->set_quantity(line->quantity() - returned);
   invoice.total = 0;
-  for (const auto& l : invoice.lines) {
-    const int64_t gross = l.quantity() * l.unit_price().minor_units();
-    invoice.total += gross - gross * l.discount_bps() / 10000;
-  }
+  for (const auto& l : invoice.lines) invoice.total += InvoiceLineAmount(l);
   v1::Event event;
   auto* corrected = event.mutable_invoice_corrected();
   corrected->set_invoice_id(invoice.Id());

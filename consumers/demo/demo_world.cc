@@ -4,31 +4,26 @@
 
 namespace timeline::demo {
 
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+namespace chrono = std::chrono;
+
+// The demo's history starts in January 2025 (MonthStart(0)).
+constexpr chrono::year_month_day kFirstMonth{chrono::year(2025), chrono::January, chrono::day(1)};
+
+chrono::sys_days DayOf(int64_t seconds) {
+  return chrono::floor<chrono::days>(chrono::sys_seconds(chrono::seconds(seconds)));
 }
 
-int YearOf(int64_t seconds) {
-  int64_t z = seconds / kDay + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  return static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+chrono::year_month_day DateOf(int64_t seconds) { return chrono::year_month_day(DayOf(seconds)); }
+
+int64_t SecondsAt(chrono::sys_days day) {
+  return chrono::sys_seconds(day).time_since_epoch().count();
 }
 
-int64_t MonthStart(int index) {
-  return DaysFromCivil(2025 + index / 12, index % 12 + 1, 1) * kDay;
-}
+int YearOf(int64_t seconds) { return static_cast<int>(DateOf(seconds).year()); }
 
-int64_t StartOfDay(int64_t seconds) { return seconds / kDay * kDay; }
+int64_t MonthStart(int index) { return SecondsAt(kFirstMonth + chrono::months(index)); }
+
+int64_t StartOfDay(int64_t seconds) { return SecondsAt(DayOf(seconds)); }
 
 void SetTime(google::protobuf::Timestamp* timestamp, int64_t seconds) {
   timestamp->set_seconds(seconds);

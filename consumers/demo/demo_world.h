@@ -3,6 +3,7 @@
 // Determinism: std::mt19937_64 with our own range reduction (Rng), no wall clock.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -22,10 +23,13 @@ inline constexpr int64_t kDay = 86400;
 inline constexpr const char* kCurrency = "EUR";
 inline constexpr const char* kErpActor = "erp.sync";
 
-// ---------------------------------------------------------------- dates (UTC, proleptic Gregorian)
+// ---------------------------------------------------------------- dates (UTC, std::chrono)
 
-// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d);
+// The calendar date (UTC) of the day holding `seconds`.
+std::chrono::year_month_day DateOf(int64_t seconds);
+
+// 00:00:00Z of `day`, in seconds since the epoch.
+int64_t SecondsAt(std::chrono::sys_days day);
 
 // The year (UTC) holding `seconds`.
 int YearOf(int64_t seconds);

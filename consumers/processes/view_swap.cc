@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -31,12 +33,20 @@ std::string UtcStamp() {
   return fmt::format("{}.{:03}Z", text, millis);
 }
 
-// Makes the renames in `dir` durable (a power loss keeps them or not, never half).
-void SyncDirectory(const std::string& dir) {
+// Makes the renames in `dir` durable (a power loss keeps them or not, never half). A failed
+// fsync is returned, never ignored: after one, what the disk holds of the renames is unknown.
+Status SyncDirectory(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
+  if (fd < 0) {
+    return Status::IoError(fmt::format("cannot open {} to sync it: {}", dir, std::strerror(errno)));
+  }
+  const int synced = ::fsync(fd);
+  const int sync_errno = errno;
   ::close(fd);
+  if (synced != 0) {
+    return Status::IoError(fmt::format("cannot fsync {}: {}", dir, std::strerror(sync_errno)));
+  }
+  return Status::Ok();
 }
 
 Status Rename(const std::string& from, const std::string& to) {
@@ -77,8 +87,7 @@ Status MarkRebuildReady(const std::string& data_dir) {
     if (!out) return Status::IoError("cannot write " + partial);
   }
   TIMELINE_RETURN_IF_ERROR(Rename(partial, ready));
-  SyncDirectory(RebuildDirectory(data_dir));
-  return Status::Ok();
+  return SyncDirectory(RebuildDirectory(data_dir));
 }
 
 Result<SwapOutcome> SwapInRebuiltViews(const std::string& data_dir) {
@@ -90,7 +99,8 @@ Result<SwapOutcome> SwapInRebuiltViews(const std::string& data_dir) {
     return Status::IoError(fmt::format("cannot claim the rebuilt views {}: {}",
                                        RebuildDirectory(data_dir), error.message()));
   }
-  SyncDirectory(data_dir);
+  // Claimed: from here a failure leaves views.incoming for FinishInterruptedSwap.
+  TIMELINE_RETURN_IF_ERROR(SyncDirectory(data_dir));
   return FinishInterruptedSwap(data_dir);
 }
 
@@ -105,7 +115,7 @@ Result<SwapOutcome> FinishInterruptedSwap(const std::string& data_dir) {
     TIMELINE_RETURN_IF_ERROR(Rename(views, outcome.old_views));
   }
   TIMELINE_RETURN_IF_ERROR(Rename(incoming, views));
-  SyncDirectory(data_dir);
+  TIMELINE_RETURN_IF_ERROR(SyncDirectory(data_dir));
   fs::remove(views + "/READY", ignored);
   outcome.swapped = true;
   return outcome;

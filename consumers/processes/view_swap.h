@@ -32,15 +32,17 @@ struct SwapOutcome {
 // Cheap (one stat): does <data>/views.rebuild hold a complete rebuild?
 bool RebuiltViewsReady(const std::string& data_dir);
 
-// Step 0: marks the closed views.rebuild complete. IoError when the marker cannot be written.
+// Step 0: marks the closed views.rebuild complete. IoError when the marker cannot be written or
+// its directory not synced.
 Status MarkRebuildReady(const std::string& data_dir);
 
 // Steps 1-3. Not swapped (and OK) when there is no READY rebuild, or another process claimed it
-// first. IoError when a rename fails; after a successful claim the swap is then finished by
-// FinishInterruptedSwap at the next worker start.
+// first. IoError when a rename or a directory fsync fails; after a successful claim the swap is
+// then finished by FinishInterruptedSwap at the next worker start.
 Result<SwapOutcome> SwapInRebuiltViews(const std::string& data_dir);
 
-// Steps 2-3 of a claim a crash interrupted; not swapped (and OK) when there is none.
+// Steps 2-3 of a claim a crash interrupted; not swapped (and OK) when there is none. IoError when
+// a rename or the fsync of <data> fails.
 Result<SwapOutcome> FinishInterruptedSwap(const std::string& data_dir);
 
 // Removes a views.rebuild left by an earlier rebuild, after renaming it aside so that a worker
