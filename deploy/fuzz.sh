@@ -53,10 +53,10 @@ for name in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  line="$name: ${runs:-?} runs, ${rate:-?} execs/s, coverage ${cov:-?} edges, corpus $(ls "$work" | wc -l) inputs"
+  line="$name: ${runs:-?} runs, ${rate:-?} execs/s, coverage ${cov:-?} edges, corpus $(find "$work" -type f | wc -l) inputs"
   if [ "$status" -ne 0 ]; then
     failed+=("$name")
-    line="$line, FAILED (exit $status): $(ls "$artifacts" | head -3 | tr '\n' ' ')"
+    line="$line, FAILED (exit $status): $(find "$artifacts" -type f | head -3 | tr '\n' ' ')"
     grep -m1 -E "invariant broken|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error" "$log" >&2 || true
     echo "fuzz.sh: the log is $log; replay with: $binary ARTIFACT" >&2
   fi

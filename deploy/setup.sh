@@ -13,6 +13,7 @@ packages=(
   catch2                    # 2.13
   libcli11-dev libspdlog-dev libfmt-dev
   libcpp-httplib-dev
+  clang-format clang-tidy shellcheck   # deploy/lint.sh: the style the tools hold
   openjdk-17-jre-headless maven   # the local Kafka broker, resolved from Maven Central
   python3 netcat-openbsd curl
   openssl                   # the TLS test makes a self-signed certificate
