@@ -170,7 +170,8 @@ class EventFolder {
     TIMELINE_ASSIGN_OR_RETURN(
         auto* entity, Mutable(EntityKey(account_, EntityKind::kTeamMember, assigned.member())));
     v1::TeamMemberRecord* member = entity->mutable_team_member();
-    if (member->member().empty() || member->released()) state_->set_team_size(state_->team_size() + 1);
+    if (member->member().empty() || member->released())
+      state_->set_team_size(state_->team_size() + 1);
     member->set_member(assigned.member());
     member->set_role(assigned.role());
     member->set_office(assigned.office());
@@ -264,8 +265,9 @@ class EventFolder {
     if (!entity.ok() || *entity == nullptr) return entity.status();
     v1::OrderRecord* order = (*entity)->mutable_order();
     for (const auto& line : fulfilled.lines()) {
-      auto shipped = std::find_if(order->mutable_shipped()->begin(), order->mutable_shipped()->end(),
-                                   [&](const v1::SkuQuantity& s) { return s.sku() == line.sku(); });
+      auto shipped =
+          std::find_if(order->mutable_shipped()->begin(), order->mutable_shipped()->end(),
+                       [&](const v1::SkuQuantity& s) { return s.sku() == line.sku(); });
       if (shipped == order->mutable_shipped()->end()) {
         auto* added = order->add_shipped();
         added->set_sku(line.sku());
@@ -385,7 +387,8 @@ class EventFolder {
 
   Status MilestoneCompleted(const v1::MilestoneCompleted& completed) {
     state_->set_milestones_completed(state_->milestones_completed() + 1);
-    auto entity = Existing(MilestoneKey(account_, completed.project_id(), completed.milestone_id()));
+    auto entity =
+        Existing(MilestoneKey(account_, completed.project_id(), completed.milestone_id()));
     if (!entity.ok() || *entity == nullptr) return entity.status();
     v1::MilestoneRecord* milestone = (*entity)->mutable_milestone();
     if (milestone->completed()) return Status::Ok();
@@ -522,7 +525,8 @@ class EventFolder {
     *training->mutable_scheduled_at() = scheduled.scheduled_at();
     training->set_status(v1::TRAINING_SCHEDULED);
     state_->set_trainings_scheduled(state_->trainings_scheduled() + 1);
-    state_->set_seats_scheduled(state_->seats_scheduled() + static_cast<uint64_t>(scheduled.seats()));
+    state_->set_seats_scheduled(state_->seats_scheduled() +
+                                static_cast<uint64_t>(scheduled.seats()));
     return Status::Ok();
   }
 
@@ -577,9 +581,9 @@ Status FoldDecodedEvent(const v1::EventEnvelope& envelope, const v1::Event& even
                                           envelope.account_id(), state->account_id()));
   }
   if (envelope.sequence() != state->version() + 1) {
-    return Status::Corruption(fmt::format("account {}: event sequence {} does not follow version {}",
-                                          envelope.account_id(), envelope.sequence(),
-                                          state->version()));
+    return Status::Corruption(
+        fmt::format("account {}: event sequence {} does not follow version {}",
+                    envelope.account_id(), envelope.sequence(), state->version()));
   }
   TIMELINE_RETURN_IF_ERROR(EventFolder(envelope, state, entities).Fold(event));
   state->set_account_id(envelope.account_id());

@@ -22,8 +22,7 @@ namespace timeline {
 // OK: state->version() == envelope.sequence() afterwards.
 // Corruption: the body does not decode, the sequence is not state->version() + 1, or the event
 // belongs to another account; nothing is changed then. Other errors come from `entities`' store.
-Status FoldEvent(const v1::EventEnvelope& envelope, v1::AccountState* state,
-                 EntityCache* entities);
+Status FoldEvent(const v1::EventEnvelope& envelope, v1::AccountState* state, EntityCache* entities);
 
 // As FoldEvent, for a caller that already decoded the body into `event`.
 Status FoldDecodedEvent(const v1::EventEnvelope& envelope, const v1::Event& event,

@@ -28,21 +28,26 @@ class HistoryRules {
     using E = v1::Event;
     switch (event.event_case()) {
       case E::kContractSigned:
-        return MustNotExist(EntityKind::kContract, event.contract_signed().contract_id(), "contract");
+        return MustNotExist(EntityKind::kContract, event.contract_signed().contract_id(),
+                            "contract");
       case E::kContractAmended: return ContractInForce(event.contract_amended().contract_id());
-      case E::kContractTerminated: return ContractInForce(event.contract_terminated().contract_id());
+      case E::kContractTerminated:
+        return ContractInForce(event.contract_terminated().contract_id());
       case E::kOrderPlaced: return OrderPlaced(event.order_placed());
       case E::kOrderAmended: return OrderOpen(event.order_amended().order_id(), "amended").status();
       case E::kOrderFulfilled: return OrderFulfilled(event.order_fulfilled());
-      case E::kOrderCancelled: return OrderOpen(event.order_cancelled().order_id(), "cancelled").status();
+      case E::kOrderCancelled:
+        return OrderOpen(event.order_cancelled().order_id(), "cancelled").status();
       case E::kProductProposed:
-        return MustNotExist(EntityKind::kProposal, event.product_proposed().proposal_id(), "proposal");
+        return MustNotExist(EntityKind::kProposal, event.product_proposed().proposal_id(),
+                            "proposal");
       case E::kProposalAccepted: return ProposalOpen(event.proposal_accepted().proposal_id());
       case E::kProposalDeclined: return ProposalOpen(event.proposal_declined().proposal_id());
       case E::kProjectStarted:
         return MustNotExist(EntityKind::kProject, event.project_started().project_id(), "project");
       case E::kProjectCompleted: return ProjectCompleted(event.project_completed().project_id());
-      case E::kProjectCancelled: return ProjectActive(event.project_cancelled().project_id()).status();
+      case E::kProjectCancelled:
+        return ProjectActive(event.project_cancelled().project_id()).status();
       case E::kMilestonePlanned: return MilestonePlanned(event.milestone_planned());
       case E::kMilestoneRescheduled:
         return MilestoneOpen(event.milestone_rescheduled().project_id(),
@@ -52,7 +57,8 @@ class HistoryRules {
                              event.milestone_completed().milestone_id());
       case E::kInvoiceIssued: return InvoiceIssued(event.invoice_issued());
       case E::kInvoiceCorrected: return InvoiceCorrected(event.invoice_corrected());
-      case E::kInvoiceDisputed: return InvoiceExists(event.invoice_disputed().invoice_id()).status();
+      case E::kInvoiceDisputed:
+        return InvoiceExists(event.invoice_disputed().invoice_id()).status();
       case E::kInvoiceCredited:
         return Settles(event.invoice_credited().invoice_id(), event.invoice_credited().amount(),
                        v1::CREDIT_EXCEEDS_BALANCE, "credit");
@@ -71,11 +77,12 @@ class HistoryRules {
       case E::kTrainingScheduled:
         return MustNotExist(EntityKind::kTraining, event.training_scheduled().training_id(),
                             "training");
-      case E::kTrainingDelivered: return TrainingNotClosed(event.training_delivered().training_id(), true);
-      case E::kTrainingCancelled: return TrainingNotClosed(event.training_cancelled().training_id(), false);
+      case E::kTrainingDelivered:
+        return TrainingNotClosed(event.training_delivered().training_id(), true);
+      case E::kTrainingCancelled:
+        return TrainingNotClosed(event.training_cancelled().training_id(), false);
       case E::kTeamMemberReleased: return TeamMemberActive(event.team_member_released().member());
-      default:
-        return Pass();
+      default: return Pass();
     }
   }
 
@@ -132,8 +139,8 @@ class HistoryRules {
     if (!found.ok()) {
       checked.error = found.status();
     } else if (*found == nullptr) {
-      checked.refusal = Refusal{v1::UNKNOWN_ORDER,
-                                fmt::format("account {} has no order {}", account_, id)};
+      checked.refusal =
+          Refusal{v1::UNKNOWN_ORDER, fmt::format("account {} has no order {}", account_, id)};
     } else if ((*found)->order().status() != v1::ORDER_OPEN) {
       checked.refusal = Refusal{
           v1::ORDER_NOT_OPEN,
@@ -175,7 +182,8 @@ class HistoryRules {
     TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
                               Find(EntityKey(account_, EntityKind::kProposal, id)));
     if (found == nullptr) {
-      return Refuse(v1::UNKNOWN_PROPOSAL, fmt::format("account {} has no proposal {}", account_, id));
+      return Refuse(v1::UNKNOWN_PROPOSAL,
+                    fmt::format("account {} has no proposal {}", account_, id));
     }
     if (found->proposal().status() != v1::PROPOSAL_OPEN) {
       return Refuse(v1::PROPOSAL_ALREADY_DECIDED,
@@ -192,14 +200,14 @@ class HistoryRules {
     if (!found.ok()) {
       checked.error = found.status();
     } else if (*found == nullptr) {
-      checked.refusal = Refusal{v1::UNKNOWN_PROJECT,
-                                fmt::format("account {} has no project {}", account_, id)};
+      checked.refusal =
+          Refusal{v1::UNKNOWN_PROJECT, fmt::format("account {} has no project {}", account_, id)};
     } else if ((*found)->project().status() != v1::PROJECT_ACTIVE) {
-      checked.refusal = Refusal{
-          v1::PROJECT_NOT_ACTIVE,
-          fmt::format("project {} is already {}", id,
-                      (*found)->project().status() == v1::PROJECT_COMPLETED ? "completed"
-                                                                            : "cancelled")};
+      checked.refusal =
+          Refusal{v1::PROJECT_NOT_ACTIVE,
+                  fmt::format("project {} is already {}", id,
+                              (*found)->project().status() == v1::PROJECT_COMPLETED ? "completed"
+                                                                                    : "cancelled")};
     } else {
       checked.record = &(*found)->project();
     }
@@ -242,9 +250,9 @@ class HistoryRules {
                                 project_id, milestone_id));
     }
     if (found->milestone().completed()) {
-      return Refuse(v1::MILESTONE_ALREADY_COMPLETED,
-                    fmt::format("milestone {} of project {} is already completed", milestone_id,
-                                project_id));
+      return Refuse(
+          v1::MILESTONE_ALREADY_COMPLETED,
+          fmt::format("milestone {} of project {} is already completed", milestone_id, project_id));
     }
     return Pass();
   }
@@ -255,19 +263,20 @@ class HistoryRules {
     TIMELINE_ASSIGN_OR_RETURN(const v1::Entity* found,
                               Find(EntityKey(account_, EntityKind::kOrder, issued.order_id())));
     if (found == nullptr) {
-      return Refuse(v1::UNKNOWN_ORDER, fmt::format("invoice {} bills order {}, which account {} "
-                                                   "does not have",
-                                                   issued.invoice_id(), issued.order_id(), account_));
+      return Refuse(v1::UNKNOWN_ORDER,
+                    fmt::format("invoice {} bills order {}, which account {} "
+                                "does not have",
+                                issued.invoice_id(), issued.order_id(), account_));
     }
     if (!issued.contract_id().empty()) {
       TIMELINE_ASSIGN_OR_RETURN(
           const v1::Entity* contract,
           Find(EntityKey(account_, EntityKind::kContract, issued.contract_id())));
       if (contract == nullptr) {
-        return Refuse(v1::UNKNOWN_CONTRACT, fmt::format("invoice {} names contract {}, which "
-                                                        "account {} does not have",
-                                                        issued.invoice_id(), issued.contract_id(),
-                                                        account_));
+        return Refuse(v1::UNKNOWN_CONTRACT,
+                      fmt::format("invoice {} names contract {}, which "
+                                  "account {} does not have",
+                                  issued.invoice_id(), issued.contract_id(), account_));
       }
       auto in_force = ContractInForce(issued.contract_id());  // not terminated
       if (!in_force.ok() || in_force->has_value()) return in_force;
@@ -292,10 +301,10 @@ class HistoryRules {
     int64_t total = 0;
     for (const auto& line : corrected.lines()) {
       if (line.unit_price().currency() != record.currency()) {
-        return Refuse(v1::CURRENCY_MISMATCH,
-                      fmt::format("invoice {} is in {}; a correction cannot bill in {}",
-                                  corrected.invoice_id(), record.currency(),
-                                  line.unit_price().currency()));
+        return Refuse(
+            v1::CURRENCY_MISMATCH,
+            fmt::format("invoice {} is in {}; a correction cannot bill in {}",
+                        corrected.invoice_id(), record.currency(), line.unit_price().currency()));
       }
       total += InvoiceLineAmount(line);
     }
@@ -315,8 +324,8 @@ class HistoryRules {
     if (!found.ok()) {
       checked.error = found.status();
     } else if (*found == nullptr) {
-      checked.refusal = Refusal{v1::UNKNOWN_INVOICE,
-                                fmt::format("account {} has no invoice {}", account_, id)};
+      checked.refusal =
+          Refusal{v1::UNKNOWN_INVOICE, fmt::format("account {} has no invoice {}", account_, id)};
     } else {
       checked.record = &(*found)->invoice();
     }
@@ -378,7 +387,8 @@ class HistoryRules {
                               Find(EntityKey(account_, EntityKind::kTraining, id)));
     if (found == nullptr) {
       if (delivering) return Pass();
-      return Refuse(v1::UNKNOWN_TRAINING, fmt::format("account {} has no training {}", account_, id));
+      return Refuse(v1::UNKNOWN_TRAINING,
+                    fmt::format("account {} has no training {}", account_, id));
     }
     const auto status = found->training().status();
     if (status == v1::TRAINING_DELIVERED || status == v1::TRAINING_CANCELLED) {
@@ -421,8 +431,9 @@ Result<std::optional<Refusal>> CheckAgainstHistory(const v1::SubmitEvent& submis
                   fmt::format("account {} is already open (version {})", account, head.version()));
   }
   if (!opening && !head.opened()) {
-    return Refuse(v1::ACCOUNT_NOT_OPENED,
-                  fmt::format("account {} has not been opened; submit accountOpened first", account));
+    return Refuse(
+        v1::ACCOUNT_NOT_OPENED,
+        fmt::format("account {} has not been opened; submit accountOpened first", account));
   }
   if (head.account().purged()) {
     return Refuse(v1::ACCOUNT_PURGED,
@@ -430,14 +441,14 @@ Result<std::optional<Refusal>> CheckAgainstHistory(const v1::SubmitEvent& submis
   }
   if (submission.event().has_account_purged()) {
     if (head.account().closed()) return Pass();
-    return Refuse(v1::ACCOUNT_NOT_CLOSED,
-                  fmt::format("account {} is open; close it (accountClosed) before purging it",
-                              account));
+    return Refuse(
+        v1::ACCOUNT_NOT_CLOSED,
+        fmt::format("account {} is open; close it (accountClosed) before purging it", account));
   }
   if (head.account().closed()) {
-    return Refuse(v1::ACCOUNT_CLOSED,
-                  fmt::format("account {} was closed; it takes no more events but accountPurged",
-                              account));
+    return Refuse(
+        v1::ACCOUNT_CLOSED,
+        fmt::format("account {} was closed; it takes no more events but accountPurged", account));
   }
   return HistoryRules(account, entities).Check(submission.event());
 }

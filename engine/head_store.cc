@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <algorithm>
 
 #include "engine/big_endian.h"
 #include "engine/chain_digest.h"
@@ -74,9 +74,9 @@ HeadStore::HeadStore(std::unique_ptr<Clock> owned_clock,
       topics_(std::move(topics)) {}
 
 Status HeadStore::CompactIdempotency() {
-  return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), handles_[kIdempotency],
-                                     nullptr, nullptr),
-                   "compacting the idempotency keys");
+  return FromRocks(
+      db_->CompactRange(rocksdb::CompactRangeOptions(), handles_[kIdempotency], nullptr, nullptr),
+      "compacting the idempotency keys");
 }
 
 HeadStore::~HeadStore() {
@@ -101,13 +101,14 @@ Result<v1::SequencerHead> HeadStore::Head(std::string_view account) const {
   }
   if (!status.ok()) return FromRocks(status, "reading an account head");
   if (!head.ParseFromString(value)) {
-    return Status::Corruption(fmt::format("the stored head of account {} does not decode", account));
+    return Status::Corruption(
+        fmt::format("the stored head of account {} does not decode", account));
   }
   return head;
 }
 
 Result<std::optional<v1::IdempotencyRecord>> HeadStore::Idempotency(std::string_view account,
-                                                                   std::string_view key) const {
+                                                                    std::string_view key) const {
   std::string value;
   auto status = db_->Get(rocksdb::ReadOptions(), handles_[kIdempotency],
                          IdempotencyStoreKey(account, key), &value);
@@ -154,15 +155,14 @@ Result<std::optional<int64_t>> HeadStore::NextCommandOffset(int32_t partition) c
 
 Result<v1::ChainDigest> HeadStore::Digest(int32_t partition) const {
   std::string value;
-  auto status =
-      db_->Get(rocksdb::ReadOptions(), handles_[kDigests], CheckpointKey(topics_.events, partition),
-               &value);
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[kDigests],
+                         CheckpointKey(topics_.events, partition), &value);
   if (status.IsNotFound()) return EmptyChainDigest(topics_.events, partition);
   if (!status.ok()) return FromRocks(status, "reading a chain digest");
   v1::ChainDigest digest;
   if (!digest.ParseFromString(value)) {
-    return Status::Corruption(fmt::format("the stored chain digest of partition {} does not decode",
-                                          partition));
+    return Status::Corruption(
+        fmt::format("the stored chain digest of partition {} does not decode", partition));
   }
   return digest;
 }

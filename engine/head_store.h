@@ -42,7 +42,7 @@ struct HeadUpdate {
   std::unordered_map<std::string, v1::SequencerHead> heads;  // by account id
   // By IdempotencyStoreKey(account, key).
   std::unordered_map<std::string, v1::IdempotencyRecord> idempotency;
-  std::map<int32_t, int64_t> next_event_offsets;  // account-events partition → next offset
+  std::map<int32_t, int64_t> next_event_offsets;      // account-events partition → next offset
   std::map<int32_t, int64_t> next_rejection_offsets;  // account-rejections partition → next
   // account-commands partition → the offset after the last command decided (each decided
   // command left one event or one rejection on the same partition number).
@@ -85,7 +85,7 @@ class HeadStore {
   Result<v1::SequencerHead> Head(std::string_view account) const;
   // The first outcome of this idempotency key on this account, if the key was used.
   Result<std::optional<v1::IdempotencyRecord>> Idempotency(std::string_view account,
-                                                          std::string_view key) const;
+                                                           std::string_view key) const;
   // The serialized entity under `key` (engine/entity_keys.h), if any.
   Result<std::optional<std::string>> Entity(const std::string& key) const;
   // The next account-events offset the heads reflect for `partition`; nullopt when never written.

@@ -30,8 +30,8 @@ class IdempotencyExpiryFilter final : public rocksdb::CompactionFilter {
 
 }  // namespace
 
-bool IdempotencyExpired(const v1::IdempotencyRecord& record,
-                        const google::protobuf::Timestamp& now, std::chrono::seconds window) {
+bool IdempotencyExpired(const v1::IdempotencyRecord& record, const google::protobuf::Timestamp& now,
+                        std::chrono::seconds window) {
   if (!record.has_recorded_at()) return false;
   return now.seconds() - record.recorded_at().seconds() > window.count();
 }

@@ -31,8 +31,8 @@ namespace timeline {
 inline constexpr std::chrono::seconds kDefaultIdempotencyWindow = std::chrono::hours(24 * 7);
 
 // True when `record` was recorded longer than `window` before `now`.
-bool IdempotencyExpired(const v1::IdempotencyRecord& record,
-                        const google::protobuf::Timestamp& now, std::chrono::seconds window);
+bool IdempotencyExpired(const v1::IdempotencyRecord& record, const google::protobuf::Timestamp& now,
+                        std::chrono::seconds window);
 
 // Drops the IdempotencyRecords expired at `clock`'s now during compaction. RocksDB calls it from
 // its compaction threads: `clock` must be safe to read from them (SystemClock is; a test's

@@ -43,8 +43,8 @@ Result<v1::SequencerHead> Sequencer::CurrentHead(const std::string& account) con
   return store_->Head(account);
 }
 
-Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(
-    const std::string& account, const std::string& key) const {
+Result<std::optional<v1::IdempotencyRecord>> Sequencer::FirstOutcome(const std::string& account,
+                                                                     const std::string& key) const {
   std::optional<v1::IdempotencyRecord> first;
   if (auto it = pending_.idempotency.find(IdempotencyStoreKey(account, key));
       it != pending_.idempotency.end()) {
@@ -92,8 +92,7 @@ Status Sequencer::Decide(const LogRecord& command) {
   }
   // An account's commands must all reach the partition whose sequencer owns its head.
   if (const int32_t home = PartitionForKey(account, partition_count_); home != command.partition) {
-    refuse(
-           {v1::WRONG_PARTITION,
+    refuse({v1::WRONG_PARTITION,
             fmt::format("account {} belongs on partition {} of {} (murmur2 of the key) but the "
                         "command arrived on partition {}; produce with the murmur2 partitioner",
                         account, home, partition_count_, command.partition)});
@@ -130,8 +129,8 @@ Result<v1::ChainDigest> Sequencer::CurrentDigest(int32_t partition) const {
 void Sequencer::AddPin(v1::ChainDigest digest) {
   *digest.mutable_published_at() = clock_->Now();
   SealChainDigest(*seal_key_, &digest);
-  pins_.push_back({digest.partition(), std::to_string(digest.partition()),
-                   digest.SerializeAsString(), ""});
+  pins_.push_back(
+      {digest.partition(), std::to_string(digest.partition()), digest.SerializeAsString(), ""});
 }
 
 Status Sequencer::PinTips() {
@@ -234,8 +233,8 @@ void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submissi
     rejection.set_original_sequence(original->sequence());
     rejection.set_original_hash(original->hash());
   }
-  rejections_.push_back({command.partition, rejection.account_id(), rejection.SerializeAsString(),
-                         submission_id});
+  rejections_.push_back(
+      {command.partition, rejection.account_id(), rejection.SerializeAsString(), submission_id});
 }
 
 Status Sequencer::Replay(const LogRecord& event_record) {
@@ -286,8 +285,8 @@ Status Sequencer::Replay(const LogRecord& event_record) {
     // are not sealed: a copy of an old event with another header must not move it).
     if (auto header = event_record.Header(kCommandOffsetHeader)) {
       int64_t offset = -1;
-      const auto [end, error] = std::from_chars(header->data(), header->data() + header->size(),
-                                                offset);
+      const auto [end, error] =
+          std::from_chars(header->data(), header->data() + header->size(), offset);
       if (error == std::errc() && end == header->data() + header->size() && offset >= 0) {
         NoteDecided(event_record.partition, offset);
       }

@@ -103,7 +103,7 @@ class Sequencer {
   // The command at `offset` of account-commands `partition` was decided.
   void NoteDecided(int32_t partition, int64_t offset);
   Result<std::optional<v1::IdempotencyRecord>> FirstOutcome(const std::string& account,
-                                                           const std::string& key) const;
+                                                            const std::string& key) const;
   // Records a refusal of `command`; `submission` is null when it did not decode.
   void Refuse(const LogRecord& command, const v1::SubmitEvent* submission, const Refusal& refusal,
               const v1::IdempotencyRecord* original = nullptr);

@@ -32,7 +32,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
@@ -86,10 +88,10 @@ class [[nodiscard]] Result {
 }  // namespace timeline
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define TIMELINE_RETURN_IF_ERROR(expr)        \
-  do {                                        \
-    ::timeline::Status _status = (expr);      \
-    if (!_status.ok()) return _status;        \
+#define TIMELINE_RETURN_IF_ERROR(expr)   \
+  do {                                   \
+    ::timeline::Status _status = (expr); \
+    if (!_status.ok()) return _status;   \
   } while (false)
 
 // Evaluates `rexpr`, a Result<T>: returns its Status from the enclosing function when it is not

@@ -45,9 +45,8 @@ std::variant<v1::SubmitEvent, Refusal> DecodeJson(const std::string& text) {
                    fmt::format("unknown event type ({}); known types: {}",
                                ValidUtf8(std::string(status.message())), KnownEventTypes())};
   }
-  return Refusal{v1::MALFORMED_SUBMISSION,
-                 fmt::format("not a SubmitEvent in JSON: {}",
-                             ValidUtf8(std::string(status.message())))};
+  return Refusal{v1::MALFORMED_SUBMISSION, fmt::format("not a SubmitEvent in JSON: {}",
+                                                       ValidUtf8(std::string(status.message())))};
 }
 
 }  // namespace
@@ -93,9 +92,8 @@ std::variant<v1::SubmitEvent, Refusal> DecodeSubmission(const LogRecord& record)
   if (std::string id = SubmissionIdOf(record); !id.empty()) {
     // The id goes into the event's envelope, a protobuf string: it must be UTF-8.
     if (!IsValidUtf8(id)) {
-      return Refusal{v1::INVALID_FIELD,
-                     fmt::format("the {} header is {}, not UTF-8; send a UUID",
-                                 kSubmissionIdHeader, Quoted(id))};
+      return Refusal{v1::INVALID_FIELD, fmt::format("the {} header is {}, not UTF-8; send a UUID",
+                                                    kSubmissionIdHeader, Quoted(id))};
     }
     submission->set_submission_id(id);
   }

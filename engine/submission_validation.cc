@@ -29,8 +29,8 @@ constexpr size_t kMaxIdBytes = 128;
 // The dates a business records: years 1970..2199. Records older than 1970 are not kept here, and
 // the longest real terms (a 99-year lease, a bond) end before 2200; a wider range only lets a
 // typo (year 9999) make every per-month answer about an account thousands of points long.
-constexpr int64_t kMinTimestampSeconds = 0;              // 1970-01-01T00:00:00Z
-constexpr int64_t kMaxTimestampSeconds = 7258118399;     // 2199-12-31T23:59:59Z
+constexpr int64_t kMinTimestampSeconds = 0;           // 1970-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampSeconds = 7258118399;  // 2199-12-31T23:59:59Z
 
 constexpr int32_t kMaxBasisPoints = 10'000;  // 100%
 constexpr int32_t kMaxPaymentTermsDays = 365;
@@ -578,11 +578,12 @@ Check CheckEvent(const v1::Event& event) {
 
 std::optional<Refusal> CheckSubmissionSize(size_t bytes, size_t limit) {
   if (bytes <= limit) return std::nullopt;
-  return Refusal{v1::TOO_LARGE,
-                 fmt::format("the submission is {} bytes, over the limit of {} bytes (`timeline run "
-                             "--max-submission-bytes`); record large content elsewhere and "
-                             "submit a reference to it, or split it over several events",
-                             bytes, limit)};
+  return Refusal{
+      v1::TOO_LARGE,
+      fmt::format("the submission is {} bytes, over the limit of {} bytes (`timeline run "
+                  "--max-submission-bytes`); record large content elsewhere and "
+                  "submit a reference to it, or split it over several events",
+                  bytes, limit)};
 }
 
 bool IsValidAccountId(std::string_view account_id) {

@@ -28,10 +28,10 @@ void ExtendRange(const v1::EventEnvelope& event, v1::EventTimeRange* range) {
 void MergeRange(const v1::EventTimeRange& other, v1::EventTimeRange* range) {
   if (IsEmptyRange(other)) return;
   const bool empty = IsEmptyRange(*range);
-  Widen(other.min_occurred_at(), other.max_occurred_at(), empty,
-        range->mutable_min_occurred_at(), range->mutable_max_occurred_at());
-  Widen(other.min_recorded_at(), other.max_recorded_at(), empty,
-        range->mutable_min_recorded_at(), range->mutable_max_recorded_at());
+  Widen(other.min_occurred_at(), other.max_occurred_at(), empty, range->mutable_min_occurred_at(),
+        range->mutable_max_occurred_at());
+  Widen(other.min_recorded_at(), other.max_recorded_at(), empty, range->mutable_min_recorded_at(),
+        range->mutable_max_recorded_at());
 }
 
 }  // namespace timeline

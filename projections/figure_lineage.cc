@@ -57,34 +57,36 @@ Result<v1::FigureLineage> ExplainFigure(const ViewStore& store, const FigureRequ
   });
   v1::AccountState state;
   Status failure;
-  TIMELINE_RETURN_IF_ERROR(store.ScanHistory(request.account, 1, [&](const v1::EventEnvelope& stored) {
-    if (request.as_of && After(stored.occurred_at(), *request.as_of)) return true;
-    v1::Event event;
-    if (!event.ParseFromString(stored.body())) {
-      failure = Status::Corruption(fmt::format("account {} sequence {}: body is not a timeline.v1.Event",
-                                               stored.account_id(), stored.sequence()));
-      return false;
-    }
-    auto contribution = figure.Contribution(AccountBefore{state, entities}, stored, event);
-    if (!contribution.ok()) {
-      failure = contribution.status();
-      return false;
-    }
-    if (contribution->has_value()) {
-      v1::FigureContribution& listed = *lineage.add_contributions();
-      listed = std::move(**contribution);
-      listed.set_account_id(stored.account_id());
-      listed.set_sequence(stored.sequence());
-      listed.set_event_type(EventTypeName(event));
-      *listed.mutable_occurred_at() = stored.occurred_at();
-      *listed.mutable_recorded_at() = stored.recorded_at();
-      listed.set_hash(ToHex(stored.hash()));
-    }
-    v1::EventEnvelope renumbered = stored;
-    renumbered.set_sequence(state.version() + 1);
-    failure = FoldDecodedEvent(renumbered, event, &state, &entities);
-    return failure.ok();
-  }));
+  TIMELINE_RETURN_IF_ERROR(
+      store.ScanHistory(request.account, 1, [&](const v1::EventEnvelope& stored) {
+        if (request.as_of && After(stored.occurred_at(), *request.as_of)) return true;
+        v1::Event event;
+        if (!event.ParseFromString(stored.body())) {
+          failure = Status::Corruption(
+              fmt::format("account {} sequence {}: body is not a timeline.v1.Event",
+                          stored.account_id(), stored.sequence()));
+          return false;
+        }
+        auto contribution = figure.Contribution(AccountBefore{state, entities}, stored, event);
+        if (!contribution.ok()) {
+          failure = contribution.status();
+          return false;
+        }
+        if (contribution->has_value()) {
+          v1::FigureContribution& listed = *lineage.add_contributions();
+          listed = std::move(**contribution);
+          listed.set_account_id(stored.account_id());
+          listed.set_sequence(stored.sequence());
+          listed.set_event_type(EventTypeName(event));
+          *listed.mutable_occurred_at() = stored.occurred_at();
+          *listed.mutable_recorded_at() = stored.recorded_at();
+          listed.set_hash(ToHex(stored.hash()));
+        }
+        v1::EventEnvelope renumbered = stored;
+        renumbered.set_sequence(state.version() + 1);
+        failure = FoldDecodedEvent(renumbered, event, &state, &entities);
+        return failure.ok();
+      }));
   TIMELINE_RETURN_IF_ERROR(failure);
 
   TIMELINE_ASSIGN_OR_RETURN(v1::FigureValue total, figure.Total(request.reference));

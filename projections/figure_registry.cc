@@ -71,8 +71,8 @@ Result<std::unique_ptr<FigureDefinition>> MakeFigure(std::string_view figure) {
     }
     return money;
   }
-  return Status::InvalidArgument("unknown figure '" + std::string(figure) + "'; figures: " +
-                                 Usages());
+  return Status::InvalidArgument("unknown figure '" + std::string(figure) +
+                                 "'; figures: " + Usages());
 }
 
 }  // namespace timeline

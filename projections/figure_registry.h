@@ -18,7 +18,7 @@
 namespace timeline {
 
 struct FigureInfo {
-  std::string usage;        // "receivables", "finding:INVOICE_ID"
+  std::string usage;  // "receivables", "finding:INVOICE_ID"
   std::string description;
 };
 

@@ -35,8 +35,8 @@ class FindingFigure : public SubjectFigure {
       if (candidate.invoice_id() == invoice_id_) invoice = &candidate;
     }
     if (invoice == nullptr) {
-      return Status::NotFound(fmt::format("no invoice {} in account {}", invoice_id_,
-                                          account.state.account_id()));
+      return Status::NotFound(
+          fmt::format("no invoice {} in account {}", invoice_id_, account.state.account_id()));
     }
     invoices_.insert(invoice_id_);
     order_id_ = invoice->order_id();
@@ -50,7 +50,8 @@ class FindingFigure : public SubjectFigure {
     if (!invoice->contract_id().empty()) {
       contracts_.insert(invoice->contract_id());
     } else {
-      for (const auto& in_force : ContractsInForce(account.contracts, DayOf(invoice->issued_at()))) {
+      for (const auto& in_force :
+           ContractsInForce(account.contracts, DayOf(invoice->issued_at()))) {
         contracts_.insert(in_force.contract->contract_id());
       }
     }

@@ -33,13 +33,13 @@ class MilestoneFigure : public SubjectFigure {
       }
     }
     if (projects.empty()) {
-      return Status::NotFound(fmt::format("no milestone {} in account {}", Name(),
-                                          account.state.account_id()));
+      return Status::NotFound(
+          fmt::format("no milestone {} in account {}", Name(), account.state.account_id()));
     }
     if (projects.size() > 1) {
       return Status::InvalidArgument(
-          fmt::format("milestone {} is in projects {}; name one as milestone:{}/{}",
-                      milestone_id_, fmt::join(projects, ", "), projects[0], milestone_id_));
+          fmt::format("milestone {} is in projects {}; name one as milestone:{}/{}", milestone_id_,
+                      fmt::join(projects, ", "), projects[0], milestone_id_));
     }
     project_id_ = projects[0];
     return ValueOf(account, reference);

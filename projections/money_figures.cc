@@ -74,8 +74,8 @@ Status InvoiceIssued(const AccountBefore& before, const v1::InvoiceIssued& issue
   const std::string currency =
       issued.lines().empty() ? before.state.currency() : issued.lines(0).unit_price().currency();
   Add(out, currency, sign * InvoiceTotal(issued.lines()));
-  out->set_effect(fmt::format("invoice {} issued ({} lines)", issued.invoice_id(),
-                              issued.lines_size()));
+  out->set_effect(
+      fmt::format("invoice {} issued ({} lines)", issued.invoice_id(), issued.lines_size()));
   return Status::Ok();
 }
 
@@ -96,8 +96,8 @@ Status InvoiceCorrected(const AccountBefore& before, const v1::EventEnvelope& en
 
 void PaymentReceived(const v1::PaymentReceived& payment, int sign, v1::FigureContribution* out) {
   Add(out, payment.amount().currency(), sign * payment.amount().minor_units());
-  out->set_effect(fmt::format("payment {} on invoice {}", payment.payment_id(),
-                              payment.invoice_id()));
+  out->set_effect(
+      fmt::format("payment {} on invoice {}", payment.payment_id(), payment.invoice_id()));
 }
 
 void InvoiceCredited(const v1::InvoiceCredited& credited, int sign, v1::FigureContribution* out) {
@@ -146,7 +146,8 @@ Status Credited(const AccountBefore&, const v1::EventEnvelope&, const v1::Event&
 template <typename Lines>
 void AddOrderLines(const Lines& lines, int sign, v1::FigureContribution* out) {
   for (const auto& line : lines) {
-    Add(out, line.unit_price().currency(), sign * line.quantity() * line.unit_price().minor_units());
+    Add(out, line.unit_price().currency(),
+        sign * line.quantity() * line.unit_price().minor_units());
   }
 }
 
@@ -180,13 +181,16 @@ Status Ordered(const AccountBefore& before, const v1::EventEnvelope& envelope,
 const std::vector<MoneyFigure>& Definitions() {
   static const std::vector<MoneyFigure> kFigures = {
       {{"receivables", "invoices issued + corrections - payments - credit notes, per currency"},
-       &v1::AccountState::receivable, Receivables},
-      {{"invoiced", "invoices issued + corrections, per currency"}, &v1::AccountState::invoiced,
+       &v1::AccountState::receivable,
+       Receivables},
+      {{"invoiced", "invoices issued + corrections, per currency"},
+       &v1::AccountState::invoiced,
        Invoiced},
       {{"paid", "payments received, per currency"}, &v1::AccountState::paid, Paid},
       {{"credited", "credit notes granted, per currency"}, &v1::AccountState::credited, Credited},
       {{"ordered", "order lines placed + amendments - cancelled open orders, per currency"},
-       &v1::AccountState::ordered, Ordered},
+       &v1::AccountState::ordered,
+       Ordered},
   };
   return kFigures;
 }

@@ -104,8 +104,8 @@ Result<v1::MoneySeries> MonthlyMoneySeries(const ViewStore& store, const std::st
   const int64_t first = wanted.from.value_or(months.empty() ? 0 : months.begin()->first);
   const int64_t last = wanted.to.value_or(months.empty() ? 0 : months.rbegin()->first);
   if (last < first) {
-    return Status::InvalidArgument(fmt::format("to: {} is before from: {}", PeriodName(last),
-                                               PeriodName(first)));
+    return Status::InvalidArgument(
+        fmt::format("to: {} is before from: {}", PeriodName(last), PeriodName(first)));
   }
   if (static_cast<uint64_t>(last - first) + 1 > kMaxSeriesPoints) {
     return Status::InvalidArgument(fmt::format(

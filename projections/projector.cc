@@ -40,7 +40,7 @@ struct PendingState {
 struct Verdict {
   enum class Kind { kApply, kDuplicate, kDeadLetter };
   Kind kind = Kind::kApply;  // kApply: the account's next event, to fold (then: folded)
-  std::string reason;  // kDeadLetter: why, for the DeadLetter
+  std::string reason;        // kDeadLetter: why, for the DeadLetter
 
   static Verdict Apply() { return {Kind::kApply, {}}; }
   static Verdict Duplicate() { return {Kind::kDuplicate, {}}; }

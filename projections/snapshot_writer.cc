@@ -84,9 +84,8 @@ Status SnapshotWriter::WriteSnapshot(const std::string& account, const v1::Accou
     TIMELINE_RETURN_IF_ERROR(store_->ScanOpenSegmentChanges(
         account, [&](const std::string& key) { changed_keys.insert(key); }));
   }
-  const bool full =
-      !has_base ||
-      open->entities_since_base() + changed_keys.size() >= kFullSnapshotFactor * open->base_entities();
+  const bool full = !has_base || open->entities_since_base() + changed_keys.size() >=
+                                     kFullSnapshotFactor * open->base_entities();
 
   v1::SnapshotHeader header;
   *header.mutable_state() = state;
@@ -119,18 +118,18 @@ Status SnapshotWriter::WriteSnapshot(const std::string& account, const v1::Accou
     open->set_entities_since_base(open->entities_since_base() + changed_keys.size());
   }
   if (has_base) {
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch->DeleteRange(store_->open_segments_family(), OpenSegmentChangesStart(account),
-                           EventKeyLimit(account)),
-        "batching the reset of an open segment"));
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch->DeleteRange(store_->open_segments_family(),
+                                     OpenSegmentChangesStart(account), EventKeyLimit(account)),
+                  "batching the reset of an open segment"));
   }
   header.set_base_sequence(open->base_sequence());
   header.set_base_entities(open->base_entities());
   header.set_entities_since_base(open->entities_since_base());
-  TIMELINE_RETURN_IF_ERROR(FromRocks(batch->Put(store_->snapshots_family(),
-                                                EncodeSnapshotKey(account, sequence),
-                                                header.SerializeAsString()),
-                                     "batching a snapshot"));
+  TIMELINE_RETURN_IF_ERROR(
+      FromRocks(batch->Put(store_->snapshots_family(), EncodeSnapshotKey(account, sequence),
+                           header.SerializeAsString()),
+                "batching a snapshot"));
   open->set_last_snapshot_sequence(sequence);
   open->clear_segment();
   return Status::Ok();

@@ -7,8 +7,8 @@
 
 #include "engine/entity_cache.h"
 #include "engine/status.h"
-#include "projections/figure_definition.h"
 #include "projections/account_snapshot.h"
+#include "projections/figure_definition.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/events.pb.h"

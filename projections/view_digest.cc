@@ -100,8 +100,8 @@ Result<v1::ViewStoreDigest> DigestViews(const ViewStore& store, std::string_view
   }
   if (!only_view.empty() &&
       std::find(families.begin(), families.end(), only_view) == families.end()) {
-    return Status::NotFound(fmt::format("no view {}; the store has: {}", only_view,
-                                        fmt::join(families, ", ")));
+    return Status::NotFound(
+        fmt::format("no view {}; the store has: {}", only_view, fmt::join(families, ", ")));
   }
 
   v1::ViewStoreDigest digest;

@@ -15,8 +15,7 @@ namespace {
 constexpr char kSeparator = '\0';
 
 Status BadKey(std::string_view family, std::string_view key, std::string_view why) {
-  return Status::Corruption(
-      fmt::format("{} key {} is not valid: {}", family, ToHex(key), why));
+  return Status::Corruption(fmt::format("{} key {} is not valid: {}", family, ToHex(key), why));
 }
 
 // Splits `key` into a name followed by '\0' and exactly `suffix_size` bytes.
@@ -93,9 +92,9 @@ Result<std::string> EntityKeyOfSnapshotEntity(std::string_view account_id, uint6
                                               std::string_view key) {
   const std::string prefix = SnapshotEntityKeyPrefix(account_id, sequence);
   if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) {
-    return BadKey(kSnapshotEntitiesFamily, key,
-                  fmt::format("expected account {} sequence {} and an entity kind", account_id,
-                              sequence));
+    return BadKey(
+        kSnapshotEntitiesFamily, key,
+        fmt::format("expected account {} sequence {} and an entity kind", account_id, sequence));
   }
   std::string entity_key = EventKeyPrefix(account_id);
   entity_key.append(key.substr(prefix.size()));

@@ -10,7 +10,8 @@
 //                                                                  exactly as read from Kafka
 //   checkpoints   topic '\0' partition:u32be                       next offset:u64be
 //   dead_letters  topic '\0' partition:u32be offset:u64be          v1::DeadLetter
-//   entities      account_id '\0' kind:char id                     v1::Entity (engine/entity_keys.h)
+//   entities      account_id '\0' kind:char id                     v1::Entity
+//                                                                  (engine/entity_keys.h)
 //   digests       topic '\0' partition:u32be                       v1::ChainDigest: the
 //                                                                  partition's digest now
 //                 topic '\0' partition:u32be events:u64be          v1::ChainDigest at each pin

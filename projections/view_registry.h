@@ -28,9 +28,9 @@ namespace timeline {
 class ViewStore;
 
 struct ViewRequest {
-  std::string account;                               // empty for portfolio
-  google::protobuf::Timestamp reference;             // "now" of the date-dependent figures
-  BitemporalCut cut;                                 // no bound: the current views
+  std::string account;                    // empty for portfolio
+  google::protobuf::Timestamp reference;  // "now" of the date-dependent figures
+  BitemporalCut cut;                      // no bound: the current views
 };
 
 struct ViewInfo {

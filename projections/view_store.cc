@@ -61,10 +61,17 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
   options.max_total_wal_size = kMaxWalBytes;
 
   const auto family_options = FamilyOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
-  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, kStateFamily,
-                                    kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
-                                    kEntitiesFamily, kSnapshotsFamily, kSnapshotEntitiesFamily,
-                                    kOpenSegmentsFamily, kDigestsFamily, kStateOutboxFamily};
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                    kStateFamily,
+                                    kEventsFamily,
+                                    kCheckpointsFamily,
+                                    kDeadLettersFamily,
+                                    kEntitiesFamily,
+                                    kSnapshotsFamily,
+                                    kSnapshotEntitiesFamily,
+                                    kOpenSegmentsFamily,
+                                    kDigestsFamily,
+                                    kStateOutboxFamily};
   if (secondary) {
     // A secondary opens only families that exist; a store written before the outbox has none.
     std::vector<std::string> existing;
@@ -88,10 +95,9 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status status =
-      secondary ? rocksdb::DB::OpenAsSecondary(options, dir, *secondary_dir, families, &handles,
-                                               &raw)
-                : rocksdb::DB::Open(options, dir, families, &handles, &raw);
+  rocksdb::Status status = secondary ? rocksdb::DB::OpenAsSecondary(options, dir, *secondary_dir,
+                                                                    families, &handles, &raw)
+                                     : rocksdb::DB::Open(options, dir, families, &handles, &raw);
   if (!status.ok()) {
     return FromRocks(status, fmt::format("cannot open the views' RocksDB at {}{}", dir,
                                          secondary ? " as a secondary" : ""));
@@ -156,8 +162,8 @@ Result<std::optional<v1::AccountState>> ViewStore::GetState(std::string_view acc
 Result<std::optional<int64_t>> ViewStore::NextOffset(std::string_view topic,
                                                      int32_t partition) const {
   std::string value;
-  auto status = db_->Get(rocksdb::ReadOptions(), checkpoints_,
-                         EncodeCheckpointKey(topic, partition), &value);
+  auto status =
+      db_->Get(rocksdb::ReadOptions(), checkpoints_, EncodeCheckpointKey(topic, partition), &value);
   if (status.IsNotFound()) return std::optional<int64_t>();
   if (!status.ok()) {
     return FromRocks(status, fmt::format("reading the checkpoint of {}/{}", topic, partition));
@@ -253,8 +259,9 @@ Status ViewStore::ScanEntities(const std::string& prefix,
   v1::Entity entity;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!entity.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return Status::Corruption(fmt::format("the entity at key {} is not a timeline.v1.Entity",
-                                            ToHex(std::string_view(it->key().data(), it->key().size()))));
+      return Status::Corruption(
+          fmt::format("the entity at key {} is not a timeline.v1.Entity",
+                      ToHex(std::string_view(it->key().data(), it->key().size()))));
     }
     if (!visit(entity)) return Status::Ok();
   }
@@ -271,9 +278,9 @@ Status ViewStore::ScanSnapshotHeaders(
   v1::SnapshotHeader header;
   for (it->Seek(EventKeyPrefix(account)); it->Valid(); it->Next()) {
     if (!header.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return Status::Corruption(fmt::format(
-          "the snapshot at key {} is not a timeline.v1.SnapshotHeader",
-          ToHex(std::string_view(it->key().data(), it->key().size()))));
+      return Status::Corruption(
+          fmt::format("the snapshot at key {} is not a timeline.v1.SnapshotHeader",
+                      ToHex(std::string_view(it->key().data(), it->key().size()))));
     }
     if (!visit(header)) return Status::Ok();
   }
@@ -295,8 +302,8 @@ Status ViewStore::ScanSnapshotEntities(
       return Status::Ok();
     }
   }
-  return FromRocks(it->status(), fmt::format("reading snapshot {} of account {}", sequence,
-                                             account));
+  return FromRocks(it->status(),
+                   fmt::format("reading snapshot {} of account {}", sequence, account));
 }
 
 Result<std::optional<std::string>> ViewStore::GetNewestSnapshotEntity(
@@ -335,8 +342,8 @@ Result<std::optional<v1::OpenSegment>> ViewStore::GetOpenSegment(std::string_vie
   }
   v1::OpenSegment segment;
   if (!segment.ParseFromString(value)) {
-    return Status::Corruption(fmt::format(
-        "the open segment of account {} is not a timeline.v1.OpenSegment", account));
+    return Status::Corruption(
+        fmt::format("the open segment of account {} is not a timeline.v1.OpenSegment", account));
   }
   return std::optional<v1::OpenSegment>(std::move(segment));
 }

@@ -73,9 +73,8 @@ class ViewStore {
   Status ScanEntities(const std::string& prefix,
                       const std::function<bool(const v1::Entity&)>& visit) const;
   // Visits the account's snapshot headers in sequence order until `visit` returns false.
-  Status ScanSnapshotHeaders(
-      std::string_view account,
-      const std::function<bool(const v1::SnapshotHeader&)>& visit) const;
+  Status ScanSnapshotHeaders(std::string_view account,
+                             const std::function<bool(const v1::SnapshotHeader&)>& visit) const;
   // Visits the entities stored with the account's snapshot at `sequence`, in entity key order,
   // as (entity key, serialized v1::Entity), until `visit` returns false.
   Status ScanSnapshotEntities(
@@ -104,7 +103,7 @@ class ViewStore {
   // The digest when the views had applied `events` events of (topic, partition); nullopt unless
   // `events` is a pin (a multiple of kDigestPinEvery) the views have reached.
   Result<std::optional<v1::ChainDigest>> DigestAtPin(const std::string& topic, int32_t partition,
-                                                      uint64_t events) const;
+                                                     uint64_t events) const;
   // The version of the account's state waiting in state_outbox; nullopt when none waits (or the
   // store predates the outbox and is opened as a secondary).
   Result<std::optional<uint64_t>> OutboxVersion(std::string_view account) const;
@@ -114,8 +113,8 @@ class ViewStore {
   Status RemovePublishedStates(const std::vector<std::pair<std::string, uint64_t>>& published);
   // Visits the state_outbox entries (account, version) in account order until `visit` returns
   // false.
-  Status ScanOutbox(const std::function<bool(const std::string& account, uint64_t version)>&
-                        visit) const;
+  Status ScanOutbox(
+      const std::function<bool(const std::string& account, uint64_t version)>& visit) const;
   // Visits every dead letter in (topic, partition, offset) order until `visit` returns false.
   Status ScanDeadLetters(const std::function<bool(const v1::DeadLetter&)>& visit) const;
 
@@ -128,9 +127,9 @@ class ViewStore {
   // Visits every (key, value) of the family `name` in key order until `visit` returns false, from
   // one implicit snapshot of that family. NotFound when the store has no such family. Generic on
   // purpose: digests and tools read families this build may not know (added by a newer one).
-  Status ScanFamily(std::string_view name,
-                    const std::function<bool(std::string_view key, std::string_view value)>&
-                        visit) const;
+  Status ScanFamily(
+      std::string_view name,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   // Applies `batch` atomically with the WAL on and no fsync: it survives a kill -9 of the
   // process (not a power loss of the machine). InvalidArgument on a secondary.

@@ -45,10 +45,11 @@ std::pair<std::optional<v1::ChainProblem>, bool> CheckNext(const SealKey* key,
               false};
     }
   } else if (EventHash(envelope) != envelope.hash()) {
-    return {Problem(v1::ChainProblem::ALTERED, envelope,
-                    fmt::format("altered: account {} sequence {}: the contents do not hash to {}",
-                                envelope.account_id(), envelope.sequence(), ToHex(envelope.hash()))),
-            false};
+    return {
+        Problem(v1::ChainProblem::ALTERED, envelope,
+                fmt::format("altered: account {} sequence {}: the contents do not hash to {}",
+                            envelope.account_id(), envelope.sequence(), ToHex(envelope.hash()))),
+        false};
   }
   if (envelope.sequence() <= head->sequence) {
     return {Problem(v1::ChainProblem::FORK, envelope,
@@ -153,8 +154,8 @@ Result<PublishedPins> ReadPublishedPins(const KafkaSettings& settings,
       ReadTopicToEnd(settings, settings.topics.chain_digests, [&](const LogRecord& record) {
         v1::ChainDigest pin;
         const bool decoded = pin.ParseFromString(record.value);
-        if (!decoded || (options.seal_key != nullptr &&
-                         !ChainDigestSealValid(*options.seal_key, pin))) {
+        if (!decoded ||
+            (options.seal_key != nullptr && !ChainDigestSealValid(*options.seal_key, pin))) {
           v1::ChainProblem problem;
           problem.set_kind(v1::ChainProblem::FORGED_DIGEST);
           problem.set_topic(record.topic);
@@ -296,8 +297,7 @@ Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& e
     problem.set_detail(fmt::format(
         "{}[{}]: the view has applied {} events but {} {}: it is {} events behind{}; wait for the "
         "worker to catch up (or `timeline rebuild`), and look for dead letters",
-        events_topic, partition, held, by, expected, expected - held,
-        held == 0 ? " (empty)" : ""));
+        events_topic, partition, held, by, expected, expected - held, held == 0 ? " (empty)" : ""));
     options.on_problem(problem);
     ++problems;
   };
@@ -339,8 +339,7 @@ Result<v1::VerifyReport> VerifyView(const ViewStore& store, const std::string& e
         const bool reported = pinned != pins.end() && !pinned->second.empty() &&
                               pinned->second.rbegin()->first > current->events();
         if (!reported) {
-          missing(at_end.partition(), current->events(), at_end.events(), "", 0,
-                  "the log holds");
+          missing(at_end.partition(), current->events(), at_end.events(), "", 0, "the log holds");
         }
       } else if (current->events() == at_end.events() &&
                  ToHex(current->digest()) != at_end.digest()) {

@@ -16,8 +16,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/event_seal.h"
 #include "consumers/log/kafka_settings.h"
+#include "engine/event_seal.h"
 #include "engine/status.h"
 #include "timeline/v1/audit.pb.h"
 #include "timeline/v1/chain_digest.pb.h"

@@ -16,16 +16,21 @@ std::string FieldText(const google::protobuf::Message& message, const FieldDescr
   const auto* reflection = message.GetReflection();
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: return reflection->GetString(message, &field);
-    case FieldDescriptor::CPPTYPE_INT32: return std::to_string(reflection->GetInt32(message, &field));
-    case FieldDescriptor::CPPTYPE_INT64: return std::to_string(reflection->GetInt64(message, &field));
+    case FieldDescriptor::CPPTYPE_INT32:
+      return std::to_string(reflection->GetInt32(message, &field));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return std::to_string(reflection->GetInt64(message, &field));
     case FieldDescriptor::CPPTYPE_UINT32:
       return std::to_string(reflection->GetUInt32(message, &field));
     case FieldDescriptor::CPPTYPE_UINT64:
       return std::to_string(reflection->GetUInt64(message, &field));
-    case FieldDescriptor::CPPTYPE_BOOL: return reflection->GetBool(message, &field) ? "true" : "false";
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return reflection->GetBool(message, &field) ? "true" : "false";
     case FieldDescriptor::CPPTYPE_ENUM: return reflection->GetEnum(message, &field)->name();
-    case FieldDescriptor::CPPTYPE_DOUBLE: return std::to_string(reflection->GetDouble(message, &field));
-    case FieldDescriptor::CPPTYPE_FLOAT: return std::to_string(reflection->GetFloat(message, &field));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return std::to_string(reflection->GetDouble(message, &field));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return std::to_string(reflection->GetFloat(message, &field));
     case FieldDescriptor::CPPTYPE_MESSAGE: {
       if (!reflection->HasField(message, &field)) return "";
       const auto& value = reflection->GetMessage(message, &field);

@@ -32,7 +32,8 @@ bool After(const google::protobuf::Timestamp& at, const google::protobuf::Timest
 Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "jsonl") return ExportFormat::kJsonLines;
   if (name == "csv") return ExportFormat::kCsv;
-  return Status::InvalidArgument(fmt::format("unknown export format '{}'; formats: jsonl, csv", name));
+  return Status::InvalidArgument(
+      fmt::format("unknown export format '{}'; formats: jsonl, csv", name));
 }
 
 Result<v1::ExportedEvent> ToExportedEvent(const v1::EventEnvelope& envelope) {

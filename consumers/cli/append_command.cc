@@ -26,8 +26,7 @@ Result<std::string> ReadInput(const std::string& file) {
 
 int Report(const SubmitOutcome& outcome) {
   if (outcome.accepted) {
-    std::printf("recorded: account %s sequence %llu hash %s\n",
-                outcome.event.account_id().c_str(),
+    std::printf("recorded: account %s sequence %llu hash %s\n", outcome.event.account_id().c_str(),
                 static_cast<unsigned long long>(outcome.event.sequence()),
                 ToHex(outcome.event.hash()).c_str());
     return 0;
@@ -41,8 +40,8 @@ int Report(const SubmitOutcome& outcome) {
     return 0;
   }
   // The whole message, also past a zero byte.
-  const std::string line = "refused: " + v1::RejectionCode_Name(rejection.code()) + ": " +
-                           rejection.message() + "\n";
+  const std::string line =
+      "refused: " + v1::RejectionCode_Name(rejection.code()) + ": " + rejection.message() + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   return kRefused;
 }

@@ -27,26 +27,30 @@ KafkaSettings CommonOptions::Kafka() const {
 }
 
 void AddCommonOptions(CLI::App* command, CommonOptions* options) {
-  command->add_option("--brokers", options->brokers,
-                      "Kafka bootstrap servers (default: $TIMELINE_BROKERS, else the local broker)")
+  command
+      ->add_option("--brokers", options->brokers,
+                   "Kafka bootstrap servers (default: $TIMELINE_BROKERS, else the local broker)")
       ->capture_default_str();
   command->add_option("--data", options->data_dir, "directory of this instance's RocksDB stores")
       ->capture_default_str();
-  command->add_option("--seal-key", options->seal_key_path,
-                      "file with the key that seals events (default: $TIMELINE_SEAL_KEY_FILE, else "
-                      "<data>/seal.key; the sequencer creates it only while account-events is "
-                      "empty; every process of a deployment must share it; keep it outside "
-                      "<data>)")
+  command
+      ->add_option("--seal-key", options->seal_key_path,
+                   "file with the key that seals events (default: $TIMELINE_SEAL_KEY_FILE, else "
+                   "<data>/seal.key; the sequencer creates it only while account-events is "
+                   "empty; every process of a deployment must share it; keep it outside "
+                   "<data>)")
       ->envname("TIMELINE_SEAL_KEY_FILE");
   command->add_option("--topic-prefix", options->topic_prefix,
                       "prefix for the topic names (isolates test runs)");
-  command->add_option("--group-prefix", options->group_prefix,
-                      "prefix for consumer group and transactional ids; each id also holds the "
-                      "topic prefix (<group-prefix>-<topic-prefix><role>)")
+  command
+      ->add_option("--group-prefix", options->group_prefix,
+                   "prefix for consumer group and transactional ids; each id also holds the "
+                   "topic prefix (<group-prefix>-<topic-prefix><role>)")
       ->capture_default_str();
-  command->add_option("--kafka-wait", options->kafka_wait_seconds,
-                      "seconds to wait out transient broker states (a leader election after topics "
-                      "are created, a coordinator loading, a broker restarting) before failing")
+  command
+      ->add_option("--kafka-wait", options->kafka_wait_seconds,
+                   "seconds to wait out transient broker states (a leader election after topics "
+                   "are created, a coordinator loading, a broker restarting) before failing")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600));
 }

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/event_seal.h"
 #include "consumers/log/kafka_settings.h"
+#include "engine/event_seal.h"
 #include "engine/status.h"
 
 namespace timeline::cli {
@@ -18,9 +18,9 @@ struct CommonOptions {
   std::string brokers = DefaultBrokers();
   std::string data_dir = "data";
   std::string seal_key_path;  // --seal-key or $TIMELINE_SEAL_KEY_FILE; empty: <data>/seal.key
-  std::string topic_prefix;  // empty: account-commands, account-events, account-rejections
+  std::string topic_prefix;   // empty: account-commands, account-events, account-rejections
   std::string group_prefix = "timeline";  // ids are <group_prefix>-<topic_prefix><role>
-  int kafka_wait_seconds = 30;  // how long transient broker states are waited out
+  int kafka_wait_seconds = 30;            // how long transient broker states are waited out
 
   KafkaSettings Kafka() const;
 };

@@ -63,8 +63,9 @@ void AddDemoCommand(CLI::App* app, int* exit_code) {
                    "memory grows with it)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{100000}));
-  demo->add_flag("--print-findings", flags->print_findings,
-                 "print the deliberately wrong invoices as JSON lines on stdout and submit nothing");
+  demo->add_flag(
+      "--print-findings", flags->print_findings,
+      "print the deliberately wrong invoices as JSON lines on stdout and submit nothing");
   demo->footer(R"(Example:
   timeline demo --accounts 20 --months 24 --seed 1
   timeline demo --accounts 20 --months 24 --seed 1 --print-findings > findings.jsonl)");

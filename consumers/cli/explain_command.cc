@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <memory>
 
-#include "projections/view_dates.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/json/json_views.h"
 #include "consumers/processes/read_only_views.h"
 #include "projections/figure_lineage.h"
 #include "projections/figure_registry.h"
+#include "projections/view_dates.h"
 
 namespace timeline::cli {
 namespace {
@@ -90,10 +90,10 @@ void AddExplainCommand(CLI::App* app, int* exit_code) {
     lineage->clear_contributions();
     std::printf("%s\n", ToJsonLine(*lineage).c_str());
     if (!lineage->matches()) {
-      *exit_code = Fail(Status::Internal(
-          "the listed events total " + ToJsonLine(lineage->total()) +
-          " but the views report " + ToJsonLine(lineage->reported()) + " for " +
-          flags->figure + ": the lineage or the fold is wrong; please report it"));
+      *exit_code = Fail(Status::Internal("the listed events total " + ToJsonLine(lineage->total()) +
+                                         " but the views report " +
+                                         ToJsonLine(lineage->reported()) + " for " + flags->figure +
+                                         ": the lineage or the fold is wrong; please report it"));
     }
   });
 }

@@ -1,16 +1,17 @@
 // `timeline export ACCOUNT [--format jsonl|csv] [--as-of T] [--output FILE] --data DIR`: an
-// account's timeline with everything needed to verify its hash chain (consumers/audit/event_export.h).
+// account's timeline with everything needed to verify its hash chain
+// (consumers/audit/event_export.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
-#include "projections/view_dates.h"
+#include "consumers/audit/event_export.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/audit/event_export.h"
 #include "consumers/processes/read_only_views.h"
+#include "projections/view_dates.h"
 
 namespace timeline::cli {
 namespace {

@@ -114,16 +114,16 @@ void AddReadCommands(CLI::App* app, int* exit_code) {
     if (!account_state->has_value()) {
       const bool bitemporal = cut->occurred_through || cut->recorded_through;
       *exit_code = Fail(Status::NotFound("no account " + state_flags->account +
-                                         (bitemporal ? " with events by that time" : "") +
-                                         " in " + state_flags->common.data_dir));
+                                         (bitemporal ? " with events by that time" : "") + " in " +
+                                         state_flags->common.data_dir));
       return;
     }
     std::printf("%s\n", ToPrettyJson(**account_state).c_str());
   });
 
   auto history_flags = std::make_shared<HistoryFlags>();
-  auto* history = app->add_subcommand(
-      "history", "Print an account's events as JSON lines, in sequence order");
+  auto* history =
+      app->add_subcommand("history", "Print an account's events as JSON lines, in sequence order");
   AddCommonOptions(history, &history_flags->common);
   history->add_option("account", history_flags->account, "the account id")->required();
   history->add_option("--from-seq", history_flags->from_sequence, "first sequence to print")
@@ -150,17 +150,16 @@ void AddReadCommands(CLI::App* app, int* exit_code) {
       return;
     }
     Status failure;
-    Status status = ScanFilteredHistory(
-        (*views)->store(), history_flags->account, *filter,
-        [&](const v1::EventEnvelope& envelope) {
-          auto entry = ToHistoryEntry(envelope);
-          if (!entry.ok()) {
-            failure = entry.status();
-            return false;
-          }
-          std::printf("%s\n", ToJsonLine(*entry).c_str());
-          return true;
-        });
+    Status status = ScanFilteredHistory((*views)->store(), history_flags->account, *filter,
+                                        [&](const v1::EventEnvelope& envelope) {
+                                          auto entry = ToHistoryEntry(envelope);
+                                          if (!entry.ok()) {
+                                            failure = entry.status();
+                                            return false;
+                                          }
+                                          std::printf("%s\n", ToJsonLine(*entry).c_str());
+                                          return true;
+                                        });
     if (status.ok()) status = failure;
     if (!status.ok()) *exit_code = Fail(status);
   });

@@ -53,12 +53,15 @@ void PrintComparison(const RebuildReport& report, const std::string& view) {
   }
   // Equal digests mean equal views only at the same log position.
   std::string old_positions, new_positions;
-  for (const auto& p : old_digest->positions()) old_positions += fmt::format(" {}:{}", p.partition(), p.next_offset());
-  for (const auto& p : report.digest.positions()) new_positions += fmt::format(" {}:{}", p.partition(), p.next_offset());
+  for (const auto& p : old_digest->positions())
+    old_positions += fmt::format(" {}:{}", p.partition(), p.next_offset());
+  for (const auto& p : report.digest.positions())
+    new_positions += fmt::format(" {}:{}", p.partition(), p.next_offset());
   if (old_positions != new_positions) {
-    std::printf("note: the old views stood at partition:offset%s, the rebuild at%s; events "
-                "between the two explain differences (the worker folds them into the new views)\n",
-                old_positions.c_str(), new_positions.c_str());
+    std::printf(
+        "note: the old views stood at partition:offset%s, the rebuild at%s; events "
+        "between the two explain differences (the worker folds them into the new views)\n",
+        old_positions.c_str(), new_positions.c_str());
   }
 }
 
@@ -80,8 +83,9 @@ void AddRebuildCommand(CLI::App* app, int* exit_code) {
   command->add_option(
       "--view", flags->view,
       "the view to compare before and after (every view is rebuilt: they share one checkpoint)");
-  command->add_option("--swap-timeout", flags->swap_timeout_seconds,
-                      "seconds to wait for a running worker to swap the rebuilt views in")
+  command
+      ->add_option("--swap-timeout", flags->swap_timeout_seconds,
+                   "seconds to wait for a running worker to swap the rebuilt views in")
       ->capture_default_str();
   command->add_option("--batch", flags->batch, "records per RocksDB write")->capture_default_str();
   command->callback([flags, exit_code] {
@@ -104,16 +108,17 @@ void AddRebuildCommand(CLI::App* app, int* exit_code) {
       *exit_code = Fail(report.status());
       return;
     }
-    std::printf("rebuilt %lu events from %zu partition(s) of %s in %.2f s (%.0f events/s); "
-                "%lu dead-lettered\n",
-                static_cast<unsigned long>(report->replay.records), report->partitions.size(),
-                options.kafka.topics.events.c_str(), report->replay.seconds,
-                report->replay.EventsPerSecond(),
-                static_cast<unsigned long>(report->projector.dead_lettered));
-    std::printf("swapped in by %s; the old views are in %s (delete them when done)\n",
-                report->swapped_by_worker ? "the running worker" : "the rebuild (no worker ran)",
-                report->swap.old_views.empty() ? "(there were none)"
-                                               : report->swap.old_views.c_str());
+    std::printf(
+        "rebuilt %lu events from %zu partition(s) of %s in %.2f s (%.0f events/s); "
+        "%lu dead-lettered\n",
+        static_cast<unsigned long>(report->replay.records), report->partitions.size(),
+        options.kafka.topics.events.c_str(), report->replay.seconds,
+        report->replay.EventsPerSecond(),
+        static_cast<unsigned long>(report->projector.dead_lettered));
+    std::printf(
+        "swapped in by %s; the old views are in %s (delete them when done)\n",
+        report->swapped_by_worker ? "the running worker" : "the rebuild (no worker ran)",
+        report->swap.old_views.empty() ? "(there were none)" : report->swap.old_views.c_str());
     PrintComparison(*report, flags->view);
   });
 }

@@ -7,8 +7,8 @@
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
 #include "consumers/cli/serve_options.h"
-#include "consumers/processes/engine_runner.h"
 #include "consumers/http/query_server.h"
+#include "consumers/processes/engine_runner.h"
 #include "consumers/processes/worker_metrics.h"
 
 namespace timeline::cli {
@@ -17,7 +17,7 @@ namespace {
 struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
-  int idempotency_window_hours = 24 * 7;  // `run` and `sequencer`
+  int idempotency_window_hours = 24 * 7;                     // `run` and `sequencer`
   size_t max_submission_bytes = kDefaultMaxSubmissionBytes;  // `run` and `sequencer`
   ServeFlags serve;  // `run` only: the query server in-process when --listen is given
 };
@@ -26,8 +26,10 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
                          std::shared_ptr<RunFlags> flags) {
   auto* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &flags->common);
-  command->add_option("--instance", flags->instance_id,
-                      "this process's id among its peers (its transactional.id and static group membership)")
+  command
+      ->add_option(
+          "--instance", flags->instance_id,
+          "this process's id among its peers (its transactional.id and static group membership)")
       ->capture_default_str();
   return command;
 }
@@ -74,96 +76,96 @@ std::chrono::seconds IdempotencyWindow(const RunFlags& flags) {
 
 void AddRunCommands(CLI::App* app, int* exit_code) {
   auto run_flags = std::make_shared<RunFlags>();
-  auto* run = AddRoleCommand(app, "run", "Run the sequencer and the projection worker in one process",
-                             run_flags);
+  auto* run = AddRoleCommand(
+      app, "run", "Run the sequencer and the projection worker in one process", run_flags);
   AddIdempotencyWindowOption(run, run_flags.get());
   AddMaxSubmissionBytesOption(run, run_flags.get());
   AddServeOptions(run, &run_flags->serve,
                   "also serve the HTTP/JSON query API on HOST:PORT (as `timeline serve`); prints "
                   "its address");
   run->callback([run_flags, exit_code] {
-        RunOptions options;
-        options.kafka = run_flags->common.Kafka();
-        options.data_dir = run_flags->common.data_dir;
-        options.seal_key_path = run_flags->common.seal_key_path;
-        options.instance_id = run_flags->instance_id;
-        options.idempotency_window = IdempotencyWindow(*run_flags);
-        options.max_submission_bytes = run_flags->max_submission_bytes;
-        // One registry for the sequencer, the worker and the server's /metrics.
-        options.metrics = std::make_shared<MetricsRegistry>();
-        std::optional<QueryServerOptions> server_options;  // checked before anything starts
-        if (!run_flags->serve.listen.empty()) {
-          auto made = MakeQueryServerOptions(run_flags->serve, run_flags->common);
-          if (!made.ok()) {
-            *exit_code = Fail(made.status());
-            return;
-          }
-          server_options = std::move(made).value();
-          server_options->metrics = options.metrics;
-          // Ready: the broker answers and the worker owns partitions folded near the log's end.
-          auto probe = BrokerProbe::Create(options.kafka);
-          if (!probe.ok()) {
-            *exit_code = Fail(probe.status());
-            return;
-          }
-          server_options->readiness =
-              WorkerReadiness(options.metrics, options.instance_id,
-                              std::shared_ptr<BrokerProbe>(std::move(probe).value()));
-        }
-        auto runner = EngineRunner::Start(options);
-        if (!runner.ok()) {
-          *exit_code = Fail(runner.status());
-          return;
-        }
-        std::unique_ptr<QueryServer> server;
-        if (server_options && !server_options->seal_key) {
-          // The engine creates the seal key when it first starts; verify checks seals with it.
-          auto key = ExistingSealKey(run_flags->common);
-          if (key.ok() && key->has_value()) server_options->seal_key = std::move(**key);
-        }
-        if (server_options) {
-          // The worker has opened its views by now, so the server can open them read-only.
-          auto started = QueryServer::StartOnDataDir(std::move(*server_options), options.data_dir);
-          if (!started.ok()) {
-            (*runner)->Stop();
-            (void)(*runner)->Wait();
-            *exit_code = Fail(started.status());
-            return;
-          }
-          server = std::move(started).value();
-          std::printf("%s\n", server->url().c_str());
-          std::fflush(stdout);
-        }
-        spdlog::info("timeline run: sequencer and worker running on {} (data in {}); Ctrl-C stops",
-                     options.kafka.brokers, options.data_dir);
-        std::atomic<bool> stop{false};
-        StopOnSignals(&stop);
-        // Wait for a signal or for a role to fail, whichever comes first.
-        std::thread watcher([&] {
-          while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-          (*runner)->Stop();
-        });
-        Status status = (*runner)->Wait();
-        if (server) server->Stop();
-        stop.store(true);
-        watcher.join();
-        spdlog::info("timeline run: stopped");
-        *exit_code = status.ok() ? 0 : Fail(status);
-      });
+    RunOptions options;
+    options.kafka = run_flags->common.Kafka();
+    options.data_dir = run_flags->common.data_dir;
+    options.seal_key_path = run_flags->common.seal_key_path;
+    options.instance_id = run_flags->instance_id;
+    options.idempotency_window = IdempotencyWindow(*run_flags);
+    options.max_submission_bytes = run_flags->max_submission_bytes;
+    // One registry for the sequencer, the worker and the server's /metrics.
+    options.metrics = std::make_shared<MetricsRegistry>();
+    std::optional<QueryServerOptions> server_options;  // checked before anything starts
+    if (!run_flags->serve.listen.empty()) {
+      auto made = MakeQueryServerOptions(run_flags->serve, run_flags->common);
+      if (!made.ok()) {
+        *exit_code = Fail(made.status());
+        return;
+      }
+      server_options = std::move(made).value();
+      server_options->metrics = options.metrics;
+      // Ready: the broker answers and the worker owns partitions folded near the log's end.
+      auto probe = BrokerProbe::Create(options.kafka);
+      if (!probe.ok()) {
+        *exit_code = Fail(probe.status());
+        return;
+      }
+      server_options->readiness =
+          WorkerReadiness(options.metrics, options.instance_id,
+                          std::shared_ptr<BrokerProbe>(std::move(probe).value()));
+    }
+    auto runner = EngineRunner::Start(options);
+    if (!runner.ok()) {
+      *exit_code = Fail(runner.status());
+      return;
+    }
+    std::unique_ptr<QueryServer> server;
+    if (server_options && !server_options->seal_key) {
+      // The engine creates the seal key when it first starts; verify checks seals with it.
+      auto key = ExistingSealKey(run_flags->common);
+      if (key.ok() && key->has_value()) server_options->seal_key = std::move(**key);
+    }
+    if (server_options) {
+      // The worker has opened its views by now, so the server can open them read-only.
+      auto started = QueryServer::StartOnDataDir(std::move(*server_options), options.data_dir);
+      if (!started.ok()) {
+        (*runner)->Stop();
+        (void)(*runner)->Wait();
+        *exit_code = Fail(started.status());
+        return;
+      }
+      server = std::move(started).value();
+      std::printf("%s\n", server->url().c_str());
+      std::fflush(stdout);
+    }
+    spdlog::info("timeline run: sequencer and worker running on {} (data in {}); Ctrl-C stops",
+                 options.kafka.brokers, options.data_dir);
+    std::atomic<bool> stop{false};
+    StopOnSignals(&stop);
+    // Wait for a signal or for a role to fail, whichever comes first.
+    std::thread watcher([&] {
+      while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      (*runner)->Stop();
+    });
+    Status status = (*runner)->Wait();
+    if (server) server->Stop();
+    stop.store(true);
+    watcher.join();
+    spdlog::info("timeline run: stopped");
+    *exit_code = status.ok() ? 0 : Fail(status);
+  });
 
   auto sequencer_flags = std::make_shared<RunFlags>();
-  auto* sequencer = AddRoleCommand(
-      app, "sequencer", "Run only the sequencer (account-commands → account-events)",
-      sequencer_flags);
+  auto* sequencer =
+      AddRoleCommand(app, "sequencer", "Run only the sequencer (account-commands → account-events)",
+                     sequencer_flags);
   AddIdempotencyWindowOption(sequencer, sequencer_flags.get());
   AddMaxSubmissionBytesOption(sequencer, sequencer_flags.get());
   sequencer->callback([sequencer_flags, exit_code] {
-        SequencerOptions options;
-        options.instance_id = sequencer_flags->instance_id;
-        options.idempotency_window = IdempotencyWindow(*sequencer_flags);
-        options.max_submission_bytes = sequencer_flags->max_submission_bytes;
-        *exit_code = RunRole<SequencerProcess>(*sequencer_flags, options);
-      });
+    SequencerOptions options;
+    options.instance_id = sequencer_flags->instance_id;
+    options.idempotency_window = IdempotencyWindow(*sequencer_flags);
+    options.max_submission_bytes = sequencer_flags->max_submission_bytes;
+    *exit_code = RunRole<SequencerProcess>(*sequencer_flags, options);
+  });
 
   auto worker_flags = std::make_shared<RunFlags>();
   AddRoleCommand(app, "worker", "Run only the projection worker (account-events → RocksDB views)",

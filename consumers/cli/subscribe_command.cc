@@ -17,8 +17,8 @@
 
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/log/event_subscription.h"
 #include "consumers/json/json_views.h"
+#include "consumers/log/event_subscription.h"
 
 namespace timeline::cli {
 namespace {

@@ -34,9 +34,10 @@ void AddTokenCommand(CLI::App* app, int* exit_code) {
   auto* issue = token->add_subcommand(
       "new", "Issue a token: print it once on stdout, append its SHA-256 to the tokens file");
   issue->add_option("name", flags->name, "who holds the token (unique in the file)")->required();
-  issue->add_option("--role", flags->role,
-                    "manager: the accounts of --manager; auditor: --account accounts, may "
-                    "verify; service: --account accounts")
+  issue
+      ->add_option("--role", flags->role,
+                   "manager: the accounts of --manager; auditor: --account accounts, may "
+                   "verify; service: --account accounts")
       ->required()
       ->check(CLI::IsMember({"auditor", "manager", "service"}));
   auto* manager = issue->add_option("--manager", flags->manager,

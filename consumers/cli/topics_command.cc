@@ -11,7 +11,8 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
   auto* topics = app->add_subcommand("topics", "Manage the Kafka topics");
   topics->require_subcommand(1);
   auto* create = topics->add_subcommand(
-      "create", "Create the six topics: account-commands, account-events, account-rejections, "
+      "create",
+      "Create the six topics: account-commands, account-events, account-rejections, "
       "chain-digests, account-events-dlq and account-state (compacted); idempotent");
   struct Flags {
     CommonOptions common;
@@ -28,8 +29,8 @@ void AddTopicsCommand(CLI::App* app, int* exit_code) {
       ->check(CLI::Range(1, 16));
   create->callback([flags, exit_code] {
     const KafkaSettings kafka = flags->common.Kafka();
-    Status status = CreateTopics(kafka, flags->partitions, flags->replication,
-                                 std::chrono::seconds(30));
+    Status status =
+        CreateTopics(kafka, flags->partitions, flags->replication, std::chrono::seconds(30));
     if (!status.ok()) {
       *exit_code = Fail(status);
       return;

@@ -7,8 +7,8 @@
 #include "consumers/audit/chain_audit.h"
 #include "consumers/cli/commands.h"
 #include "consumers/cli/common_options.h"
-#include "consumers/processes/data_directory.h"
 #include "consumers/json/json_views.h"
+#include "consumers/processes/data_directory.h"
 #include "consumers/processes/read_only_views.h"
 
 namespace timeline::cli {
@@ -55,8 +55,9 @@ int Verify(const VerifyFlags& flags) {
     log_problems = log->problems();
     report = VerifyView((*views)->store(), kafka.topics.events, *pins, options, &*log);
     if (report.ok() && flags.all) {
-      std::fprintf(stderr, "timeline verify: the views hold %llu event(s); the log's chains "
-                           "hold %llu\n",
+      std::fprintf(stderr,
+                   "timeline verify: the views hold %llu event(s); the log's chains "
+                   "hold %llu\n",
                    static_cast<unsigned long long>(report->events_verified()),
                    static_cast<unsigned long long>(report->log_events()));
     }
@@ -90,8 +91,9 @@ void AddVerifyCommand(CLI::App* app, int* exit_code) {
   auto* account = verify->add_option("account", flags->account, "the account to verify");
   auto* all = verify->add_flag("--all", flags->all, "verify every account");
   account->excludes(all);
-  verify->add_option("--source", flags->source,
-                     "log: account-events, the source of truth; view: the worker's timeline")
+  verify
+      ->add_option("--source", flags->source,
+                   "log: account-events, the source of truth; view: the worker's timeline")
       ->check(CLI::IsMember({"log", "view"}))
       ->capture_default_str();
   verify->callback([flags, exit_code, account, all] {

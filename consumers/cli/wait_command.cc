@@ -43,8 +43,9 @@ Status WaitUntilCaughtUp(const CommonOptions& common, std::chrono::seconds timeo
       why = now.reason;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::TimedOut(fmt::format("the views in {} did not catch up with the log in {} s: {}",
-                                          common.data_dir, timeout.count(), why));
+      return Status::TimedOut(
+          fmt::format("the views in {} did not catch up with the log in {} s: {}", common.data_dir,
+                      timeout.count(), why));
     }
     std::this_thread::sleep_for(kPollEvery);
   }

@@ -16,9 +16,9 @@ namespace timeline::demo {
 void AccountSimulation::Start(int64_t end) {
   end_ = end;
   const int open_month = static_cast<int>(rng_.Range(0, 3));
-  Schedule(MonthStart(open_month) + rng_.Range(0, 9) * kDay + 9 * kHour +
-               rng_.Range(0, 50) * kMinute,
-           [this, open_month] { Open(open_month); });
+  Schedule(
+      MonthStart(open_month) + rng_.Range(0, 9) * kDay + 9 * kHour + rng_.Range(0, 50) * kMinute,
+      [this, open_month] { Open(open_month); });
 }
 
 void AccountSimulation::AdvanceTo(int64_t until) {

@@ -30,8 +30,8 @@
 namespace timeline {
 
 struct DemoOptions {
-  int accounts = 20;   // 1..1000
-  int months = 24;     // 1..240
+  int accounts = 20;  // 1..1000
+  int months = 24;    // 1..240
   uint64_t seed = 1;
 };
 
@@ -110,7 +110,7 @@ class DemoGenerator {
   DemoGenerator& operator=(const DemoGenerator&) = delete;
 
   const std::vector<std::string>& account_ids() const;  // in generation order
-  int64_t reference_date() const;  // epoch seconds: the end of the history
+  int64_t reference_date() const;                       // epoch seconds: the end of the history
 
   // Replaces *batch with the next month's submissions (all accounts interleaved by occurred_at;
   // each account's own events in order), possibly none. False, with *batch empty, once every

@@ -1,5 +1,5 @@
-// AccountSimulation (consumers/demo/demo_simulation.h): invoices, corrections, disputes, credit notes
-// and payments.
+// AccountSimulation (consumers/demo/demo_simulation.h): invoices, corrections, disputes, credit
+// notes and payments.
 #include "consumers/demo/demo_simulation.h"
 
 #include <fmt/format.h>
@@ -73,8 +73,9 @@ void AccountSimulation::IssueInvoice(size_t index) {
 
   const int cap = terms.discount_cap_bps;
   const int discount_choice = static_cast<int>(rng_.Below(100));
-  const int usual_discount =
-      discount_choice < 60 ? 0 : discount_choice < 85 ? cap / 200 * 100 : cap;
+  const int usual_discount = discount_choice < 60   ? 0
+                             : discount_choice < 85 ? cap / 200 * 100
+                                                    : cap;
   int line_index = 0;
   for (size_t i : billed_lines) {
     OrderLineState& line = order.lines[i];
@@ -242,8 +243,7 @@ void AccountSimulation::Credit(size_t index, int64_t amount, const std::string& 
 
 void AccountSimulation::Pay(size_t index, int64_t percent) {
   Invoice& invoice = invoices_.at(index);
-  const int64_t amount = percent >= 100 ? invoice.Balance()
-                                        : invoice.Balance() * percent / 100;
+  const int64_t amount = percent >= 100 ? invoice.Balance() : invoice.Balance() * percent / 100;
   if (closing_ || amount <= 0) return;
   invoice.paid += amount;
   v1::Event event;

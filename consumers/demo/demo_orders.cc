@@ -37,8 +37,8 @@ void AccountSimulation::PlaceOrder() {
     const size_t count = std::min(skus.size(), static_cast<size_t>(rng_.Range(1, 4)));
     for (size_t i = 0; i < count; ++i) {
       const CatalogueItem* item = FindItem(skus[i]);
-      const int64_t quantity = rng_.Range(item->min_quantity, item->max_quantity) *
-                               (item->max_quantity > 2 ? size_ : 1);
+      const int64_t quantity =
+          rng_.Range(item->min_quantity, item->max_quantity) * (item->max_quantity > 2 ? size_ : 1);
       order.lines.push_back({item->sku, quantity, terms.prices.at(skus[i]), 0, 0});
     }
   }

@@ -19,8 +19,8 @@ void AccountSimulation::StartProject() {
   Project project;
   project.id = fmt::format("PRJ-{}", 100 + ++project_count_);
   const int64_t due = StartOfDay(now_) + rng_.Range(120, 240) * kDay + 17 * kHour;
-  static const std::vector<std::string> sites = {"Hamburg", "Bremen", "Rotterdam", "Antwerp",
-                                                 "Gdansk", "Lyon", "Brno", "Aarhus", "Essen"};
+  static const std::vector<std::string> sites = {
+      "Hamburg", "Bremen", "Rotterdam", "Antwerp", "Gdansk", "Lyon", "Brno", "Aarhus", "Essen"};
   v1::Event event;
   auto* started = event.mutable_project_started();
   started->set_project_id(project.id);

@@ -26,7 +26,7 @@ constexpr int kReadPrefetchKb = 24 * 1024;
 // What account-events already holds for one demo account.
 struct Recorded {
   uint64_t events = 0;
-  bool foreign = false;      // an event not from this seed
+  bool foreign = false;  // an event not from this seed
   uint64_t first_other = 0;
   std::string other_key;
 };
@@ -42,8 +42,8 @@ Result<std::unordered_map<std::string, Recorded>> ReadRecorded(
     v1::EventEnvelope envelope;
     const bool decoded = envelope.ParseFromString(record.value);
     if (!account.foreign &&
-        (!decoded || envelope.idempotency_key() !=
-                         DemoIdempotencyKey(seed, record.key, account.events))) {
+        (!decoded ||
+         envelope.idempotency_key() != DemoIdempotencyKey(seed, record.key, account.events))) {
       account.foreign = true;
       account.first_other = account.events;
       account.other_key = decoded ? envelope.idempotency_key() : "(undecodable record)";
@@ -76,13 +76,14 @@ int DemoRunReport::ExitCode() const { return refused > 0 || !collisions.empty() 
 std::string DemoRunReport::LastLine() const {
   std::string line = fmt::format("demo seed {}: ", seed);
   if (!collisions.empty()) {
-    line += fmt::format("submitted nothing: {} of {} accounts already exist with history not from "
-                        "seed {}:",
-                        collisions.size(), accounts, seed);
+    line += fmt::format(
+        "submitted nothing: {} of {} accounts already exist with history not from "
+        "seed {}:",
+        collisions.size(), accounts, seed);
     for (size_t i = 0; i < collisions.size(); ++i) {
-      line += fmt::format("{} {} ({} event{})", i == 0 ? "" : ",", collisions[i].account_id,
-                          WithThousands(collisions[i].events),
-                          collisions[i].events == 1 ? "" : "s");
+      line +=
+          fmt::format("{} {} ({} event{})", i == 0 ? "" : ",", collisions[i].account_id,
+                      WithThousands(collisions[i].events), collisions[i].events == 1 ? "" : "s");
     }
     return line + "; choose another --seed, or another --topic-prefix for a fresh log";
   }
@@ -126,11 +127,11 @@ Result<DemoRunReport> RunDemo(const KafkaSettings& settings, const DemoRunOption
     if (it == recorded->end() || !it->second.foreign) continue;
     report.collisions.push_back(
         {id, it->second.events, it->second.first_other, it->second.other_key});
-    log(fmt::format("refused: {}: already holds {} event(s) not all from seed {} (event {} has "
-                    "idempotency key \"{}\", not \"{}\")",
-                    id, WithThousands(it->second.events), report.seed, it->second.first_other,
-                    it->second.other_key,
-                    DemoIdempotencyKey(report.seed, id, it->second.first_other)));
+    log(fmt::format(
+        "refused: {}: already holds {} event(s) not all from seed {} (event {} has "
+        "idempotency key \"{}\", not \"{}\")",
+        id, WithThousands(it->second.events), report.seed, it->second.first_other,
+        it->second.other_key, DemoIdempotencyKey(report.seed, id, it->second.first_other)));
   }
   if (!report.collisions.empty()) return report;
 

@@ -1,5 +1,5 @@
-// RunDemo: what `timeline demo` does: streams the demo history (consumers/demo/demo_history.h) through
-// the normal submit path in bounded batches and says what happened.
+// RunDemo: what `timeline demo` does: streams the demo history (consumers/demo/demo_history.h)
+// through the normal submit path in bounded batches and says what happened.
 //
 // Operation:
 //   1. Reads account-events once (to its end as it is now) for the demo's accounts: an account
@@ -40,18 +40,18 @@ struct DemoRunOptions {
 // A demo account that already holds history not from this seed.
 struct DemoCollision {
   std::string account_id;
-  uint64_t events = 0;        // events recorded on it
-  uint64_t first_other = 0;   // the index (0-based) of its first event not from this seed
-  std::string other_key;      // that event's idempotency key ("" when it has none)
+  uint64_t events = 0;       // events recorded on it
+  uint64_t first_other = 0;  // the index (0-based) of its first event not from this seed
+  std::string other_key;     // that event's idempotency key ("" when it has none)
 };
 
 struct DemoRunReport {
   uint64_t seed = 1;
   size_t accounts = 0;
   int months = 0;
-  size_t generated = 0;          // events the demo has for these options
-  size_t recorded = 0;           // accepted by this run
-  size_t already_recorded = 0;   // recorded by an earlier run of the same seed (same keys)
+  size_t generated = 0;         // events the demo has for these options
+  size_t recorded = 0;          // accepted by this run
+  size_t already_recorded = 0;  // recorded by an earlier run of the same seed (same keys)
   size_t refused = 0;
   std::map<std::string, size_t> refused_by_code;  // RejectionCode name -> count
   std::vector<DemoCollision> collisions;          // not empty: nothing was submitted

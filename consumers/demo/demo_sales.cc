@@ -15,8 +15,8 @@ namespace timeline::demo {
 void AccountSimulation::LaunchProgramme() {
   if (closing_) return;
   static const std::vector<std::string> names = {
-      "Joint stand at Hannover Messe", "Energy savings webinar series",
-      "Customer reference case study", "Regional installer roadshow",
+      "Joint stand at Hannover Messe",    "Energy savings webinar series",
+      "Customer reference case study",    "Regional installer roadshow",
       "Telemetry early-adopter campaign", "Water efficiency award entry"};
   const std::string id = fmt::format("MKT-{}", 400 + ++programme_count_);
   const int64_t ends = StartOfDay(now_) + rng_.Range(60, 120) * kDay + 17 * kHour;
@@ -32,9 +32,8 @@ void AccountSimulation::LaunchProgramme() {
       if (closing_) return;
       v1::Event completed;
       completed.mutable_marketing_programme_completed()->set_programme_id(id);
-      completed.mutable_marketing_programme_completed()->set_outcome(
-          fmt::format("{} qualified leads, {} follow-up orders", rng_.Range(5, 60),
-                      rng_.Range(0, 6)));
+      completed.mutable_marketing_programme_completed()->set_outcome(fmt::format(
+          "{} qualified leads, {} follow-up orders", rng_.Range(5, 60), rng_.Range(0, 6)));
       Emit(manager_, std::move(completed));
     });
   }

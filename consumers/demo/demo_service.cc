@@ -14,15 +14,22 @@ namespace timeline::demo {
 
 void AccountSimulation::OpenCase() {
   if (closing_) return;
-  static const std::vector<std::string> problems = {
-      "leaking seal", "unusual vibration", "no telemetry data since yesterday",
-      "controller alarm E42", "flow below specification", "delivery missing items",
-      "wrong spare part delivered", "dashboard login fails", "noise at start-up"};
-  static const std::vector<std::string> sites = {"Hamburg", "Bremen", "Rotterdam", "Antwerp",
-                                                 "Gdansk", "Lyon", "Brno", "Aarhus", "Essen"};
+  static const std::vector<std::string> problems = {"leaking seal",
+                                                    "unusual vibration",
+                                                    "no telemetry data since yesterday",
+                                                    "controller alarm E42",
+                                                    "flow below specification",
+                                                    "delivery missing items",
+                                                    "wrong spare part delivered",
+                                                    "dashboard login fails",
+                                                    "noise at start-up"};
+  static const std::vector<std::string> sites = {
+      "Hamburg", "Bremen", "Rotterdam", "Antwerp", "Gdansk", "Lyon", "Brno", "Aarhus", "Essen"};
   const int roll = static_cast<int>(rng_.Below(100));
-  const v1::Severity severity = roll < 40 ? v1::LOW : roll < 75 ? v1::MEDIUM
-                                : roll < 93 ? v1::HIGH : v1::CRITICAL;
+  const v1::Severity severity = roll < 40   ? v1::LOW
+                                : roll < 75 ? v1::MEDIUM
+                                : roll < 93 ? v1::HIGH
+                                            : v1::CRITICAL;
   std::string subject = rng_.Pick(problems);
   if (!orders_.empty()) {
     const Order& order = orders_[rng_.Below(orders_.size())];
@@ -46,8 +53,11 @@ void AccountSimulation::OpenCase() {
   Schedule(now_ + hours * kHour + rng_.Range(0, 59) * kMinute, [this, id] {
     if (closing_) return;
     static const std::vector<std::string> resolutions = {
-        "part replaced on site", "firmware updated remotely", "configuration corrected",
-        "missing items shipped", "explained operation to the client's staff",
+        "part replaced on site",
+        "firmware updated remotely",
+        "configuration corrected",
+        "missing items shipped",
+        "explained operation to the client's staff",
         "replaced under warranty"};
     v1::Event resolved;
     resolved.mutable_service_case_resolved()->set_case_id(id);
@@ -89,9 +99,9 @@ void AccountSimulation::ScheduleTraining(const std::string& sku) {
   } else if (fate < 92) {
     Schedule(at - rng_.Range(1, 7) * kDay, [this, id, sku] {
       if (closing_) return;
-      static const std::vector<std::string> reasons = {
-          "client site closed for an audit", "trainer ill, no replacement available",
-          "too few registrations"};
+      static const std::vector<std::string> reasons = {"client site closed for an audit",
+                                                       "trainer ill, no replacement available",
+                                                       "too few registrations"};
       v1::Event cancelled;
       cancelled.mutable_training_cancelled()->set_training_id(id);
       cancelled.mutable_training_cancelled()->set_reason(rng_.Pick(reasons));

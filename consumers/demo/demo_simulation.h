@@ -80,7 +80,7 @@ struct Order {
 };
 
 struct Invoice {
-  int year = 0;    // the id, "INV-<year>-<number, 4 digits>", is made when needed
+  int year = 0;  // the id, "INV-<year>-<number, 4 digits>", is made when needed
   int number = 0;
   std::string Id() const { return fmt::format("INV-{}-{:04}", year, number); }
   int64_t total = 0;

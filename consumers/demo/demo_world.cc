@@ -70,16 +70,21 @@ const CatalogueItem* FindItem(const std::string& sku) {
 
 const std::vector<std::string>& ClientNames() {
   static const std::vector<std::string> names = {
-      "Nordwind Logistics AG",    "Alpenstahl Industrie GmbH", "Rheinland Chemie AG",
-      "Baltic Port Services",     "Hanse Wasserwerke GmbH",    "Lumen Pharma SE",
-      "Vinter Foods AB",          "Iberia Agua S.A.",          "Castello Packaging S.p.A.",
-      "Brabant Energie N.V.",     "Danubia Brewing Group",     "Helvetia Paper AG",
-      "Nordic Cold Chain Oy",     "Atlantique Ciments SA",     "Polaris Mining GmbH",
-      "Carpathia Dairy S.A.",     "Tessin Textil AG",          "Fjord Aquaculture AS",
-      "Bohemia Glassworks a.s.",  "Loire Vineyards Cooperative", "Adriatic Shipyards d.d.",
-      "Westfalen Kunststoff GmbH", "Zeeland Greenhouses B.V.", "Saxonia Automotive AG",
-      "Provence Cosmetics SAS",   "Vistula Railways S.A.",     "Thames Utilities plc",
-      "Krakow Steelworks S.A.",   "Aurora Hospitals Group",    "Meridian Airports GmbH",
+      "Nordwind Logistics AG",     "Alpenstahl Industrie GmbH",
+      "Rheinland Chemie AG",       "Baltic Port Services",
+      "Hanse Wasserwerke GmbH",    "Lumen Pharma SE",
+      "Vinter Foods AB",           "Iberia Agua S.A.",
+      "Castello Packaging S.p.A.", "Brabant Energie N.V.",
+      "Danubia Brewing Group",     "Helvetia Paper AG",
+      "Nordic Cold Chain Oy",      "Atlantique Ciments SA",
+      "Polaris Mining GmbH",       "Carpathia Dairy S.A.",
+      "Tessin Textil AG",          "Fjord Aquaculture AS",
+      "Bohemia Glassworks a.s.",   "Loire Vineyards Cooperative",
+      "Adriatic Shipyards d.d.",   "Westfalen Kunststoff GmbH",
+      "Zeeland Greenhouses B.V.",  "Saxonia Automotive AG",
+      "Provence Cosmetics SAS",    "Vistula Railways S.A.",
+      "Thames Utilities plc",      "Krakow Steelworks S.A.",
+      "Aurora Hospitals Group",    "Meridian Airports GmbH",
   };
   return names;
 }
@@ -92,21 +97,21 @@ const std::vector<std::string>& Managers() {
 
 const std::vector<std::string>& FirstNames() {
   static const std::vector<std::string> names = {
-      "paul", "sofia", "jonas", "emma", "lukas", "mia", "noah", "lea", "felix", "clara",
-      "david", "hanna", "elias", "nora", "tom", "ida", "leon", "julia", "max", "sara"};
+      "paul",  "sofia", "jonas", "emma", "lukas", "mia", "noah", "lea",   "felix", "clara",
+      "david", "hanna", "elias", "nora", "tom",   "ida", "leon", "julia", "max",   "sara"};
   return names;
 }
 
 const std::vector<std::string>& LastNames() {
   static const std::vector<std::string> names = {
-      "becker", "jansen", "moreau", "novak", "larsen", "fischer", "weber", "costa", "berg",
-      "kowalski", "dubois", "schulz", "meyer", "lindqvist", "horvat", "peeters"};
+      "becker", "jansen",   "moreau", "novak",  "larsen", "fischer",   "weber",  "costa",
+      "berg",   "kowalski", "dubois", "schulz", "meyer",  "lindqvist", "horvat", "peeters"};
   return names;
 }
 
 const std::vector<std::string>& Regions() {
-  static const std::vector<std::string> regions = {"DE-North", "DE-South", "DE-West", "DE-East",
-                                                   "NL", "BE", "FR-East", "PL", "CZ", "DK"};
+  static const std::vector<std::string> regions = {
+      "DE-North", "DE-South", "DE-West", "DE-East", "NL", "BE", "FR-East", "PL", "CZ", "DK"};
   return regions;
 }
 

@@ -36,9 +36,9 @@ const char* RoleName(Role role);
 struct Grant {
   std::string name;
   Role role = Role::kService;
-  std::string manager;               // kManager only
-  std::set<std::string> accounts;    // kAuditor, kService: granted by name
-  bool all_accounts = false;         // "*" (and kUnrestricted)
+  std::string manager;             // kManager only
+  std::set<std::string> accounts;  // kAuditor, kService: granted by name
+  bool all_accounts = false;       // "*" (and kUnrestricted)
 
   // Everything: `timeline serve --insecure-no-auth`.
   static const Grant& Unrestricted();
@@ -86,7 +86,7 @@ class TokenStore {
     Grant grant;
   };
 
-  std::vector<Entry> entries_;                    // Load and FromEntries
+  std::vector<Entry> entries_;                   // Load and FromEntries
   std::shared_ptr<TokenFileFollower> follower_;  // Follow: the file's tokens as last read
 };
 

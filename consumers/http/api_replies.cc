@@ -54,23 +54,23 @@ void ReplyForbidden(httplib::Response& res, const std::string& message) {
 void InstallErrorReplies(httplib::Server* server, const ConnectionLimits& limits) {
   server->set_error_handler(httplib::Server::HandlerWithResponse(
       [limits](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) {
-      ReplyError(res, 404, "not_found", "no route " + req.method + " " + req.path);
-    } else if (res.status == 413) {
-      ReplyError(res, 413, "payload_too_large",
-                 "the request's body is longer than " + std::to_string(limits.max_request_body) +
-                     " bytes");
-    } else if (res.status == 414) {  // httplib's own check (the TLS server)
-      ReplyError(res, 414, "uri_too_long",
-                 "the request line is longer than " +
-                     std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) +
-                     " bytes; shorten the path and query");
-    } else {
-      ReplyError(res, res.status, "error", "HTTP " + std::to_string(res.status));
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 404) {
+          ReplyError(res, 404, "not_found", "no route " + req.method + " " + req.path);
+        } else if (res.status == 413) {
+          ReplyError(res, 413, "payload_too_large",
+                     "the request's body is longer than " +
+                         std::to_string(limits.max_request_body) + " bytes");
+        } else if (res.status == 414) {  // httplib's own check (the TLS server)
+          ReplyError(res, 414, "uri_too_long",
+                     "the request line is longer than " +
+                         std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) +
+                         " bytes; shorten the path and query");
+        } else {
+          ReplyError(res, res.status, "error", "HTTP " + std::to_string(res.status));
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server->set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
         std::string what = "unknown exception";

@@ -44,7 +44,8 @@ const ViewInfo* FindView(const std::string& name) {
 
 std::string ViewNames() {
   std::string names;
-  for (const auto& info : ViewCatalogue()) names += (names.empty() ? "" : ", ") + std::string(info.name);
+  for (const auto& info : ViewCatalogue())
+    names += (names.empty() ? "" : ", ") + std::string(info.name);
   return names;
 }
 
@@ -59,7 +60,8 @@ v1::PortfolioView KeepVisible(const v1::PortfolioView& all, const std::set<std::
     for (const auto& headline : manager.accounts()) {
       if (visible.count(headline.account_id()) == 0) continue;
       *portfolio.add_accounts() = headline;
-      if (!headline.flags().empty()) portfolio.set_flagged_accounts(portfolio.flagged_accounts() + 1);
+      if (!headline.flags().empty())
+        portfolio.set_flagged_accounts(portfolio.flagged_accounts() + 1);
       ++accounts;
     }
     if (portfolio.accounts_size() > 0) *kept.add_managers() = std::move(portfolio);
@@ -118,8 +120,8 @@ class ApiHandlers {
     if (!VisibleAccount(store, *grant, account, res)) return;
     v1::HistoryPage page;
     Status failure;
-    Status status = ScanFilteredHistory(
-        store, account, query->filter, [&](const v1::EventEnvelope& envelope) {
+    Status status =
+        ScanFilteredHistory(store, account, query->filter, [&](const v1::EventEnvelope& envelope) {
           if (static_cast<uint64_t>(page.entries_size()) == limit) {
             page.set_next_from_seq(envelope.sequence());  // the first event not on this page
             return false;
@@ -234,8 +236,9 @@ class ApiHandlers {
     const Grant* grant = Authenticate(req, res);
     if (grant == nullptr) return;
     if (!grant->MayVerify() || !grant->all_accounts) {
-      return ReplyForbidden(res, "the digest covers every account: it is for auditor tokens "
-                                 "granted every account ('*')");
+      return ReplyForbidden(res,
+                            "the digest covers every account: it is for auditor tokens "
+                            "granted every account ('*')");
     }
     const std::string only_view = req.has_param("view") ? req.get_param_value("view") : "";
     auto digest = DigestViews(store, only_view);
@@ -256,8 +259,7 @@ class ApiHandlers {
   }
 
   static std::optional<v1::AccountState> VisibleAccount(const ViewStore& store, const Grant& grant,
-                                                        const std::string& account,
-                                                        Response& res) {
+                                                        const std::string& account, Response& res) {
     return VisibleAccountOrReply(store, grant, account, res);
   }
 

@@ -25,8 +25,8 @@
 
 #include <cstddef>
 
-#include "engine/event_seal.h"
 #include "consumers/log/kafka_settings.h"
+#include "engine/event_seal.h"
 
 namespace timeline {
 

@@ -52,7 +52,7 @@ struct Connection {
   size_t pos = 0;
   size_t served = 0;  // requests answered
   Phase phase = Phase::kIdle;
-  bool in_epoll = false;  // in the waiting room's epoll set (possibly disarmed: one-shot)
+  bool in_epoll = false;       // in the waiting room's epoll set (possibly disarmed: one-shot)
   Clock::time_point deadline;  // idle: closes; head: 408; draining: closes
   Clock::time_point idle_since;
 };
@@ -331,12 +331,9 @@ class ConnectionServer::WaitingRoom {
       c->deadline = Clock::now() + limits_.head_timeout;
     }
     switch (head) {
-      case Head::kComplete:
-        Unwatch(*c);
-        return Enqueue(std::move(c));
+      case Head::kComplete: Unwatch(*c); return Enqueue(std::move(c));
       case Head::kLineTooLong:
-      case Head::kTooLarge:
-        return RefuseHead(std::move(c), head);
+      case Head::kTooLarge: return RefuseHead(std::move(c), head);
       case Head::kIncomplete:
         if (closed) return;
         return Park(std::move(c));
@@ -346,8 +343,7 @@ class ConnectionServer::WaitingRoom {
   void RefuseHead(std::unique_ptr<Connection> c, Head head) {
     if (head == Head::kLineTooLong) {
       return Refuse(std::move(c), 414, "uri_too_long",
-                    "the request line is longer than " +
-                        std::to_string(limits_.max_request_line) +
+                    "the request line is longer than " + std::to_string(limits_.max_request_line) +
                         " bytes; shorten the path and query");
     }
     Refuse(std::move(c), 431, "headers_too_large",
@@ -361,10 +357,10 @@ class ConnectionServer::WaitingRoom {
               const std::string& message) {
     httplib::Response res;
     ReplyError(res, status, code, message);
-    const std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) +
-                              "\r\nContent-Type: application/json\r\nContent-Length: " +
-                              std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n" +
-                              res.body;
+    const std::string reply =
+        "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(res.body.size()) +
+        "\r\nConnection: close\r\n\r\n" + res.body;
     // A fresh socket's send buffer holds a reply this small; if not, the client sees a close.
     if (::send(c->fd, reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) return;
     ::shutdown(c->fd, SHUT_WR);
@@ -425,8 +421,7 @@ class ConnectionServer::WaitingRoom {
     ConnectionStream stream(*c, limits_.io_timeout);
     for (;;) {
       ++c->served;
-      const bool close_connection =
-          c->served >= limits_.max_requests_per_connection || Stopping();
+      const bool close_connection = c->served >= limits_.max_requests_per_connection || Stopping();
       bool connection_closed = false;
       const bool ok = server_->process_request(stream, close_connection, connection_closed, {});
       if (!ok || close_connection || connection_closed) return;

@@ -20,7 +20,8 @@ Result<uint64_t> WholeNumber(const char* name, const std::string& text) {
   const char* end = text.data() + text.size();
   auto [stop, error] = std::from_chars(text.data(), end, value);
   if (text.empty() || error != std::errc() || stop != end) {
-    return Status::InvalidArgument(std::string(name) + ": " + Quoted(text) + " is not a whole number");
+    return Status::InvalidArgument(std::string(name) + ": " + Quoted(text) +
+                                   " is not a whole number");
   }
   return value;
 }
@@ -32,8 +33,7 @@ Result<uint64_t> CountParam(const Request& req, const char* name, uint64_t fallb
 }
 
 // A time query parameter (RFC 3339 or YYYY-MM-DD, projections/view_dates.h), nullopt when absent.
-Result<std::optional<Timestamp>> TimeParam(const Request& req, const char* name,
-                                           DateBound bound) {
+Result<std::optional<Timestamp>> TimeParam(const Request& req, const char* name, DateBound bound) {
   if (!req.has_param(name)) return std::optional<Timestamp>();
   auto at = ParseTimeFlag(name, req.get_param_value(name), bound);
   if (!at.ok()) return at.status();
@@ -105,7 +105,8 @@ Result<ViewRequest> ViewParams(const Request& req) {
   if (!cut.ok()) return cut.status();
   request.cut = *cut;
   // As `timeline view`: the views' "now" is the as-of day unless `on` says otherwise.
-  if (request.cut.occurred_through) request.reference = StartOfDay(DayOf(*request.cut.occurred_through));
+  if (request.cut.occurred_through)
+    request.reference = StartOfDay(DayOf(*request.cut.occurred_through));
   auto on = TimeParam(req, "on", DateBound::kFirstInstant);
   if (!on.ok()) return on.status();
   if (*on) request.reference = **on;
@@ -117,8 +118,8 @@ Result<uint64_t> StreamStartSequence(const Request& req, uint64_t version) {
   const bool resume = req.has_header("Last-Event-ID");
   if (!resume && !req.has_param("from_seq")) return version + 1;
   const char* name = resume ? "Last-Event-ID" : "from_seq";
-  auto value =
-      WholeNumber(name, resume ? req.get_header_value("Last-Event-ID") : req.get_param_value("from_seq"));
+  auto value = WholeNumber(
+      name, resume ? req.get_header_value("Last-Event-ID") : req.get_param_value("from_seq"));
   if (!value.ok()) return value.status();
   if (resume) {
     // The largest sequence has no next one: + 1 would wrap to 0 and resend the whole history.

@@ -67,10 +67,9 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
                            ->AddGauge("timeline_views_bytes",
                                       "Size of the views' RocksDB: SST files and live memtables")
                            .With();
-  opts.metrics->AddCollector(
-      [served, &views_bytes] {
-        views_bytes.Set(static_cast<double>(served->Current()->ApproximateSizeBytes()));
-      });
+  opts.metrics->AddCollector([served, &views_bytes] {
+    views_bytes.Set(static_cast<double>(served->Current()->ApproximateSizeBytes()));
+  });
   // One thread per stream the limits allow (event streams and subscriptions each have
   // max_event_streams) and request_threads more, so that streams at their limit still leave
   // threads for every other request, and the next stream is answered 503 at once.
@@ -78,12 +77,13 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   const size_t threads = limits.request_threads + 2 * opts.max_event_streams;
   if (!opts.tls_cert_path.empty()) {
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    server->server_ = std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(),
-                                                           opts.tls_key_path.c_str());
+    server->server_ =
+        std::make_unique<httplib::SSLServer>(opts.tls_cert_path.c_str(), opts.tls_key_path.c_str());
     server->tls_ = true;
     if (!server->server_->is_valid()) {
       return Status::InvalidArgument("--tls-cert " + opts.tls_cert_path + " and --tls-key " +
-                                     opts.tls_key_path + " do not load as a PEM certificate and key");
+                                     opts.tls_key_path +
+                                     " do not load as a PEM certificate and key");
     }
     // httplib's own connections hold a pool thread while idle: the pool is larger and the
     // timeouts short (connection_server.h, Limitations).
@@ -199,7 +199,8 @@ void QueryServer::MaybeCatchUp() {
   if (!lock.owns_lock()) return;
   last_catch_up_ns_.store(now);
   Status status = views_->Refresh();
-  if (!status.ok()) spdlog::warn("query server: catching up with the worker: {}", status.ToString());
+  if (!status.ok())
+    spdlog::warn("query server: catching up with the worker: {}", status.ToString());
 }
 
 }  // namespace timeline

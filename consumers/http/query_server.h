@@ -28,9 +28,9 @@
 #include "consumers/http/connection_limits.h"
 #include "consumers/http/dashboard_files.h"
 #include "consumers/http/ops_routes.h"
+#include "consumers/log/kafka_settings.h"
 #include "consumers/metrics/metrics_registry.h"
 #include "engine/event_seal.h"
-#include "consumers/log/kafka_settings.h"
 #include "engine/status.h"
 
 namespace httplib {
@@ -44,17 +44,17 @@ class ViewStore;
 
 struct QueryServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                     // 0: any free port
-  std::optional<TokenStore> tokens;    // nullopt: no authentication (--insecure-no-auth)
-  std::string tls_cert_path;           // both or neither: HTTPS with this PEM certificate ...
-  std::string tls_key_path;            // ... and PEM private key
-  KafkaSettings kafka;                 // verify reads the pins on chain-digests with these
+  int port = 8080;                   // 0: any free port
+  std::optional<TokenStore> tokens;  // nullopt: no authentication (--insecure-no-auth)
+  std::string tls_cert_path;         // both or neither: HTTPS with this PEM certificate ...
+  std::string tls_key_path;          // ... and PEM private key
+  KafkaSettings kafka;               // verify reads the pins on chain-digests with these
   bool read_pins = true;
-  std::optional<SealKey> seal_key;     // verify checks seals with it when given
-  size_t max_event_streams = 32;       // open event streams at once; 503 beyond (event_stream.h)
-                                       // and as many subscriptions (subscription_stream.h)
-  ConnectionLimits connections;        // threads, timeouts and request sizes (connection_limits.h)
-  size_t max_heavy_requests = 8;       // series, views, verify, digest at once (api_routes.h)
+  std::optional<SealKey> seal_key;  // verify checks seals with it when given
+  size_t max_event_streams = 32;    // open event streams at once; 503 beyond (event_stream.h)
+                                    // and as many subscriptions (subscription_stream.h)
+  ConnectionLimits connections;     // threads, timeouts and request sizes (connection_limits.h)
+  size_t max_heavy_requests = 8;    // series, views, verify, digest at once (api_routes.h)
   std::chrono::milliseconds stream_heartbeat{15000};  // `: keep-alive` after this long idle
   // The registry /metrics exposes, shared with the engine's roles in `timeline run --listen`;
   // null: the server makes its own. The server adds a collector of the views' size to it, so a

@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "consumers/log/event_subscription.h"
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_replies.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
 #include "consumers/http/stream_slots.h"
 #include "consumers/json/json_views.h"
+#include "consumers/log/event_subscription.h"
 #include "consumers/processes/served_views.h"
 #include "engine/event_type.h"
 #include "projections/view_store.h"

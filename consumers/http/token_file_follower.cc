@@ -56,8 +56,8 @@ void TokenFileFollower::ReloadIfChanged() {
   stamp_ = stamp;
   auto tokens = TokenStore::Load(path_);
   if (!tokens.ok()) {
-    spdlog::warn("tokens: {} changed but does not load ({}); the last good tokens stay",
-                 path_, tokens.status().message());
+    spdlog::warn("tokens: {} changed but does not load ({}); the last good tokens stay", path_,
+                 tokens.status().message());
     return;
   }
   loaded_.push_back(std::make_unique<TokenStore>(std::move(tokens).value()));

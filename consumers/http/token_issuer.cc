@@ -12,8 +12,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "consumers/processes/file_lock.h"
 #include "consumers/http/access_control.h"
+#include "consumers/processes/file_lock.h"
 #include "engine/sha256.h"
 
 namespace timeline {

@@ -35,12 +35,18 @@ constexpr const char* kCommonEscapes[0xa0] = {
     "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",     "\\u000e", "\\u000f",
     "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
     "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
-    "", "", "\\\"", "", "", "", "", "", "", "", "", "", "", "", "", "",             // 0x20
-    "", "", "", "", "", "", "", "", "", "", "", "", "\\u003c", "", "\\u003e", "",  // 0x30
-    "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",                 // 0x40
-    "", "", "", "", "", "", "", "", "", "", "", "", "\\\\", "", "", "",             // 0x50
-    "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",                 // 0x60
-    "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "\\u007f",          // 0x70
+    "",        "",        "\\\"",    "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "",        "",        "",        "",  // 0x20
+    "",        "",        "",        "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "\\u003c", "",        "\\u003e", "",  // 0x30
+    "",        "",        "",        "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "",        "",        "",        "",  // 0x40
+    "",        "",        "",        "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "\\\\",    "",        "",        "",  // 0x50
+    "",        "",        "",        "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "",        "",        "",        "",  // 0x60
+    "",        "",        "",        "",        "",        "",        "",        "",
+    "",        "",        "",        "",        "",        "",        "",        "\\u007f",  // 0x70
     "\\u0080", "\\u0081", "\\u0082", "\\u0083", "\\u0084", "\\u0085", "\\u0086", "\\u0087",
     "\\u0088", "\\u0089", "\\u008a", "\\u008b", "\\u008c", "\\u008d", "\\u008e", "\\u008f",
     "\\u0090", "\\u0091", "\\u0092", "\\u0093", "\\u0094", "\\u0095", "\\u0096", "\\u0097",
@@ -49,8 +55,12 @@ constexpr const char* kCommonEscapes[0xa0] = {
 constexpr char kHex[] = "0123456789abcdef";
 
 void AppendU16Escape(uint32_t unit, std::string* out) {
-  const char escaped[6] = {'\\', 'u', kHex[(unit >> 12) & 0xf], kHex[(unit >> 8) & 0xf],
-                           kHex[(unit >> 4) & 0xf], kHex[unit & 0xf]};
+  const char escaped[6] = {'\\',
+                           'u',
+                           kHex[(unit >> 12) & 0xf],
+                           kHex[(unit >> 8) & 0xf],
+                           kHex[(unit >> 4) & 0xf],
+                           kHex[unit & 0xf]};
   out->append(escaped, sizeof(escaped));
 }
 
@@ -58,12 +68,16 @@ void AppendU16Escape(uint32_t unit, std::string* out) {
 // formatting characters, for JavaScript's sake); false when it is copied as is.
 bool AppendWideEscape(uint32_t cp, std::string* out) {
   switch (cp) {
-    case 0xfeff: case 0xfff9: case 0xfffa: case 0xfffb: case 0x00ad: case 0x06dd:
-    case 0x070f: case 0x17b4: case 0x17b5:
-      AppendU16Escape(cp, out);
-      return true;
-    default:
-      break;
+    case 0xfeff:
+    case 0xfff9:
+    case 0xfffa:
+    case 0xfffb:
+    case 0x00ad:
+    case 0x06dd:
+    case 0x070f:
+    case 0x17b4:
+    case 0x17b5: AppendU16Escape(cp, out); return true;
+    default: break;
   }
   if ((cp >= 0x0600 && cp <= 0x0603) || (cp >= 0x200b && cp <= 0x200f) ||
       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
@@ -73,7 +87,7 @@ bool AppendWideEscape(uint32_t cp, std::string* out) {
   }
   if (cp == 0xe0001 || (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0020 && cp <= 0xe007f)) {
     AppendU16Escape((cp >> 10) + (0xd800 - (0x10000 >> 10)), out);  // high surrogate
-    AppendU16Escape((cp & 0x3ff) + 0xdc00, out);                     // low surrogate
+    AppendU16Escape((cp & 0x3ff) + 0xdc00, out);                    // low surrogate
     return true;
   }
   return false;
@@ -179,8 +193,8 @@ void AppendDouble(double value, std::string* out) {
                               std::chars_format::general, DBL_DIG);
   *result.ptr = '\0';
   if (std::strtod(buffer, nullptr) != value) {
-    result = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value,
-                           std::chars_format::general, DBL_DIG + 2);
+    result = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value, std::chars_format::general,
+                           DBL_DIG + 2);
   }
   out->append(buffer, result.ptr);
 }
@@ -270,7 +284,17 @@ void AppendTimestamp(int64_t seconds, int32_t nanos, std::string* out) {
 // ---- Per-type plans ----
 
 enum class ValueKind {
-  kInt32, kInt64, kUint32, kUint64, kDouble, kBool, kEnum, kString, kBytes, kTimestamp, kMessage
+  kInt32,
+  kInt64,
+  kUint32,
+  kUint64,
+  kDouble,
+  kBool,
+  kEnum,
+  kString,
+  kBytes,
+  kTimestamp,
+  kMessage
 };
 
 struct TypePlan;
@@ -278,8 +302,8 @@ struct TypePlan;
 struct FieldPlan {
   const FieldDescriptor* field = nullptr;
   ValueKind kind = ValueKind::kInt32;
-  std::string compact_key;  // "jsonName":
-  std::string pretty_key;   // "jsonName": (a space after the colon)
+  std::string compact_key;            // "jsonName":
+  std::string pretty_key;             // "jsonName": (a space after the colon)
   const TypePlan* message = nullptr;  // kMessage only
 };
 

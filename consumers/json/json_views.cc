@@ -39,8 +39,12 @@ Result<v1::HistoryEntry> ToHistoryEntry(const v1::EventEnvelope& envelope) {
   return entry;
 }
 
-std::string ToJsonLine(const google::protobuf::Message& message) { return ToJson(message, JsonLayout::kCompact); }
+std::string ToJsonLine(const google::protobuf::Message& message) {
+  return ToJson(message, JsonLayout::kCompact);
+}
 
-std::string ToPrettyJson(const google::protobuf::Message& message) { return ToJson(message, JsonLayout::kPretty); }
+std::string ToPrettyJson(const google::protobuf::Message& message) {
+  return ToJson(message, JsonLayout::kPretty);
+}
 
 }  // namespace timeline

@@ -14,8 +14,8 @@ class DeadLetterPublisher::Deliveries : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR && error_.ok()) {
-      error_ = Status::KafkaError(
-          fmt::format("delivering a dead letter to {}: {}", message.topic_name(), message.errstr()));
+      error_ = Status::KafkaError(fmt::format("delivering a dead letter to {}: {}",
+                                              message.topic_name(), message.errstr()));
     }
   }
   Status Take() { return std::exchange(error_, Status::Ok()); }

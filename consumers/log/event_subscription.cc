@@ -32,9 +32,8 @@ Result<SubscriptionStart> SubscriptionStart::Parse(std::string_view from) {
   } else {
     auto position = DecodeSubscriptionToken(from);
     if (!position.ok()) {
-      return Status::InvalidArgument(
-          fmt::format("{} is not BEGINNING, END or a resume token ({})", Quoted(from, 80),
-                      position.status().message()));
+      return Status::InvalidArgument(fmt::format("{} is not BEGINNING, END or a resume token ({})",
+                                                 Quoted(from, 80), position.status().message()));
     }
     start.kind = Kind::kToken;
     start.position = std::move(position).value();

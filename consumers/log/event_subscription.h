@@ -26,9 +26,9 @@
 #include <string>
 #include <string_view>
 
+#include "consumers/log/kafka_client.h"
 #include "consumers/log/subscription_filter.h"
 #include "consumers/log/subscription_token.h"
-#include "consumers/log/kafka_client.h"
 #include "engine/status.h"
 #include "timeline/v1/envelope.pb.h"
 

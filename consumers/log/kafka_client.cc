@@ -27,13 +27,12 @@ class KafkaLogBridge : public RdKafka::EventCb {
       case RdKafka::Event::EVENT_ERROR:
         // Transient ones (a broker restarting, a coordinator loading) librdkafka retries itself,
         // and our own bounded waits report them if they last (consumers/log/kafka_wait.h).
-        spdlog::log(event.fatal()               ? spdlog::level::err
+        spdlog::log(event.fatal()              ? spdlog::level::err
                     : IsTransient(event.err()) ? spdlog::level::debug
                                                : spdlog::level::warn,
                     "kafka: {}: {}", RdKafka::err2str(event.err()), event.str());
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -54,15 +53,11 @@ class KafkaLogBridge : public RdKafka::EventCb {
       case RdKafka::Event::EVENT_SEVERITY_EMERG:
       case RdKafka::Event::EVENT_SEVERITY_ALERT:
       case RdKafka::Event::EVENT_SEVERITY_CRITICAL:
-      case RdKafka::Event::EVENT_SEVERITY_ERROR:
-        return spdlog::level::err;
-      case RdKafka::Event::EVENT_SEVERITY_WARNING:
-        return spdlog::level::warn;
+      case RdKafka::Event::EVENT_SEVERITY_ERROR: return spdlog::level::err;
+      case RdKafka::Event::EVENT_SEVERITY_WARNING: return spdlog::level::warn;
       case RdKafka::Event::EVENT_SEVERITY_NOTICE:
-      case RdKafka::Event::EVENT_SEVERITY_INFO:
-        return spdlog::level::info;
-      default:
-        return spdlog::level::debug;
+      case RdKafka::Event::EVENT_SEVERITY_INFO: return spdlog::level::info;
+      default: return spdlog::level::debug;
     }
   }
 };
@@ -93,9 +88,8 @@ Result<std::unique_ptr<RdKafka::Conf>> BaseConf(const KafkaSettings& settings,
 
 Status FromKafka(RdKafka::ErrorCode code, std::string_view what) {
   if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();
-  return Status::KafkaError(
-      fmt::format("{}: {} ({})", what, RdKafka::err2str(code), rd_kafka_err2name(
-                                                                    static_cast<rd_kafka_resp_err_t>(code))));
+  return Status::KafkaError(fmt::format("{}: {} ({})", what, RdKafka::err2str(code),
+                                        rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(code))));
 }
 
 Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(const KafkaSettings& settings,
@@ -118,9 +112,9 @@ Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(const KafkaSettings& set
 }
 
 Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings& settings,
-                                                            const std::string& group,
-                                                            RdKafka::RebalanceCb* rebalance,
-                                                            const ConfigPairs& extra) {
+                                                             const std::string& group,
+                                                             RdKafka::RebalanceCb* rebalance,
+                                                             const ConfigPairs& extra) {
   ConfigPairs defaults = {{"enable.auto.commit", "false"},
                           {"enable.auto.offset.store", "false"},
                           {"isolation.level", "read_committed"},
@@ -131,10 +125,12 @@ Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings
   auto conf = BaseConf(settings, defaults, extra);
   if (!conf.ok()) return conf.status();
   std::string error;
-  if (rebalance != nullptr && (*conf)->set("rebalance_cb", rebalance, error) != RdKafka::Conf::CONF_OK) {
+  if (rebalance != nullptr &&
+      (*conf)->set("rebalance_cb", rebalance, error) != RdKafka::Conf::CONF_OK) {
     return Status::InvalidArgument("rebalance_cb: " + error);
   }
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf->get(), error));
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf->get(), error));
   if (!consumer) return Status::KafkaError("cannot create a Kafka consumer: " + error);
   return consumer;
 }
@@ -299,8 +295,8 @@ LogRecord ToLogRecord(const RdKafka::Message& message) {
   // headers() is not const in librdkafka's C++ API, though it only reads.
   if (const RdKafka::Headers* headers = const_cast<RdKafka::Message&>(message).headers()) {
     for (const auto& header : headers->get_all()) {
-      record.headers.emplace_back(header.key(), std::string(static_cast<const char*>(header.value()),
-                                                            header.value_size()));
+      record.headers.emplace_back(
+          header.key(), std::string(static_cast<const char*>(header.value()), header.value_size()));
     }
   }
   return record;
@@ -314,10 +310,9 @@ Status Produce(RdKafka::Producer* producer, const std::string& topic, int32_t pa
     for (const auto& [name, header_value] : headers) {
       kafka_headers->add(name, header_value.data(), header_value.size());
     }
-    auto code = producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
-                                  const_cast<char*>(value.data()), value.size(),
-                                  key.empty() ? nullptr : key.data(), key.size(), 0, kafka_headers,
-                                  nullptr);
+    auto code = producer->produce(
+        topic, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
+        value.size(), key.empty() ? nullptr : key.data(), key.size(), 0, kafka_headers, nullptr);
     if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();  // librdkafka owns the headers now
     delete kafka_headers;
     if (code != RdKafka::ERR__QUEUE_FULL) {

@@ -25,16 +25,16 @@ using ConfigPairs = std::vector<std::pair<std::string, std::string>>;
 // for a transactional one; init_transactions is then the caller's. `delivery` (optional) gets
 // each delivery report and must outlive the producer. InvalidArgument names a configuration
 // property librdkafka refused.
-Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(const KafkaSettings& settings,
-                                                        const ConfigPairs& extra = {},
-                                                        RdKafka::DeliveryReportCb* delivery = nullptr);
+Result<std::unique_ptr<RdKafka::Producer>> MakeProducer(
+    const KafkaSettings& settings, const ConfigPairs& extra = {},
+    RdKafka::DeliveryReportCb* delivery = nullptr);
 
 // A read_committed consumer without auto-commit. `group` may be empty for an assign-only
 // consumer. `rebalance` (optional) must outlive the consumer.
 Result<std::unique_ptr<RdKafka::KafkaConsumer>> MakeConsumer(const KafkaSettings& settings,
-                                                            const std::string& group,
-                                                            RdKafka::RebalanceCb* rebalance,
-                                                            const ConfigPairs& extra = {});
+                                                             const std::string& group,
+                                                             RdKafka::RebalanceCb* rebalance,
+                                                             const ConfigPairs& extra = {});
 
 // Creates every topic of TopicNames with `partitions` and `replication`; a topic that already
 // exists is left as it is (and OK). account-state is compacted (the latest state per account);

@@ -12,9 +12,9 @@ struct TopicNames {
   std::string commands = "account-commands";
   std::string events = "account-events";
   std::string rejections = "account-rejections";
-  std::string chain_digests = "chain-digests";       // the sequencer's ChainDigest pins
-  std::string dead_letters = "account-events-dlq";   // records the workers could not apply
-  std::string account_state = "account-state";       // compacted: each account's latest state
+  std::string chain_digests = "chain-digests";      // the sequencer's ChainDigest pins
+  std::string dead_letters = "account-events-dlq";  // records the workers could not apply
+  std::string account_state = "account-state";      // compacted: each account's latest state
   std::string prefix;  // what WithPrefix put before each name; part of every group id too
 
   // "<prefix>account-commands" and so on; the default names when prefix is empty.
@@ -22,7 +22,7 @@ struct TopicNames {
 };
 
 struct KafkaSettings {
-  std::string brokers;          // bootstrap servers, e.g. "127.0.0.1:19092"
+  std::string brokers;  // bootstrap servers, e.g. "127.0.0.1:19092"
   TopicNames topics;
   std::string group_prefix = "timeline";  // see GroupId
   std::string client_id = "timeline";

@@ -21,8 +21,9 @@ constexpr std::chrono::milliseconds kShortestRequest{1000};
 constexpr std::chrono::milliseconds kLongestRequest{5000};
 
 std::chrono::milliseconds Left(SteadyClock::time_point deadline) {
-  return std::max(std::chrono::milliseconds(0),
-                  std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
+  return std::max(
+      std::chrono::milliseconds(0),
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
 }
 
 // Sleeps for the pause (at most until the deadline) and doubles it, up to kLongestPause.
@@ -74,10 +75,8 @@ bool IsTransient(RdKafka::ErrorCode code) {
     case RdKafka::ERR_UNKNOWN_LEADER_EPOCH:
     case RdKafka::ERR_OFFSET_NOT_AVAILABLE:
     case RdKafka::ERR_PREFERRED_LEADER_NOT_AVAILABLE:
-    case RdKafka::ERR_THROTTLING_QUOTA_EXCEEDED:
-      return true;
-    default:
-      return false;
+    case RdKafka::ERR_THROTTLING_QUOTA_EXCEEDED: return true;
+    default: return false;
   }
 }
 
@@ -128,7 +127,8 @@ Result<std::string> NotYetUsable(RdKafka::Handle* handle, const std::vector<std:
                                  SteadyClock::time_point deadline) {
   RdKafka::Metadata* raw = nullptr;
   // All topics at once: one request, and a topic unknown to the broker simply is not listed.
-  const auto code = handle->metadata(/*all_topics=*/true, nullptr, &raw, RequestTimeoutMs(deadline));
+  const auto code =
+      handle->metadata(/*all_topics=*/true, nullptr, &raw, RequestTimeoutMs(deadline));
   std::unique_ptr<RdKafka::Metadata> metadata(raw);
   if (code != RdKafka::ERR_NO_ERROR) {
     if (!IsTransient(code)) return FromKafka(code, "reading the topics' metadata");

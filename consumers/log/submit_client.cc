@@ -9,8 +9,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "engine/ids.h"
 #include "consumers/log/kafka_wait.h"
+#include "engine/ids.h"
 #include "engine/partitioning.h"
 #include "engine/quoted_text.h"
 
@@ -40,14 +40,24 @@ bool ParseRejection(const std::string& bytes, v1::Rejection* rejection) {
     const bool text = field.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED;
     const bool number = field.type() == google::protobuf::UnknownField::TYPE_VARINT;
     switch (field.number()) {
-      case 1: if (text) rejection->set_submission_id(ValidUtf8(field.length_delimited())); break;
-      case 2: if (text) rejection->set_account_id(ValidUtf8(field.length_delimited())); break;
+      case 1:
+        if (text) rejection->set_submission_id(ValidUtf8(field.length_delimited()));
+        break;
+      case 2:
+        if (text) rejection->set_account_id(ValidUtf8(field.length_delimited()));
+        break;
       case 3:
         if (number) rejection->set_code(static_cast<v1::RejectionCode>(field.varint()));
         break;
-      case 4: if (text) rejection->set_message(ValidUtf8(field.length_delimited())); break;
-      case 10: if (number) rejection->set_original_sequence(field.varint()); break;
-      case 11: if (text) rejection->set_original_hash(field.length_delimited()); break;
+      case 4:
+        if (text) rejection->set_message(ValidUtf8(field.length_delimited()));
+        break;
+      case 10:
+        if (number) rejection->set_original_sequence(field.varint());
+        break;
+      case 11:
+        if (text) rejection->set_original_hash(field.length_delimited());
+        break;
       default: break;  // the rest is for auditors, who read the record itself
     }
   }
@@ -84,8 +94,8 @@ Result<std::unique_ptr<SubmitClient>> SubmitClient::Create(const KafkaSettings& 
   auto partitions =
       PartitionCount(producer->get(), settings.topics.commands, settings.transient_wait);
   if (!partitions.ok()) return partitions.status();
-  return std::unique_ptr<SubmitClient>(new SubmitClient(
-      settings, std::move(delivery), std::move(producer).value(), *partitions));
+  return std::unique_ptr<SubmitClient>(
+      new SubmitClient(settings, std::move(delivery), std::move(producer).value(), *partitions));
 }
 
 SubmitClient::SubmitClient(KafkaSettings settings, std::unique_ptr<DeliveryTracker> delivery,
@@ -104,8 +114,8 @@ Result<SubmitOutcome> SubmitClient::SubmitJson(const std::string& json,
 
 Result<SubmitOutcome> SubmitClient::Submit(const v1::SubmitEvent& submission,
                                            std::chrono::milliseconds timeout) {
-  return SendAndWait(submission.account_id(), submission.SerializeAsString(),
-                     kProtobufContentType, timeout);
+  return SendAndWait(submission.account_id(), submission.SerializeAsString(), kProtobufContentType,
+                     timeout);
 }
 
 Result<std::vector<SubmitOutcome>> SubmitClient::SubmitMany(
@@ -114,8 +124,8 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SubmitMany(
   std::vector<Pending> pending;
   pending.reserve(submissions.size());
   for (const auto& submission : submissions) {
-    pending.push_back({submission.account_id(), submission.SerializeAsString(),
-                       kProtobufContentType});
+    pending.push_back(
+        {submission.account_id(), submission.SerializeAsString(), kProtobufContentType});
   }
   return SendAllAndWait(pending, timeout, progress);
 }
@@ -181,17 +191,17 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
     producer_->poll(0);
   }
   if (status.ok()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - SteadyClock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
     status = FromKafka(producer_->flush(static_cast<int>(std::max<int64_t>(left.count(), 1000))),
                        "sending the commands to " + settings_.topics.commands);
   }
   if (status.ok()) {
     auto [failures, first_error] = delivery_->Take();
     if (failures > 0) {
-      status = Status::KafkaError(fmt::format("{} of {} commands were not delivered to {}: {}",
-                                              failures, pending.size(), settings_.topics.commands,
-                                              first_error));
+      status =
+          Status::KafkaError(fmt::format("{} of {} commands were not delivered to {}: {}", failures,
+                                         pending.size(), settings_.topics.commands, first_error));
     }
   }
   if (!status.ok()) {
@@ -243,8 +253,7 @@ Result<std::vector<SubmitOutcome>> SubmitClient::SendAllAndWait(const std::vecto
     return Status::TimedOut(fmt::format(
         "no outcome for submission {} within {} ms; the command is on {}[{}] and will be decided "
         "when a sequencer runs (start one with `timeline run`)",
-        submission_ids.front(), timeout.count(), settings_.topics.commands,
-        partition_of.front()));
+        submission_ids.front(), timeout.count(), settings_.topics.commands, partition_of.front()));
   }
   return Status::TimedOut(fmt::format(
       "{} of {} submissions had no outcome within {} ms; the commands are on {} and will be "

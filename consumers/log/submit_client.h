@@ -27,8 +27,8 @@ namespace timeline {
 
 struct SubmitOutcome {
   bool accepted = false;
-  v1::EventEnvelope event;   // when accepted
-  v1::Rejection rejection;   // when refused
+  v1::EventEnvelope event;  // when accepted
+  v1::Rejection rejection;  // when refused
 };
 
 // Reads a Rejection from account-rejections. An older sequencer quoted submitted bytes that are
@@ -53,7 +53,8 @@ class SubmitClient {
   Result<SubmitOutcome> SubmitJson(const std::string& json, std::chrono::milliseconds timeout);
 
   // Sends `submission` as binary protobuf.
-  Result<SubmitOutcome> Submit(const v1::SubmitEvent& submission, std::chrono::milliseconds timeout);
+  Result<SubmitOutcome> Submit(const v1::SubmitEvent& submission,
+                               std::chrono::milliseconds timeout);
 
   // Called as outcomes arrive: how many submissions have one, of how many.
   using Progress = std::function<void(size_t done, size_t total)>;

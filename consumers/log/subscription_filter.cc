@@ -13,9 +13,9 @@ Result<SubscriptionFilter> SubscriptionFilter::Parse(const std::vector<std::stri
   SubscriptionFilter filter;
   for (const auto& account : accounts) {
     if (!IsValidAccountId(account)) {
-      return Status::InvalidArgument(fmt::format(
-          "account {} is not a valid account id (1 to 64 of A-Z a-z 0-9 . _ : -)",
-          Quoted(account, 80)));
+      return Status::InvalidArgument(
+          fmt::format("account {} is not a valid account id (1 to 64 of A-Z a-z 0-9 . _ : -)",
+                      Quoted(account, 80)));
     }
     filter.accounts.insert(account);
   }

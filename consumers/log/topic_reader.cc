@@ -83,8 +83,8 @@ Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
     }
     RdKafka::TopicPartition::destroy(positions);
     if (std::chrono::steady_clock::now() - last_progress > kTimeout) {
-      return Status::TimedOut(fmt::format("reading {}: no record for {} s before its end", topic,
-                                          kTimeout.count()));
+      return Status::TimedOut(
+          fmt::format("reading {}: no record for {} s before its end", topic, kTimeout.count()));
     }
   }
   (*consumer)->close();

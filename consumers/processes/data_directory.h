@@ -9,7 +9,8 @@
 //   <data>/views.lock  held (flock) by whoever writes <data>/views: the worker for its life, a
 //                      rebuild for the moment it swaps
 //   <data>/views.rebuild   a rebuild in progress; complete only once it holds READY
-//   <data>/views.incoming  a complete rebuild claimed for the swap (consumers/processes/view_swap.h)
+//   <data>/views.incoming  a complete rebuild claimed for the swap
+//                          (consumers/processes/view_swap.h)
 //   <data>/views.old-*     views replaced by a rebuild, kept for the operator to delete
 //   <data>/rebuild.lock    held (flock) by the one `timeline rebuild` running on this directory
 #pragma once

@@ -29,7 +29,8 @@ Result<std::unique_ptr<EngineRunner>> EngineRunner::Start(const RunOptions& opti
   runner->worker_ = std::move(worker).value();
 
   EngineRunner* self = runner.get();
-  self->sequencer_thread_ = std::thread([self] { self->Record(self->sequencer_->Run(self->stop_)); });
+  self->sequencer_thread_ =
+      std::thread([self] { self->Record(self->sequencer_->Run(self->stop_)); });
   self->worker_thread_ = std::thread([self] { self->Record(self->worker_->Run(self->stop_)); });
   return runner;
 }

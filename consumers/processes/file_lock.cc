@@ -15,10 +15,11 @@
 namespace timeline {
 
 Result<std::optional<FileLock>> FileLock::TryAcquire(const std::string& path,
-                                                    std::string_view what) {
+                                                     std::string_view what) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Status::IoError(fmt::format("cannot open the lock file {}: {}", path, std::strerror(errno)));
+    return Status::IoError(
+        fmt::format("cannot open the lock file {}: {}", path, std::strerror(errno)));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;

@@ -18,12 +18,11 @@ std::optional<Status> FatalConsumerError(RdKafka::KafkaConsumer* consumer, RdKaf
         "the {} was fenced: another process joined consumer group {} as {} (the same "
         "--group-prefix and --instance {}) and took its partitions; this one stops. Stop the "
         "other, or give each process its own --instance ({})",
-        membership.role, membership.group, membership.group_instance_id,
-        membership.instance_flag, text));
+        membership.role, membership.group, membership.group_instance_id, membership.instance_flag,
+        text));
   }
-  return Status::KafkaError(
-      fmt::format("the {}'s consumer in group {} failed for good: {}", membership.role,
-                  membership.group, text));
+  return Status::KafkaError(fmt::format("the {}'s consumer in group {} failed for good: {}",
+                                        membership.role, membership.group, text));
 }
 
 }  // namespace timeline

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/event_seal.h"
 #include "consumers/log/kafka_client.h"
+#include "engine/event_seal.h"
 #include "engine/status.h"
 
 namespace timeline {

@@ -8,14 +8,14 @@
 #include <thread>
 
 #include "consumers/log/kafka_client.h"
+#include "consumers/log/kafka_wait.h"
+#include "consumers/metrics/metrics_registry.h"
 #include "consumers/processes/data_directory.h"
 #include "consumers/processes/file_lock.h"
 #include "consumers/processes/group_fencing.h"
-#include "consumers/metrics/metrics_registry.h"
 #include "consumers/processes/seal_key_guard.h"
 #include "engine/event_seal.h"
 #include "engine/head_store.h"
-#include "consumers/log/kafka_wait.h"
 #include "engine/sequencer.h"
 #include "timeline/v1/rejection.pb.h"
 
@@ -24,8 +24,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kKafkaTimeout = std::chrono::seconds(30);
-constexpr int kTransactionAttempts = 3;    // a retriable commit is tried this often
-constexpr int kMaxAbortsInARow = 10;       // then the broker is not coming back soon: stop
+constexpr int kTransactionAttempts = 3;  // a retriable commit is tried this often
+constexpr int kMaxAbortsInARow = 10;     // then the broker is not coming back soon: stop
 constexpr auto kRewindBackoff = std::chrono::milliseconds(200);  // times the aborts in a row
 
 // Errors that say a record is too large for Kafka: from the producer at once (its
@@ -48,9 +48,10 @@ class DeliveryTracker : public RdKafka::DeliveryReportCb {
   void dr_cb(RdKafka::Message& message) override {
     if (message.err() != RdKafka::ERR_NO_ERROR) {
       if (IsTooLarge(message.err()) && SlotOf(message.msg_opaque()) >= 0) {
-        too_large_[SlotOf(message.msg_opaque())] = FromKafka(
-            message.err(), fmt::format("a {}-byte record for {}", message.len(),
-                                       message.topic_name())).message();
+        too_large_[SlotOf(message.msg_opaque())] =
+            FromKafka(message.err(),
+                      fmt::format("a {}-byte record for {}", message.len(), message.topic_name()))
+                .message();
       }
       if (error_.ok()) error_ = FromKafka(message.err(), "delivering to " + message.topic_name());
       return;
@@ -111,10 +112,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   Status Start() {
     const std::string transactional_id =
         options_.kafka.GroupId("sequencer-" + options_.instance_id);
-    auto producer = MakeProducer(options_.kafka,
-                                 {{"transactional.id", transactional_id},
-                                  {"transaction.timeout.ms", "60000"}},
-                                 &deliveries_);
+    auto producer =
+        MakeProducer(options_.kafka,
+                     {{"transactional.id", transactional_id}, {"transaction.timeout.ms", "60000"}},
+                     &deliveries_);
     if (!producer.ok()) return producer.status();
     producer_ = std::move(producer).value();
     TIMELINE_RETURN_IF_ERROR(InitTransactions());
@@ -138,8 +139,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
           break;
         }
         case RdKafka::ERR__TIMED_OUT:
-        case RdKafka::ERR__PARTITION_EOF:
-          break;
+        case RdKafka::ERR__PARTITION_EOF: break;
         default:
           if (auto fatal = FatalConsumerError(consumer_.get(), message->err(), Membership())) {
             return Fail(*fatal);
@@ -173,8 +173,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         fatal_ = status;
         return;
       }
-      spdlog::info("sequencer: assigned {} partition(s) of {}; heads caught up",
-                   partitions.size(), options_.kafka.topics.commands);
+      spdlog::info("sequencer: assigned {} partition(s) of {}; heads caught up", partitions.size(),
+                   options_.kafka.topics.commands);
       consumer->assign(partitions);
     } else {
       // Finish the open batch while this instance still owns its partitions.
@@ -192,9 +192,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   Status InitTransactions() {
     const auto deadline = SteadyClock::now() + options_.kafka.transient_wait;
     while (true) {
-      const TransactionOutcome outcome = Outcome(
-          producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
-          "init_transactions");
+      const TransactionOutcome outcome =
+          Outcome(producer_->init_transactions(static_cast<int>(kKafkaTimeout.count() * 1000)),
+                  "init_transactions");
       if (!outcome.retriable || SteadyClock::now() >= deadline) return outcome.status;
       spdlog::info("sequencer: {}; trying again", outcome.status.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -202,7 +202,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
   Status BeginBatch() {
-    TIMELINE_RETURN_IF_ERROR(TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
+    TIMELINE_RETURN_IF_ERROR(
+        TransactionStatus(producer_->begin_transaction(), "begin_transaction"));
     transaction_open_ = true;
     batch_started_ = SteadyClock::now();
     batch_size_ = 0;
@@ -276,11 +277,11 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         const std::string offset = std::to_string(record.command_offset);
         headers->add(std::string(kCommandOffsetHeader), offset.data(), offset.size());
       }
-      const auto code = producer_->produce(
-          topic, record.partition, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(record.value.data()), record.value.size(),
-          record.key.empty() ? nullptr : record.key.data(), record.key.size(), 0, headers,
-          SlotOpaque(slot));
+      const auto code =
+          producer_->produce(topic, record.partition, RdKafka::Producer::RK_MSG_COPY,
+                             const_cast<char*>(record.value.data()), record.value.size(),
+                             record.key.empty() ? nullptr : record.key.data(), record.key.size(), 0,
+                             headers, SlotOpaque(slot));
       if (code == RdKafka::ERR_NO_ERROR) return Status::Ok();  // librdkafka owns the headers
       delete headers;
       if (code == RdKafka::ERR__QUEUE_FULL) {
@@ -304,9 +305,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       if (slot < 0 || static_cast<size_t>(slot) >= batch_commands_.size()) continue;
       const auto [it, added] = unwritable_.emplace(batch_commands_[slot], why);
       if (!added) {
-        return Fail(Status::KafkaError(fmt::format(
-            "even the TOO_LARGE refusal of {}[{}]@{} was refused: {}",
-            options_.kafka.topics.commands, it->first.first, it->first.second, why)));
+        return Fail(Status::KafkaError(
+            fmt::format("even the TOO_LARGE refusal of {}[{}]@{} was refused: {}",
+                        options_.kafka.topics.commands, it->first.first, it->first.second, why)));
       }
       spdlog::warn("sequencer: {}[{}]@{} is refused as TOO_LARGE: {}",
                    options_.kafka.topics.commands, it->first.first, it->first.second, why);
@@ -345,8 +346,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
       if (sent.abortable) return Rewind(sent.status);
       if (!sent.status.ok()) return Fail(sent.status);
     }
-    const TransactionOutcome committed = Retrying(
-        "commit_transaction", [&] { return producer_->commit_transaction(timeout_ms); });
+    const TransactionOutcome committed =
+        Retrying("commit_transaction", [&] { return producer_->commit_transaction(timeout_ms); });
     if (committed.abortable) return Rewind(committed.status);
     if (!committed.status.ok()) return Fail(committed.status);
     transaction_open_ = false;
@@ -437,20 +438,20 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     const auto committed_code = RetryTransient(options_.kafka.transient_wait, [&] {
       return consumer->committed(partitions, static_cast<int>(kKafkaTimeout.count() * 1000));
     });
-    TIMELINE_RETURN_IF_ERROR(AfterWaiting(committed_code,
-                                          "reading the committed offsets of " +
-                                              options_.kafka.topics.commands,
-                                          options_.kafka.transient_wait));
+    TIMELINE_RETURN_IF_ERROR(AfterWaiting(
+        committed_code, "reading the committed offsets of " + options_.kafka.topics.commands,
+        options_.kafka.transient_wait));
     for (auto* partition : partitions) {
       auto decided = store_->NextCommandOffset(partition->partition());
       if (!decided.ok()) return decided.status();
       const int64_t committed = partition->offset();  // negative: the group has none
       if (decided->has_value() && **decided > committed) {
-        spdlog::info("sequencer: {}[{}] resumes at offset {}, after the last command the log "
-                     "shows decided (the consumer group {})",
-                     options_.kafka.topics.commands, partition->partition(), **decided,
-                     committed >= 0 ? fmt::format("had committed {}", committed)
-                                    : std::string("had no offset"));
+        spdlog::info(
+            "sequencer: {}[{}] resumes at offset {}, after the last command the log "
+            "shows decided (the consumer group {})",
+            options_.kafka.topics.commands, partition->partition(), **decided,
+            committed >= 0 ? fmt::format("had committed {}", committed)
+                           : std::string("had no offset"));
         partition->set_offset(**decided);
       } else if (committed < 0) {
         partition->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
@@ -481,15 +482,16 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     (void)deliveries_.TakeTooLarge();
     TransactionOutcome aborted{Status::Ok()};
     if (transaction_open_) {
-      aborted = Outcome(producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000)),
-                        "abort_transaction");
+      aborted =
+          Outcome(producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000)),
+                  "abort_transaction");
       transaction_open_ = false;
     }
     if (!aborted.status.ok()) return Fatal(aborted.status);
     if (counts_toward_limit && ++aborts_in_a_row_ > kMaxAbortsInARow) {
-      return Fatal(Status::KafkaError(fmt::format(
-          "{} transactions in a row were aborted; the last because {}", aborts_in_a_row_,
-          cause.message())));
+      return Fatal(Status::KafkaError(
+          fmt::format("{} transactions in a row were aborted; the last because {}",
+                      aborts_in_a_row_, cause.message())));
     }
     aborted_.Increment();
     spdlog::warn("sequencer: transaction aborted ({}); deciding its {} command(s) again",
@@ -582,7 +584,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   DeliveryTracker deliveries_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::map<int32_t, int64_t> consumed_;  // commands partition → next offset, this batch
+  std::map<int32_t, int64_t> consumed_;     // commands partition → next offset, this batch
   std::map<int32_t, int64_t> batch_start_;  // commands partition → its first offset, this batch
   std::vector<std::pair<int32_t, int64_t>> batch_commands_;  // slot → (partition, offset)
   // Commands whose outcome Kafka refused for its size, with why: refused as TOO_LARGE when
@@ -618,10 +620,10 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
         "give this one a --data of its own",
         holder.empty() ? "" : ", " + holder + ",", options.data_dir, lock_path));
   }
-  auto store = HeadStore::Open(dir,
-                               {options.kafka.topics.events, options.kafka.topics.rejections,
-                                options.kafka.topics.commands},
-                               options.idempotency_window);
+  auto store = HeadStore::Open(
+      dir,
+      {options.kafka.topics.events, options.kafka.topics.rejections, options.kafka.topics.commands},
+      options.idempotency_window);
   if (!store.ok()) return store.status();
 
   // Commands and events must be partitioned alike: an account's commands and events share a
@@ -648,8 +650,8 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
                                                options.kafka, probe->get(), kKafkaTimeout);
   if (!seal_key.ok()) return seal_key.status();
 
-  auto impl = std::make_unique<Impl>(options, std::move(store).value(),
-                                     std::move(seal_key).value(), *commands);
+  auto impl = std::make_unique<Impl>(options, std::move(store).value(), std::move(seal_key).value(),
+                                     *commands);
   TIMELINE_RETURN_IF_ERROR(impl->Start());
   std::unique_ptr<SequencerProcess> process(new SequencerProcess(std::move(impl)));
   process->data_lock_ = std::move(**lock);

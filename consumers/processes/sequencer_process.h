@@ -8,8 +8,8 @@
 // the group's committed offset when that is further): a new group or a reset offset never
 // decides a command twice (docs/storage.md, "Where commands resume"). An event past an
 // account's head whose seal does not verify stops it (engine/sequencer.h, Replay). The seal key
-// is made only while account-events is empty (consumers/processes/seal_key_guard.h). It then decides
-// commands in batches; each batch's events, rejections and consumed
+// is made only while account-events is empty (consumers/processes/seal_key_guard.h). It then
+// decides commands in batches; each batch's events, rejections and consumed
 // command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
 // the commit are heads and account-events offsets written to RocksDB. A batch is also finished
 // before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in
@@ -35,9 +35,9 @@
 #include <optional>
 #include <string>
 
+#include "consumers/log/kafka_settings.h"
 #include "consumers/processes/file_lock.h"
 #include "engine/idempotency_window.h"
-#include "consumers/log/kafka_settings.h"
 #include "engine/status.h"
 #include "engine/submission_validation.h"
 
@@ -47,10 +47,10 @@ class MetricsRegistry;
 
 struct SequencerOptions {
   KafkaSettings kafka;
-  std::string data_dir;                 // the HeadStore lives in <data_dir>/sequencer
-  std::string seal_key_path;            // empty: SealKeyPath(data_dir)
-  std::string instance_id = "0";        // part of the transactional.id: unique per process
-  int max_batch = 5000;                 // commands per transaction at most
+  std::string data_dir;                          // the HeadStore lives in <data_dir>/sequencer
+  std::string seal_key_path;                     // empty: SealKeyPath(data_dir)
+  std::string instance_id = "0";                 // part of the transactional.id: unique per process
+  int max_batch = 5000;                          // commands per transaction at most
   std::chrono::milliseconds max_batch_wait{25};  // how long a batch stays open at most
   // How often a partition that gained events gets a chain digest pin (besides every
   // kDigestPinEvery events), so that an auditor can pin the log's state at a recent time.

@@ -2,11 +2,11 @@
 // `timeline run --listen`) answers from, replaced whole when a rebuild swaps <data>/views.
 //
 // Why: `timeline rebuild` renames <data>/views aside and renames the rebuilt views in
-// (consumers/processes/view_swap.h). A RocksDB secondary opened on the old directory must not simply catch
-// up after that: it would read the new database's MANIFEST as if it were its own. So Refresh()
-// first compares the directory's identity (device and inode) with the one it opened: unchanged,
-// it catches up; changed, it opens the new views and publishes them. While the swap is half done
-// (no <data>/views for a moment) it keeps serving what it has.
+// (consumers/processes/view_swap.h). A RocksDB secondary opened on the old directory must not
+// simply catch up after that: it would read the new database's MANIFEST as if it were its own.
+// So Refresh() first compares the directory's identity (device and inode) with the one it
+// opened: unchanged, it catches up; changed, it opens the new views and publishes them. While
+// the swap is half done (no <data>/views for a moment) it keeps serving what it has.
 // Requests take Current() once and use that store for their whole answer, so no answer mixes old
 // and new views; the old store closes when the last request holding it lets go.
 // Concurrency: Current() from any thread (an atomic shared_ptr, no lock on the read path);
@@ -33,8 +33,8 @@ class ServedViews {
   // set, is what Refresh() does.
   static std::shared_ptr<ServedViews> Fixed(const ViewStore* store,
                                             std::function<Status()> catch_up = {});
-  // Opens <data>/views read-only (consumers/processes/read_only_views.h) and follows it across swaps.
-  // NotFound (naming the command to run) when there are no views yet.
+  // Opens <data>/views read-only (consumers/processes/read_only_views.h) and follows it across
+  // swaps. NotFound (naming the command to run) when there are no views yet.
   static Result<std::shared_ptr<ServedViews>> Follow(const std::string& data_dir);
 
   // The views to answer one request from.
@@ -56,10 +56,10 @@ class ServedViews {
   Status Open(const DirectoryIdentity& identity);
 
   std::atomic<std::shared_ptr<const ViewStore>> current_;
-  std::function<Status()> catch_up_;  // Fixed only
-  std::string data_dir_;              // Follow only
+  std::function<Status()> catch_up_;         // Fixed only
+  std::string data_dir_;                     // Follow only
   std::shared_ptr<ReadOnlyViews> followed_;  // Follow only: what current_ points into
-  DirectoryIdentity opened_;          // Follow only: the directory followed_ was opened on
+  DirectoryIdentity opened_;                 // Follow only: the directory followed_ was opened on
   std::atomic<uint64_t> reopened_{0};
 };
 

@@ -13,12 +13,12 @@
 #include <fmt/format.h>
 
 #include "consumers/log/kafka_client.h"
+#include "consumers/log/kafka_wait.h"
 #include "consumers/processes/data_directory.h"
 #include "consumers/processes/file_lock.h"
 #include "consumers/processes/read_only_views.h"
 #include "consumers/processes/seal_key_guard.h"
 #include "engine/event_seal.h"
-#include "consumers/log/kafka_wait.h"
 #include "projections/view_digest.h"
 #include "projections/view_keys.h"
 #include "projections/view_store.h"
@@ -39,8 +39,8 @@ Result<std::set<int32_t>> PartitionsOfCurrentViews(const std::string& data_dir,
   if (!fs::exists(ViewsDirectory(data_dir) + "/CURRENT", ignored)) return partitions;
   auto views = ReadOnlyViews::Open(data_dir);
   if (!views.ok()) return views.status();
-  TIMELINE_RETURN_IF_ERROR((*views)->store().ScanFamily(
-      kCheckpointsFamily, [&](std::string_view key, std::string_view) {
+  TIMELINE_RETURN_IF_ERROR(
+      (*views)->store().ScanFamily(kCheckpointsFamily, [&](std::string_view key, std::string_view) {
         auto checkpoint = DecodeCheckpointKey(key);
         if (!checkpoint.ok()) return true;
         if (checkpoint->topic == topic) {
@@ -52,9 +52,9 @@ Result<std::set<int32_t>> PartitionsOfCurrentViews(const std::string& data_dir,
       }));
   // Views of another topic would be replaced by views of this one: a wrong --topic-prefix.
   if (partitions.empty() && !other_topics.empty()) {
-    return Status::InvalidArgument(fmt::format(
-        "the views in {} were folded from {}, not {}; check --topic-prefix",
-        ViewsDirectory(data_dir), fmt::join(other_topics, ", "), topic));
+    return Status::InvalidArgument(
+        fmt::format("the views in {} were folded from {}, not {}; check --topic-prefix",
+                    ViewsDirectory(data_dir), fmt::join(other_topics, ", "), topic));
   }
   return partitions;
 }
@@ -91,7 +91,8 @@ class Replayer {
     std::vector<RdKafka::TopicPartition*> starts;
     for (int32_t partition : partitions) {
       PartitionReplay replay;
-      auto marks = QueryWatermarks(consumer_.get(), topic, partition, options_.kafka.transient_wait);
+      auto marks =
+          QueryWatermarks(consumer_.get(), topic, partition, options_.kafka.transient_wait);
       if (!marks.ok()) return marks.status();
       replay.low = marks->low;
       replay.end = marks->high;
@@ -105,7 +106,8 @@ class Replayer {
         starts.push_back(RdKafka::TopicPartition::create(topic, partition, replay.low));
       }
     }
-    Status assigned = FromKafka(consumer_->assign(starts), "assigning " + topic + " for the rebuild");
+    Status assigned =
+        FromKafka(consumer_->assign(starts), "assigning " + topic + " for the rebuild");
     RdKafka::TopicPartition::destroy(starts);
     TIMELINE_RETURN_IF_ERROR(assigned);
 

@@ -35,8 +35,8 @@
 #include <string>
 #include <vector>
 
-#include "consumers/processes/view_swap.h"
 #include "consumers/log/kafka_settings.h"
+#include "consumers/processes/view_swap.h"
 #include "engine/status.h"
 #include "projections/projector.h"
 #include "timeline/v1/view_digest.pb.h"
@@ -51,7 +51,9 @@ struct RebuildProgress {
   int64_t offsets_total = 0;
   double seconds = 0;  // since the replay started
 
-  double EventsPerSecond() const { return seconds > 0 ? static_cast<double>(records) / seconds : 0; }
+  double EventsPerSecond() const {
+    return seconds > 0 ? static_cast<double>(records) / seconds : 0;
+  }
   double Percent() const {
     return offsets_total > 0 ? 100.0 * static_cast<double>(offsets_done) / offsets_total : 100.0;
   }
@@ -63,18 +65,18 @@ struct RebuildOptions {
   std::string seal_key_path;  // empty: SealKeyPath(data_dir)
   int max_batch = 5000;       // records per WriteBatch, as the worker
   std::chrono::milliseconds swap_timeout{std::chrono::seconds(60)};
-  std::string digest_view;    // empty: digest every view
+  std::string digest_view;  // empty: digest every view
   // Called about once per second during the replay, and once when it ends. Optional.
   std::function<void(const RebuildProgress&)> progress;
 };
 
 struct RebuildReport {
-  RebuildProgress replay;             // the replay alone, without the wait for the swap
-  ProjectorStats projector;           // applied, duplicates, dead-lettered
-  std::vector<int32_t> partitions;    // replayed
-  v1::ViewStoreDigest digest;         // of the rebuilt views, before anyone else wrote them
-  SwapOutcome swap;                   // always swapped when OK
-  bool swapped_by_worker = false;     // false: swapped by the rebuild itself (no worker ran)
+  RebuildProgress replay;           // the replay alone, without the wait for the swap
+  ProjectorStats projector;         // applied, duplicates, dead-lettered
+  std::vector<int32_t> partitions;  // replayed
+  v1::ViewStoreDigest digest;       // of the rebuilt views, before anyone else wrote them
+  SwapOutcome swap;                 // always swapped when OK
+  bool swapped_by_worker = false;   // false: swapped by the rebuild itself (no worker ran)
 };
 
 // Runs steps 1-4. OK once the rebuilt views are <data>/views. Otherwise: Aborted (stopped: the

@@ -66,7 +66,8 @@ std::string OldViewsDirectory(const std::string& data_dir, const std::string& re
     name = "views.old-" + UtcStamp();
   }
   std::string path = data_dir + "/" + name;
-  for (int suffix = 2; fs::exists(path); ++suffix) path = fmt::format("{}/{}-{}", data_dir, name, suffix);
+  for (int suffix = 2; fs::exists(path); ++suffix)
+    path = fmt::format("{}/{}-{}", data_dir, name, suffix);
   return path;
 }
 

@@ -33,14 +33,16 @@ Readiness BrokerProbe::Check() {
   std::unique_ptr<RdKafka::Topic> topic(
       RdKafka::Topic::create(client_.get(), kafka_.topics.events, nullptr, ignored_error_));
   RdKafka::Metadata* metadata = nullptr;
-  const auto code = client_->metadata(false, topic.get(), &metadata,
-                                      static_cast<int>(kBrokerTimeout.count()));
+  const auto code =
+      client_->metadata(false, topic.get(), &metadata, static_cast<int>(kBrokerTimeout.count()));
   delete metadata;
   last_ = code == RdKafka::ERR_NO_ERROR
               ? Readiness{true, ""}
-              : Readiness{false, "the broker (" + kafka_.brokers + ") does not answer: asking "
-                                 "for " + kafka_.topics.events + "'s metadata failed: " +
-                                 RdKafka::err2str(code)};
+              : Readiness{false, "the broker (" + kafka_.brokers +
+                                     ") does not answer: asking "
+                                     "for " +
+                                     kafka_.topics.events +
+                                     "'s metadata failed: " + RdKafka::err2str(code)};
   checked_at_ = std::chrono::steady_clock::now();
   ever_checked_ = true;
   return last_;

@@ -11,8 +11,8 @@
 // Concurrency: the worker's thread updates them; Expose() reads them from any thread.
 #pragma once
 
-#include <cstdint>
 #include <fmt/format.h>
+#include <cstdint>
 
 #include <functional>
 #include <memory>
@@ -98,8 +98,9 @@ inline std::function<Readiness()> WorkerReadiness(std::shared_ptr<MetricsRegistr
       if (!answered.ready) return answered;
     }
     if (assigned->value() < 1) {
-      return {false, "the worker owns no partition of account-events (yet): the group is "
-                     "rebalancing, or other workers hold them all"};
+      return {false,
+              "the worker owns no partition of account-events (yet): the group is "
+              "rebalancing, or other workers hold them all"};
     }
     if (caught_up->value() != 1) {
       return {false, "the worker has not yet read account-events to its end"};
@@ -110,7 +111,8 @@ inline std::function<Readiness()> WorkerReadiness(std::shared_ptr<MetricsRegistr
     });
     if (behind > kReadyLagRecords) {
       return {false, fmt::format("the worker is {} records behind account-events (ready at {} or "
-                                 "fewer)", behind, kReadyLagRecords)};
+                                 "fewer)",
+                                 behind, kReadyLagRecords)};
     }
     return {true, ""};
   };

@@ -12,10 +12,10 @@
 
 #include "consumers/log/dead_letter_publisher.h"
 #include "consumers/log/kafka_client.h"
+#include "consumers/log/state_changelog_publisher.h"
 #include "consumers/processes/file_lock.h"
 #include "consumers/processes/group_fencing.h"
 #include "consumers/processes/seal_key_guard.h"
-#include "consumers/log/state_changelog_publisher.h"
 #include "consumers/processes/view_swap.h"
 #include "consumers/processes/worker_metrics.h"
 #include "engine/event_seal.h"
@@ -38,7 +38,6 @@ constexpr std::chrono::seconds kChangelogDrainPatience{10};
 // How often a worker looks again for a missing account-state topic.
 constexpr std::chrono::seconds kChangelogTopicRecheck{30};
 }  // namespace
-
 
 class WorkerProcess::Impl : public RdKafka::RebalanceCb {
  public:
@@ -90,10 +89,10 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         // Fenced or kicked out for good: exit naming the instance (group_fencing.h); anything
         // else librdkafka retries by itself.
         const std::string group = options_.kafka.group_prefix + "-projections";
-        if (auto fatal = FatalConsumerError(
-                consumer_.get(), message->err(),
-                {"projection worker", group, group + "-" + options_.instance_id,
-                 options_.instance_id})) {
+        if (auto fatal =
+                FatalConsumerError(consumer_.get(), message->err(),
+                                   {"projection worker", group, group + "-" + options_.instance_id,
+                                    options_.instance_id})) {
           fatal_ = *fatal;
           return fatal_;
         }
@@ -207,10 +206,11 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       // A marker speaks for its partition number on both topics: equal counts or none.
       owned_.progress_markers = *state_count == *count;
       if (!owned_.progress_markers) {
-        spdlog::error("worker: {} has {} partitions and {} has {}: no progress markers on {} "
-                      "(recreate it with `timeline topics create`)",
-                      options_.kafka.topics.account_state, *state_count,
-                      options_.kafka.topics.events, *count, options_.kafka.topics.account_state);
+        spdlog::error(
+            "worker: {} has {} partitions and {} has {}: no progress markers on {} "
+            "(recreate it with `timeline topics create`)",
+            options_.kafka.topics.account_state, *state_count, options_.kafka.topics.events, *count,
+            options_.kafka.topics.account_state);
       }
     }
     owned_.partitions = assigned_;
@@ -253,7 +253,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     std::vector<RdKafka::TopicPartition*> assigned;
     TIMELINE_RETURN_IF_ERROR(FromKafka(consumer_->assignment(assigned), "reading the assignment"));
     consumer_->unassign();  // nothing fetched for the old views may reach the new ones
-    store_.reset();  // RocksDB must close the old directory before it is renamed away
+    store_.reset();         // RocksDB must close the old directory before it is renamed away
     auto swapped = SwapInRebuiltViews(options_.data_dir);
     auto reopened = ViewStore::OpenPrimary(ViewsDirectory(options_.data_dir));
     Status status = !swapped.ok() ? swapped.status() : reopened.status();
@@ -330,7 +330,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   std::unique_ptr<StateChangelogPublisher> changelog_;
   OwnedPartitions owned_;  // the changelog's partitions; their count is asked once
   SteadyClock::time_point next_topic_check_;  // while account-state is missing
-  bool publish_outbox_ = false;    // look at the whole outbox at the next PublishStates
+  bool publish_outbox_ = false;               // look at the whole outbox at the next PublishStates
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::vector<LogRecord> batch_;
   SteadyClock::time_point batch_started_;
@@ -347,7 +347,8 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions
   const std::string dir = ViewsDirectory(options.data_dir);
   std::error_code ignored;
   std::filesystem::create_directories(options.data_dir, ignored);
-  // This worker writes <data>/views: hold views.lock for its life (consumers/processes/view_swap.h).
+  // This worker writes <data>/views: hold views.lock for its life
+  // (consumers/processes/view_swap.h).
   // Another worker holds it for its life: say so at once. A rebuild holds it for a moment.
   const std::string lock_path = ViewsLockPath(options.data_dir);
   auto tried = FileLock::TryAcquire(lock_path, kWorkerLockNote);
@@ -361,10 +362,10 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::Create(const WorkerOptions
           "one a --data of its own",
           holder, options.data_dir, lock_path));
     }
-    spdlog::warn("worker: {} is held by {}; waiting up to {} s (a rebuild holds it while it "
-                 "swaps the views in)",
-                 lock_path, holder.empty() ? "another process" : holder,
-                 kViewsLockPatience.count());
+    spdlog::warn(
+        "worker: {} is held by {}; waiting up to {} s (a rebuild holds it while it "
+        "swaps the views in)",
+        lock_path, holder.empty() ? "another process" : holder, kViewsLockPatience.count());
     auto waited = FileLock::Acquire(lock_path, kViewsLockPatience, kWorkerLockNote);
     if (!waited.ok()) {
       return Status(waited.status().code(),

@@ -12,8 +12,9 @@
 // assigned here, with progress markers once a partition's changes are all acknowledged; a stop
 // waits up to 10 s for them, and what is left goes on the next run.
 // The worker holds <data>/views.lock for its life. Between batches, at most once a second, it
-// looks for views that `timeline rebuild` left READY and swaps them in (consumers/processes/view_swap.h),
-// then resumes from their checkpoints; at start it finishes a swap a crash interrupted.
+// looks for views that `timeline rebuild` left READY and swaps them in
+// (consumers/processes/view_swap.h), then resumes from their checkpoints; at start it finishes
+// a swap a crash interrupted.
 // Lag: once a second, each assigned partition's high watermark minus the consumer's position
 // (0 once the consumer has reached the partition's end, since a transaction's commit marker
 // takes the last offset and is never delivered). Caught up: the consumer has reached the end of
@@ -36,8 +37,8 @@ class MetricsRegistry;
 
 struct WorkerOptions {
   KafkaSettings kafka;
-  std::string data_dir;  // the views live in <data_dir>/views
-  std::string seal_key_path;  // empty: SealKeyPath(data_dir)
+  std::string data_dir;           // the views live in <data_dir>/views
+  std::string seal_key_path;      // empty: SealKeyPath(data_dir)
   std::string instance_id = "0";  // unique per worker process (its static group membership)
   int max_batch = 5000;
   std::chrono::milliseconds max_batch_wait{25};
@@ -59,6 +60,5 @@ class WorkerProcess {
   explicit WorkerProcess(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
 
 }  // namespace timeline

@@ -5,7 +5,8 @@
 // the full history stream (scan + decode) and a 1000-event page from the middle with and
 // without protobuf's JSON printing, as `timeline history` does minus the printf; as-of and
 // known-at at 20 random instants through the snapshots, both the whole account (views) and the
-// state alone (`timeline state`); and a plain full replay as-of for comparison. Not a ctest: run it by hand.
+// state alone (`timeline state`); and a plain full replay as-of for comparison. Not a ctest: run
+// it by hand.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,8 +54,8 @@ size_t ProtobufJsonSize(const google::protobuf::Message& message) {
 
 // Streams the history through `filter` as `timeline history` does, minus the printing; with
 // Json::kNone it stops at the decoded HistoryEntry.
-bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, Json json,
-                   uint64_t* count, size_t* bytes) {
+bool StreamHistory(const ViewStore& store, const HistoryFilter& filter, Json json, uint64_t* count,
+                   size_t* bytes) {
   Status failure;
   Status status = ScanFilteredHistory(store, "bench", filter, [&](const v1::EventEnvelope& e) {
     auto entry = ToHistoryEntry(e);
@@ -177,9 +178,9 @@ int Run(uint64_t events) {
     std::mt19937_64 same = random;
     if (!TimeCuts(known_at ? "known-at state (snapshots)" : "as-of state (snapshots)", 20, low,
                   high, known_at, &random, snapshot_path) ||
-        !TimeCuts(known_at ? "known-at state only (lazy entities)"
-                           : "as-of state only (lazy entities)",
-                  20, low, high, known_at, &same, state_path)) {
+        !TimeCuts(
+            known_at ? "known-at state only (lazy entities)" : "as-of state only (lazy entities)",
+            20, low, high, known_at, &same, state_path)) {
       return 1;
     }
   }

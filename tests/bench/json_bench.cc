@@ -1,4 +1,5 @@
-// JSON printing, protobuf 3.21's printer against the fast printer (consumers/json/fast_json_printer.h):
+// JSON printing, protobuf 3.21's printer against the fast printer
+// (consumers/json/fast_json_printer.h):
 //   json_bench [EVENTS] [DATA_DIR]     (default 100000 events, a temp directory)
 // 1. Every event of the demo history (20 accounts x 24 months, seed 1) as a HistoryEntry,
 //    printed compact (a `history` line) and pretty (`--pretty`), best of 3 alternating passes:

@@ -93,47 +93,47 @@ TEST_CASE("folding a hand-worked account history gives the hand-computed totals 
   History history;
   auto day = [](int n) { return kJan15 + n * kDay; };
 
-  history.Add(AccountOpened(), day(0));                                                     // 1
-  history.Add(ContractSigned("k-1", Terms(30, 1000, day(0))), day(1));                     // 2
+  history.Add(AccountOpened(), day(0));                                 // 1
+  history.Add(ContractSigned("k-1", Terms(30, 1000, day(0))), day(1));  // 2
   // o-1: 3 x 12.49 = 37.47, 2 x 999.00 = 1 998.00 -> 203 547 minor units.
   history.Add(OrderPlaced("o-1", {{"LIC-SEAT", 3, 1249}, {"SRV-GOLD", 2, 99900}}, "k-1"),
-              day(2));                                                                      // 3
+              day(2));  // 3
   // o-2 (a reorder): 10 x 12.50 = 12 500.
-  history.Add(OrderPlaced("o-2", {{"LIC-SEAT", 10, 1250}}, "", true), day(3));              // 4
+  history.Add(OrderPlaced("o-2", {{"LIC-SEAT", 10, 1250}}, "", true), day(3));  // 4
   // o-2 amended to 8 x 12.50 = 10 000: ordered = 203 547 + 12 500 - 12 500 + 10 000 = 213 547.
-  history.Add(OrderAmended("o-2", {{"LIC-SEAT", 8, 1250}}), day(4));                        // 5
+  history.Add(OrderAmended("o-2", {{"LIC-SEAT", 8, 1250}}), day(4));  // 5
   // o-1 shipped in two parts: 3 LIC-SEAT + 1 SRV-GOLD, then the last SRV-GOLD.
-  history.Add(OrderFulfilled("o-1", "ship-1", {{"LIC-SEAT", 3}, {"SRV-GOLD", 1}}), day(5)); // 6
-  history.Add(OrderFulfilled("o-1", "ship-2", {{"SRV-GOLD", 1}}), day(6));                  // 7
+  history.Add(OrderFulfilled("o-1", "ship-1", {{"LIC-SEAT", 3}, {"SRV-GOLD", 1}}), day(5));  // 6
+  history.Add(OrderFulfilled("o-1", "ship-2", {{"SRV-GOLD", 1}}), day(6));                   // 7
   // inv-1: LIC-SEAT 3 x 1 249 = 3 747 less 5% (187.35, truncated to 187) = 3 560;
   //        SRV-GOLD 2 x 99 900 = 199 800, no discount. Total 203 360.
-  history.Add(InvoiceIssued("inv-1", "o-1",
-                            {{"LIC-SEAT", 3, 1249, "EUR", 500}, {"SRV-GOLD", 2, 99900}}, "k-1",
-                            day(37)),
-              day(7));                                                                      // 8
+  history.Add(
+      InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 3, 1249, "EUR", 500}, {"SRV-GOLD", 2, 99900}},
+                    "k-1", day(37)),
+      day(7));  // 8
   // Corrected: SRV-GOLD now 10% off: 199 800 - 19 980 = 179 820; LIC-SEAT still 3 560.
   // New total 183 380; difference 183 380 - 203 360 = -19 980.
   history.Add(InvoiceCorrected("inv-1", {{"LIC-SEAT", 3, 1249, "EUR", 500},
                                          {"SRV-GOLD", 2, 99900, "EUR", 1000}}),
-              day(8));                                                                      // 9
-  history.Add(PaymentReceived("pay-1", "inv-1", Money(100000)), day(9));                    // 10
-  history.Add(InvoiceCredited("inv-1", "cn-1", Money(3380)), day(10));                      // 11
-  history.Add(ProjectStarted("rollout", day(90)), day(11));                                 // 12
-  history.Add(MilestonePlanned("rollout", "m-1", day(30)), day(12));                        // 13
-  history.Add(MilestonePlanned("rollout", "m-2", day(60)), day(13));                        // 14
-  history.Add(MilestoneRescheduled("rollout", "m-2", day(75)), day(14));                    // 15
-  history.Add(MilestoneCompleted("rollout", "m-1"), day(15));                               // 16
-  history.Add(ServiceCaseOpened("case-1", v1::CRITICAL), day(16));                          // 17
-  history.Add(ServiceCaseResolved("case-1"), day(17));                                      // 18
-  history.Add(ProgrammeLaunched("spring", 2500000), day(18));                               // 19
-  history.Add(TrainingScheduled("t-1", 12, day(25)), day(19));                              // 20
-  history.Add(TrainingDelivered("t-1", 10), day(25));                                       // 21
-  history.Add(TeamMemberAssigned("sam.sales", v1::SALES, v1::SATELLITE_OFFICE), day(20));  // 22
-  history.Add(TeamMemberAssigned("pat.pm", v1::PROJECT_MANAGER, v1::CLIENT_SITE), day(21)); // 23
-  history.Add(TeamMemberReleased("sam.sales"), day(22));                                    // 24
-  history.Add(ProductProposed("prop-1"), day(23));                                          // 25
+              day(8));                                                                       // 9
+  history.Add(PaymentReceived("pay-1", "inv-1", Money(100000)), day(9));                     // 10
+  history.Add(InvoiceCredited("inv-1", "cn-1", Money(3380)), day(10));                       // 11
+  history.Add(ProjectStarted("rollout", day(90)), day(11));                                  // 12
+  history.Add(MilestonePlanned("rollout", "m-1", day(30)), day(12));                         // 13
+  history.Add(MilestonePlanned("rollout", "m-2", day(60)), day(13));                         // 14
+  history.Add(MilestoneRescheduled("rollout", "m-2", day(75)), day(14));                     // 15
+  history.Add(MilestoneCompleted("rollout", "m-1"), day(15));                                // 16
+  history.Add(ServiceCaseOpened("case-1", v1::CRITICAL), day(16));                           // 17
+  history.Add(ServiceCaseResolved("case-1"), day(17));                                       // 18
+  history.Add(ProgrammeLaunched("spring", 2500000), day(18));                                // 19
+  history.Add(TrainingScheduled("t-1", 12, day(25)), day(19));                               // 20
+  history.Add(TrainingDelivered("t-1", 10), day(25));                                        // 21
+  history.Add(TeamMemberAssigned("sam.sales", v1::SALES, v1::SATELLITE_OFFICE), day(20));    // 22
+  history.Add(TeamMemberAssigned("pat.pm", v1::PROJECT_MANAGER, v1::CLIENT_SITE), day(21));  // 23
+  history.Add(TeamMemberReleased("sam.sales"), day(22));                                     // 24
+  history.Add(ProductProposed("prop-1"), day(23));                                           // 25
   // Recorded late: it happened before the training, so last_occurred_at must not move back.
-  const auto& last = history.Add(AccountClosed(), day(24));                                 // 26
+  const auto& last = history.Add(AccountClosed(), day(24));  // 26
 
   v1::AccountState state;
   MemoryEntities entities;
@@ -176,9 +176,9 @@ TEST_CASE("folding a hand-worked account history gives the hand-computed totals 
   CHECK(TotalIn(state.paid(), "EUR") == 100000);
   CHECK(TotalIn(state.credited(), "EUR") == 3380);
   CHECK(TotalIn(state.receivable(), "EUR") == 80000);
-  CHECK(TotalIn(state.receivable(), "EUR") ==
-        TotalIn(state.invoiced(), "EUR") - TotalIn(state.paid(), "EUR") -
-            TotalIn(state.credited(), "EUR"));
+  CHECK(TotalIn(state.receivable(), "EUR") == TotalIn(state.invoiced(), "EUR") -
+                                                  TotalIn(state.paid(), "EUR") -
+                                                  TotalIn(state.credited(), "EUR"));
   CHECK(state.disputed_invoices() == 0);
 
   // The rest of the catalogue.
@@ -360,8 +360,9 @@ TEST_CASE("closing events move the counters down and a cancelled order leaves th
         v1::TRAINING_CANCELLED);
 }
 
-TEST_CASE("InvoiceLineAmount is quantity x unit price less the discount truncated to the minor "
-          "unit") {
+TEST_CASE(
+    "InvoiceLineAmount is quantity x unit price less the discount truncated to the minor "
+    "unit") {
   v1::InvoiceLine line;
   line.set_quantity(3);
   line.mutable_unit_price()->set_minor_units(1249);
@@ -415,7 +416,10 @@ TEST_CASE("a body that is not an Event is corruption and leaves the state unchan
   bad.set_account_id("acme");
   bad.set_sequence(2);
   // Field 1, length-delimited, claims 5 bytes but only 2 follow: not a parseable Event.
-  bad.set_body(std::string("\x0a\x05" "ab", 4));
+  bad.set_body(
+      std::string("\x0a\x05"
+                  "ab",
+                  4));
   ChainAndSeal(first.hash(), &bad);
 
   const Status status = FoldEvent(bad, &state, entities.cache());

@@ -55,7 +55,8 @@ class AccountUnderTest {
     head_.set_version(envelope.sequence());
     head_.set_last_hash(envelope.hash());
     head_.set_opened(true);
-    for (const auto& [key, entity] : entities_.Changed()) (*store_)[key] = entity->SerializeAsString();
+    for (const auto& [key, entity] : entities_.Changed())
+      (*store_)[key] = entity->SerializeAsString();
     entities_.Clear();
     kinds_.insert(event.event_case());
     return *this;
@@ -124,16 +125,16 @@ TEST_CASE("a stale expected version is refused with VERSION_CONFLICT and names b
   AccountUnderTest account = Opened();
   for (int i = 1; i <= 6; ++i) account.Given(ServiceCaseOpened("case-" + std::to_string(i)));
   REQUIRE(account.head().version() == 7);
-  const std::string message = Refused(account.Check(ServiceCaseOpened("case-7"), 5),
-                                      v1::VERSION_CONFLICT);
+  const std::string message =
+      Refused(account.Check(ServiceCaseOpened("case-7"), 5), v1::VERSION_CONFLICT);
   CHECK_THAT(message, Contains("expected version 5"));
   CHECK_THAT(message, Contains("account acme is at version 7"));
 }
 
 TEST_CASE("an expected version ahead of the account is refused with VERSION_CONFLICT") {
   AccountUnderTest account = Opened();
-  const std::string message = Refused(account.Check(ServiceCaseOpened("c"), 2),
-                                      v1::VERSION_CONFLICT);
+  const std::string message =
+      Refused(account.Check(ServiceCaseOpened("c"), 2), v1::VERSION_CONFLICT);
   CHECK_THAT(message, Contains("expected version 2"));
   CHECK_THAT(message, Contains("at version 1"));
 }
@@ -149,15 +150,16 @@ TEST_CASE("expected version 0 passes on a new account and conflicts once it has 
   AccountUnderTest fresh;
   CHECK_FALSE(fresh.Check(AccountOpened(), 0).has_value());
   AccountUnderTest opened = Opened();
-  const std::string message = Refused(opened.Check(ServiceCaseOpened("c"), 0), v1::VERSION_CONFLICT);
+  const std::string message =
+      Refused(opened.Check(ServiceCaseOpened("c"), 0), v1::VERSION_CONFLICT);
   CHECK_THAT(message, Contains("expected version 0"));
   CHECK_THAT(message, Contains("at version 1"));
 }
 
 TEST_CASE("an event before accountOpened is refused with ACCOUNT_NOT_OPENED") {
   AccountUnderTest fresh;
-  const std::string message = Refused(fresh.Check(OrderPlaced("o-1", {{"LIC-SEAT", 1, 1250}})),
-                                      v1::ACCOUNT_NOT_OPENED);
+  const std::string message =
+      Refused(fresh.Check(OrderPlaced("o-1", {{"LIC-SEAT", 1, 1250}})), v1::ACCOUNT_NOT_OPENED);
   CHECK_THAT(message, Contains("account acme has not been opened"));
 }
 
@@ -280,16 +282,17 @@ TEST_CASE("naming a contract the account does not have is refused with UNKNOWN_C
                Contains("account acme has no contract k-9"));
   }
   SECTION("an invoice naming it") {
-    const std::string message = Refused(
-        account.Check(InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 10, 1250}}, "k-9")),
-        v1::UNKNOWN_CONTRACT);
+    const std::string message =
+        Refused(account.Check(InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 10, 1250}}, "k-9")),
+                v1::UNKNOWN_CONTRACT);
     CHECK_THAT(message, Contains("invoice inv-1 names contract k-9"));
     CHECK_THAT(message, Contains("account acme does not have"));
   }
 }
 
-TEST_CASE("amending, terminating or ordering under a terminated contract is refused with "
-          "CONTRACT_TERMINATED") {
+TEST_CASE(
+    "amending, terminating or ordering under a terminated contract is refused with "
+    "CONTRACT_TERMINATED") {
   AccountUnderTest account = Opened();
   account.Given(ContractSigned("k-1")).Given(ContractTerminated("k-1"));
 
@@ -316,7 +319,8 @@ TEST_CASE("billing under a terminated contract is refused with CONTRACT_TERMINAT
   account.Given(ContractSigned("k-1"))
       .Given(OrderPlaced("o-1", {{"LIC-SEAT", 10, 1250}}, "k-1"))
       .Given(ContractTerminated("k-1"));
-  const auto refusal = account.Check(InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 10, 1250}}, "k-1"));
+  const auto refusal =
+      account.Check(InvoiceIssued("inv-1", "o-1", {{"LIC-SEAT", 10, 1250}}, "k-1"));
   CHECK_THAT(Refused(refusal, v1::CONTRACT_TERMINATED), Contains("contract k-1"));
 }
 
@@ -327,9 +331,9 @@ TEST_CASE("naming an order the account does not have is refused with UNKNOWN_ORD
   account.Given(OrderPlaced("o-1", {{"LIC-SEAT", 10, 1250}}));
 
   SECTION("amend") {
-    CHECK_THAT(Refused(account.Check(OrderAmended("o-9", {{"LIC-SEAT", 1, 1250}})),
-                       v1::UNKNOWN_ORDER),
-               Contains("account acme has no order o-9"));
+    CHECK_THAT(
+        Refused(account.Check(OrderAmended("o-9", {{"LIC-SEAT", 1, 1250}})), v1::UNKNOWN_ORDER),
+        Contains("account acme has no order o-9"));
   }
   SECTION("fulfil") {
     CHECK_THAT(Refused(account.Check(OrderFulfilled("o-9", "ship-1", {{"LIC-SEAT", 1}})),
@@ -356,9 +360,9 @@ TEST_CASE("changing an order that is no longer open is refused with ORDER_NOT_OP
       .Given(OrderFulfilled("o-2", "ship-1", {{"LIC-SEAT", 2}}));
 
   SECTION("amend a cancelled order") {
-    CHECK_THAT(Refused(account.Check(OrderAmended("o-1", {{"LIC-SEAT", 5, 1250}})),
-                       v1::ORDER_NOT_OPEN),
-               Contains("order o-1 is cancelled and cannot be amended"));
+    CHECK_THAT(
+        Refused(account.Check(OrderAmended("o-1", {{"LIC-SEAT", 5, 1250}})), v1::ORDER_NOT_OPEN),
+        Contains("order o-1 is cancelled and cannot be amended"));
   }
   SECTION("fulfil a fulfilled order") {
     CHECK_THAT(Refused(account.Check(OrderFulfilled("o-2", "ship-2", {{"LIC-SEAT", 1}})),
@@ -417,9 +421,10 @@ TEST_CASE("shipping a sku the order does not hold is refused with FULFILMENT_EXC
 TEST_CASE("one shipment listing a sku twice cannot exceed the order") {
   AccountUnderTest account = Opened();
   account.Given(OrderPlaced("o-1", {{"LIC-SEAT", 5, 1250}}));
-  CHECK_THAT(Refused(account.Check(OrderFulfilled("o-1", "ship-1", {{"LIC-SEAT", 3}, {"LIC-SEAT", 3}})),
-                     v1::FULFILMENT_EXCEEDS_ORDER),
-             Contains("order o-1"));
+  CHECK_THAT(
+      Refused(account.Check(OrderFulfilled("o-1", "ship-1", {{"LIC-SEAT", 3}, {"LIC-SEAT", 3}})),
+              v1::FULFILMENT_EXCEEDS_ORDER),
+      Contains("order o-1"));
 }
 
 // ---------------------------------------------------------------- proposals
@@ -502,16 +507,17 @@ TEST_CASE("changing a completed milestone is refused with MILESTONE_ALREADY_COMP
       .Given(MilestonePlanned("rollout", "m-1"))
       .Given(MilestonePlanned("rollout", "m-2"))
       .Given(MilestoneCompleted("rollout", "m-1"));
-  CHECK_THAT(Refused(account.Check(MilestoneCompleted("rollout", "m-1")),
-                     v1::MILESTONE_ALREADY_COMPLETED),
-             Contains("milestone m-1 of project rollout is already completed"));
+  CHECK_THAT(
+      Refused(account.Check(MilestoneCompleted("rollout", "m-1")), v1::MILESTONE_ALREADY_COMPLETED),
+      Contains("milestone m-1 of project rollout is already completed"));
   CHECK_THAT(Refused(account.Check(MilestoneRescheduled("rollout", "m-1", kJan15 + 40 * kDay)),
                      v1::MILESTONE_ALREADY_COMPLETED),
              Contains("milestone m-1 of project rollout"));
 }
 
-TEST_CASE("completing a project before its milestones is refused with "
-          "PROJECT_HAS_OPEN_MILESTONES") {
+TEST_CASE(
+    "completing a project before its milestones is refused with "
+    "PROJECT_HAS_OPEN_MILESTONES") {
   AccountUnderTest account = Opened();
   account.Given(ProjectStarted("rollout"))
       .Given(MilestonePlanned("rollout", "m-1"))
@@ -533,12 +539,12 @@ TEST_CASE("naming an invoice the account does not have is refused with UNKNOWN_I
              Contains(expected));
   CHECK_THAT(Refused(account.Check(InvoiceDisputed("inv-9")), v1::UNKNOWN_INVOICE),
              Contains(expected));
-  CHECK_THAT(Refused(account.Check(InvoiceCredited("inv-9", "cn-1", Money(100))),
-                     v1::UNKNOWN_INVOICE),
-             Contains(expected));
-  CHECK_THAT(Refused(account.Check(PaymentReceived("pay-1", "inv-9", Money(100))),
-                     v1::UNKNOWN_INVOICE),
-             Contains(expected));
+  CHECK_THAT(
+      Refused(account.Check(InvoiceCredited("inv-9", "cn-1", Money(100))), v1::UNKNOWN_INVOICE),
+      Contains(expected));
+  CHECK_THAT(
+      Refused(account.Check(PaymentReceived("pay-1", "inv-9", Money(100))), v1::UNKNOWN_INVOICE),
+      Contains(expected));
 }
 
 TEST_CASE("a payment above what the invoice still owes is refused with PAYMENT_EXCEEDS_BALANCE") {
@@ -546,8 +552,9 @@ TEST_CASE("a payment above what the invoice still owes is refused with PAYMENT_E
 
   SECTION("paying exactly the balance passes; a cent more fails") {
     CHECK_FALSE(account.Check(PaymentReceived("pay-1", "inv-1", Money(12500))).has_value());
-    const std::string message = Refused(
-        account.Check(PaymentReceived("pay-1", "inv-1", Money(12501))), v1::PAYMENT_EXCEEDS_BALANCE);
+    const std::string message =
+        Refused(account.Check(PaymentReceived("pay-1", "inv-1", Money(12501))),
+                v1::PAYMENT_EXCEEDS_BALANCE);
     CHECK_THAT(message, Contains("a payment of 12501 EUR exceeds the 12500 EUR still owed on "
                                  "invoice inv-1"));
   }
@@ -577,11 +584,12 @@ TEST_CASE("a payment above what the invoice still owes is refused with PAYMENT_E
 }
 
 TEST_CASE("a credit above what the invoice still owes is refused with CREDIT_EXCEEDS_BALANCE") {
-  AccountUnderTest account = Invoiced();  // 12 500
+  AccountUnderTest account = Invoiced();                           // 12 500
   account.Given(PaymentReceived("pay-1", "inv-1", Money(12000)));  // 500 left
   const std::string message = Refused(account.Check(InvoiceCredited("inv-1", "cn-1", Money(501))),
                                       v1::CREDIT_EXCEEDS_BALANCE);
-  CHECK_THAT(message, Contains("a credit of 501 EUR exceeds the 500 EUR still owed on invoice inv-1"));
+  CHECK_THAT(message,
+             Contains("a credit of 501 EUR exceeds the 500 EUR still owed on invoice inv-1"));
   CHECK_FALSE(account.Check(InvoiceCredited("inv-1", "cn-1", Money(500))).has_value());
 }
 
@@ -599,15 +607,15 @@ TEST_CASE("money in another currency than the invoice's is refused with CURRENCY
                Contains("the credit is in GBP but invoice inv-1 is in EUR"));
   }
   SECTION("invoice lines mixing currencies") {
-    const std::string message = Refused(
-        account.Check(InvoiceIssued("inv-2", "o-1",
-                                    {{"LIC-SEAT", 1, 1250, "EUR"}, {"SRV-GOLD", 1, 99900, "USD"}})),
-        v1::CURRENCY_MISMATCH);
+    const std::string message =
+        Refused(account.Check(InvoiceIssued(
+                    "inv-2", "o-1", {{"LIC-SEAT", 1, 1250, "EUR"}, {"SRV-GOLD", 1, 99900, "USD"}})),
+                v1::CURRENCY_MISMATCH);
     CHECK_THAT(message, Contains("invoice inv-2 mixes EUR and USD"));
   }
   SECTION("an invoice wholly in another currency than the account's is fine") {
-    CHECK_FALSE(account.Check(InvoiceIssued("inv-2", "o-1", {{"LIC-SEAT", 1, 1400, "USD"}}))
-                    .has_value());
+    CHECK_FALSE(
+        account.Check(InvoiceIssued("inv-2", "o-1", {{"LIC-SEAT", 1, 1400, "USD"}})).has_value());
   }
 }
 
@@ -622,8 +630,9 @@ TEST_CASE("a correction in another currency than the invoice's is refused with C
 
 // ---------------------------------------------------------------- service, marketing, training
 
-TEST_CASE("resolving a service case the account does not have is refused with "
-          "UNKNOWN_SERVICE_CASE") {
+TEST_CASE(
+    "resolving a service case the account does not have is refused with "
+    "UNKNOWN_SERVICE_CASE") {
   AccountUnderTest account = Opened();
   CHECK_THAT(Refused(account.Check(ServiceCaseResolved("case-9")), v1::UNKNOWN_SERVICE_CASE),
              Contains("account acme has no service case case-9"));
@@ -632,9 +641,9 @@ TEST_CASE("resolving a service case the account does not have is refused with "
 TEST_CASE("resolving a service case twice is refused with SERVICE_CASE_ALREADY_RESOLVED") {
   AccountUnderTest account = Opened();
   account.Given(ServiceCaseOpened("case-1")).Given(ServiceCaseResolved("case-1"));
-  CHECK_THAT(Refused(account.Check(ServiceCaseResolved("case-1")),
-                     v1::SERVICE_CASE_ALREADY_RESOLVED),
-             Contains("service case case-1 is already resolved"));
+  CHECK_THAT(
+      Refused(account.Check(ServiceCaseResolved("case-1")), v1::SERVICE_CASE_ALREADY_RESOLVED),
+      Contains("service case case-1 is already resolved"));
 }
 
 TEST_CASE("completing a programme the account does not have is refused with UNKNOWN_PROGRAMME") {
@@ -650,8 +659,9 @@ TEST_CASE("completing a programme twice is refused with PROGRAMME_ALREADY_COMPLE
              Contains("marketing programme spring is already completed"));
 }
 
-TEST_CASE("cancelling an unknown training is refused with UNKNOWN_TRAINING, and delivering one is an "
-          "ad-hoc delivery") {
+TEST_CASE(
+    "cancelling an unknown training is refused with UNKNOWN_TRAINING, and delivering one is an "
+    "ad-hoc delivery") {
   AccountUnderTest account = Opened();
   CHECK_THAT(Refused(account.Check(TrainingCancelled("t-9")), v1::UNKNOWN_TRAINING),
              Contains("account acme has no training t-9"));
@@ -662,8 +672,9 @@ TEST_CASE("cancelling an unknown training is refused with UNKNOWN_TRAINING, and 
   CHECK(training.training().attendees() == 7);
 }
 
-TEST_CASE("delivering or cancelling a training already delivered or cancelled is refused with "
-          "TRAINING_NOT_SCHEDULED") {
+TEST_CASE(
+    "delivering or cancelling a training already delivered or cancelled is refused with "
+    "TRAINING_NOT_SCHEDULED") {
   AccountUnderTest account = Opened();
   account.Given(TrainingScheduled("t-1"))
       .Given(TrainingDelivered("t-1"))

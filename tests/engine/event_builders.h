@@ -60,7 +60,8 @@ inline v1::Event AccountOpened(std::string name = "Acme Corp", std::string curre
   return event;
 }
 
-inline v1::Event AccountScopeChanged(v1::AccountScope scope, std::initializer_list<const char*> regions) {
+inline v1::Event AccountScopeChanged(v1::AccountScope scope,
+                                     std::initializer_list<const char*> regions) {
   v1::Event event;
   event.mutable_account_scope_changed()->set_scope(scope);
   for (const char* region : regions) event.mutable_account_scope_changed()->add_regions(region);
@@ -268,8 +269,9 @@ void FillInvoiceLine(const Line& line, Proto* out) {
   out->set_discount_bps(line.discount_bps);
 }
 
-inline v1::Event InvoiceIssued(std::string id, std::string order_id, std::initializer_list<Line> lines,
-                               std::string contract_id = "", int64_t due_at = kJan15 + 60 * kDay) {
+inline v1::Event InvoiceIssued(std::string id, std::string order_id,
+                               std::initializer_list<Line> lines, std::string contract_id = "",
+                               int64_t due_at = kJan15 + 60 * kDay) {
   v1::Event event;
   auto* issued = event.mutable_invoice_issued();
   issued->set_invoice_id(std::move(id));

@@ -58,16 +58,16 @@ TEST_CASE("the hash input is the documented length-prefixed layout") {
   envelope.set_schema_version(1);
   envelope.set_body("B");
   std::string expected = GenesisHash();
-  expected += std::string("\0\0\0\0\0\0\0\x07", 8);                      // sequence
-  expected += std::string("\0\0\0\x04", 4) + "acme";                          // account_id
-  expected += std::string("\0\0\0\x01", 4) + "e";                             // event_id
-  expected += std::string("\0\0\0\0\0\0\0\x01\0\0\0\x02", 12);           // occurred_at
-  expected += std::string("\0\0\0\0\0\0\0\x03\0\0\0\0", 12);             // recorded_at
-  expected += std::string("\0\0\0\x02", 4) + "jo";                            // actor
-  expected += std::string(12, '\0');  // idempotency_key, correlation_id, causation_id: empty
-  expected += std::string("\0\0\0\x01", 4);                                  // schema_version
-  expected += std::string(4, '\0');                                            // submission_id
-  expected += std::string("\0\0\0\x01", 4) + "B";                             // body
+  expected += std::string("\0\0\0\0\0\0\0\x07", 8);             // sequence
+  expected += std::string("\0\0\0\x04", 4) + "acme";            // account_id
+  expected += std::string("\0\0\0\x01", 4) + "e";               // event_id
+  expected += std::string("\0\0\0\0\0\0\0\x01\0\0\0\x02", 12);  // occurred_at
+  expected += std::string("\0\0\0\0\0\0\0\x03\0\0\0\0", 12);    // recorded_at
+  expected += std::string("\0\0\0\x02", 4) + "jo";              // actor
+  expected += std::string(12, '\0');         // idempotency_key, correlation_id, causation_id: empty
+  expected += std::string("\0\0\0\x01", 4);  // schema_version
+  expected += std::string(4, '\0');          // submission_id
+  expected += std::string("\0\0\0\x01", 4) + "B";  // body
   CHECK(EventHashInput(envelope) == expected);
   CHECK(EventHash(envelope) == Sha256Of(expected));
 }

@@ -20,12 +20,8 @@ struct KnownKey {
 };
 
 constexpr KnownKey kKnownKeys[] = {
-    {"acme", 0, 0, 0, 68},
-    {"acme-corp", 1, 1, 7, 87},
-    {"globex:eu", 2, 5, 11, 11},
-    {"account-42", 2, 2, 8, 24},
-    {"initech.nl", 2, 5, 11, 67},
-    {"Acme-Corp_EU:nl.01", 0, 3, 9, 17},
+    {"acme", 0, 0, 0, 68},       {"acme-corp", 1, 1, 7, 87},   {"globex:eu", 2, 5, 11, 11},
+    {"account-42", 2, 2, 8, 24}, {"initech.nl", 2, 5, 11, 67}, {"Acme-Corp_EU:nl.01", 0, 3, 9, 17},
     {"21", 0, 0, 0, 40},  // murmur2("21") = -973932308, Kafka's UtilsTest vector
 };
 

@@ -16,8 +16,7 @@ TEST_CASE("a RocksDB corruption stays a corruption, naming what was being done",
   CHECK_THAT(status.message(), Catch::Contains("block checksum mismatch"));
 }
 
-TEST_CASE("a RocksDB I/O error is an I/O error, and so is any other failure",
-          "[engine][status]") {
+TEST_CASE("a RocksDB I/O error is an I/O error, and so is any other failure", "[engine][status]") {
   const Status io = FromRocks(rocksdb::Status::IOError("No space left on device"), "writing");
   CHECK(io.code() == StatusCode::kIoError);
   CHECK_THAT(io.message(), Catch::Contains("No space left on device"));

@@ -218,7 +218,10 @@ TEST_CASE("a record that is not a submission is refused as malformed with the he
   LogRecord garbage;
   garbage.topic = "account-commands";
   garbage.key = "acme";
-  garbage.value = std::string("\x0a\x05" "ab", 4);
+  garbage.value = std::string(
+      "\x0a\x05"
+      "ab",
+      4);
   garbage.headers.emplace_back(std::string(kSubmissionIdHeader), "sub-bad");
   Decide(sequencer, garbage);
 
@@ -758,8 +761,7 @@ TEST_CASE("a command on a partition that is not its account's is refused with WR
   CHECK(rejection.command_partition() == wrong);
   CHECK_THAT(rejection.message(),
              Contains("account acme belongs on partition " + std::to_string(home) + " of 3"));
-  CHECK_THAT(rejection.message(),
-             Contains("arrived on partition " + std::to_string(wrong)));
+  CHECK_THAT(rejection.message(), Contains("arrived on partition " + std::to_string(wrong)));
 
   // On its own partition it is accepted, and its event goes to that partition.
   Decide(sequencer, Command(Submission(AccountOpened()), "sub-2", 8, home));

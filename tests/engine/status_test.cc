@@ -41,8 +41,7 @@ TEST_CASE("a Result made from a failure keeps it as given", "[engine][status]") 
   CHECK(result.status().message() == "no account acme");
 }
 
-TEST_CASE("TIMELINE_ASSIGN_OR_RETURN passes a failure on and assigns a value",
-          "[engine][status]") {
+TEST_CASE("TIMELINE_ASSIGN_OR_RETURN passes a failure on and assigns a value", "[engine][status]") {
   const Result<int> doubled = Doubled("21");
   REQUIRE(doubled.ok());
   CHECK(*doubled == 42);

@@ -136,8 +136,9 @@ TEST_CASE("a JSON event of an unknown type is refused listing every known type")
 }
 
 TEST_CASE("JSON that is not UTF-8 is refused as malformed in a message that is UTF-8") {
-  const std::string json = "{\"accountId\":\"acme\",\"actor\":\"j\xff\xfe\","
-                           "\"event\":{\"accountOpened\":{\"name\":\"A\"}}}";
+  const std::string json =
+      "{\"accountId\":\"acme\",\"actor\":\"j\xff\xfe\","
+      "\"event\":{\"accountOpened\":{\"name\":\"A\"}}}";
   const Refusal refusal = Refused(JsonRecord(json));
   CHECK(refusal.code == v1::MALFORMED_SUBMISSION);
   CHECK_THAT(refusal.message, Catch::Contains("not UTF-8 (at byte 30)"));

@@ -397,9 +397,8 @@ TEST_CASE("a currency that is not three upper-case letters is refused") {
 }
 
 TEST_CASE("a well-shaped currency code that ISO 4217 does not list is refused") {
-  const std::string currency = GENERATE(std::string("XYZ"), std::string("DEM"),
-                                        std::string("HRK"), std::string("XXX"),
-                                        std::string("XAU"));
+  const std::string currency = GENERATE(std::string("XYZ"), std::string("DEM"), std::string("HRK"),
+                                        std::string("XXX"), std::string("XAU"));
   auto submission = ValidOrder();
   submission.mutable_event()
       ->mutable_order_placed()
@@ -418,9 +417,15 @@ TEST_CASE("active ISO 4217 codes are accepted and the table of them is sorted an
     INFO(code);
     CHECK(IsActiveCurrencyCode(code));
     auto submission = ValidOrder();
-    submission.mutable_event()->mutable_order_placed()->mutable_lines(0)->mutable_unit_price()
+    submission.mutable_event()
+        ->mutable_order_placed()
+        ->mutable_lines(0)
+        ->mutable_unit_price()
         ->set_currency(code);
-    submission.mutable_event()->mutable_order_placed()->mutable_lines(1)->mutable_unit_price()
+    submission.mutable_event()
+        ->mutable_order_placed()
+        ->mutable_lines(1)
+        ->mutable_unit_price()
         ->set_currency(code);
     CHECK_FALSE(ValidateSubmission(submission).has_value());
   }
@@ -445,8 +450,8 @@ TEST_CASE("a refusal quotes an account id with a zero byte in full with the byte
 
 TEST_CASE("a submission over the size limit is refused as TOO_LARGE naming both sizes") {
   CHECK_FALSE(CheckSubmissionSize(kDefaultMaxSubmissionBytes, kDefaultMaxSubmissionBytes));
-  const auto refusal = CheckSubmissionSize(kDefaultMaxSubmissionBytes + 1,
-                                           kDefaultMaxSubmissionBytes);
+  const auto refusal =
+      CheckSubmissionSize(kDefaultMaxSubmissionBytes + 1, kDefaultMaxSubmissionBytes);
   REQUIRE(refusal.has_value());
   CHECK(refusal->code == v1::TOO_LARGE);
   CHECK_THAT(refusal->message, Catch::Contains("262145 bytes, over the limit of 262144 bytes"));

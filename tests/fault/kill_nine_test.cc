@@ -35,9 +35,9 @@
 #include <thread>
 #include <vector>
 
+#include "consumers/log/kafka_client.h"
 #include "consumers/processes/worker_process.h"
 #include "engine/hash_chain.h"
-#include "consumers/log/kafka_client.h"
 #include "engine/log_record.h"
 #include "engine/partitioning.h"
 #include "projections/view_store.h"
@@ -342,10 +342,10 @@ void ProduceBurst(RdKafka::Producer* producer, const KafkaSettings& kafka,
   bool done = !moment.has_value();
   for (size_t i = 0; i < commands.size(); ++i) {
     const Command& command = *commands[i];
-    Status status = Produce(producer, kafka.topics.commands,
-                            PartitionForKey(command.account, kPartitions), command.account,
-                            command.submission.SerializeAsString(),
-                            {{std::string(kSubmissionIdHeader), command.submission_id}});
+    Status status =
+        Produce(producer, kafka.topics.commands, PartitionForKey(command.account, kPartitions),
+                command.account, command.submission.SerializeAsString(),
+                {{std::string(kSubmissionIdHeader), command.submission_id}});
     INFO(status.ToString());
     REQUIRE(status.ok());
     producer->poll(0);
@@ -538,8 +538,8 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       }
     } else {
       const double waited = *WaitUntilActive(engine, from);
-      when = fmt::format("{} ms after it owned its partitions ({:.1f} s after start)", delay,
-                         waited);
+      when =
+          fmt::format("{} ms after it owned its partitions ({:.1f} s after start)", delay, waited);
       ProduceBurst(producer->get(), kafka, bursts[cycle],
                    Clock::now() + std::chrono::milliseconds(delay), kill_now);
     }
@@ -684,8 +684,8 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
     }
     const Command& command = *it->second;
     const std::string where = "rejection of " + id + " (" +
-                              v1::RejectionCode_Name(rejection.code()) + " " +
-                              rejection.message() + ")";
+                              v1::RejectionCode_Name(rejection.code()) + " " + rejection.message() +
+                              ")";
     if (command.expect == Expect::kAccepted) {
       rejection_problems.Add(where + ": the command should have been accepted");
     } else if (command.expect == Expect::kNegativeAmount &&
@@ -742,20 +742,22 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       const v1::AccountState& stored = **state;
       int64_t ordered_eur = 0;
       for (const auto& total : stored.ordered()) {
-        if (total.currency() == "EUR") ordered_eur += total.minor_units();
-        else view_problems.Add(account + ": a total in " + total.currency());
+        if (total.currency() == "EUR")
+          ordered_eur += total.minor_units();
+        else
+          view_problems.Add(account + ": a total in " + total.currency());
       }
-      if (stored.version() != expected.version || stored.orders_placed() != expected.orders_placed ||
-          ordered_eur != expected.ordered_eur) {
-        view_problems.Add(account + ": state version " + std::to_string(stored.version()) +
-                          " orders " + std::to_string(stored.orders_placed()) + " ordered EUR " +
-                          std::to_string(ordered_eur) + "; expected " +
-                          std::to_string(expected.version) + " / " +
-                          std::to_string(expected.orders_placed) + " / " +
-                          std::to_string(expected.ordered_eur));
+      if (stored.version() != expected.version ||
+          stored.orders_placed() != expected.orders_placed || ordered_eur != expected.ordered_eur) {
+        view_problems.Add(
+            account + ": state version " + std::to_string(stored.version()) + " orders " +
+            std::to_string(stored.orders_placed()) + " ordered EUR " + std::to_string(ordered_eur) +
+            "; expected " + std::to_string(expected.version) + " / " +
+            std::to_string(expected.orders_placed) + " / " + std::to_string(expected.ordered_eur));
       }
       const auto& log = log_by_account[account];
-      if (!log.empty() && stored.last_hash() != ToHex(envelopes_by_account[account].back().hash())) {
+      if (!log.empty() &&
+          stored.last_hash() != ToHex(envelopes_by_account[account].back().hash())) {
         view_problems.Add(account + ": state last_hash differs from the log's last event");
       }
       size_t n = 0;
@@ -777,11 +779,13 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       }
     }
     size_t dead_letters = 0;
-    REQUIRE((*views)->ScanDeadLetters([&](const v1::DeadLetter& letter) {
-                       view_problems.Add("dead letter: " + letter.reason());
-                       ++dead_letters;
-                       return true;
-                     }).ok());
+    REQUIRE((*views)
+                ->ScanDeadLetters([&](const v1::DeadLetter& letter) {
+                  view_problems.Add("dead letter: " + letter.reason());
+                  ++dead_letters;
+                  return true;
+                })
+                .ok());
   }
   {
     INFO(view_problems.Summary());
@@ -790,10 +794,9 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
 
   // Evidence of where the kills landed: records of transactions the restarts aborted, and
   // catch-ups that found events the heads had not persisted (a kill between commit and write).
-  const size_t aborted_records =
-      ReadAll(kafka, kafka.topics.events, true).size() +
-      ReadAll(kafka, kafka.topics.rejections, true).size() - event_records.size() -
-      rejection_records.size();
+  const size_t aborted_records = ReadAll(kafka, kafka.topics.events, true).size() +
+                                 ReadAll(kafka, kafka.topics.rejections, true).size() -
+                                 event_records.size() - rejection_records.size();
   size_t heads_replays = 0;
   {
     const std::string log = ReadFileFrom(log_path, 0);
@@ -802,17 +805,19 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       ++heads_replays;
     }
   }
-  std::printf("  %zu record(s) of aborted transactions on the log; %zu restart(s) replayed events "
-              "the heads had not persisted\n",
-              aborted_records, heads_replays);
+  std::printf(
+      "  %zu record(s) of aborted transactions on the log; %zu restart(s) replayed events "
+      "the heads had not persisted\n",
+      aborted_records, heads_replays);
 
   const auto seconds =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - test_started).count() /
       1000.0;
-  std::printf("kill -9 fault test: %zu commands, %zu events, %zu rejections, %d kills, %.1f s "
-              "(seed %u)\n",
-              workload.commands.size(), event_records.size(), rejection_records.size(), kills,
-              seconds, seed);
+  std::printf(
+      "kill -9 fault test: %zu commands, %zu events, %zu rejections, %d kills, %.1f s "
+      "(seed %u)\n",
+      workload.commands.size(), event_records.size(), rejection_records.size(), kills, seconds,
+      seed);
   if (settled.empty() && events_problems.list.empty() && rejection_problems.list.empty() &&
       view_problems.list.empty()) {
     return;

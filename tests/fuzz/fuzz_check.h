@@ -16,13 +16,13 @@
 #include "engine/quoted_text.h"
 #include "tests/fuzz/quiet_logs.h"
 
-#define FUZZ_CHECK(condition, what)                                                    \
-  do {                                                                                 \
-    if (!(condition)) {                                                                \
+#define FUZZ_CHECK(condition, what)                                                     \
+  do {                                                                                  \
+    if (!(condition)) {                                                                 \
       std::fprintf(stderr, "%s:%d: invariant broken: %s\n  (%s)\n", __FILE__, __LINE__, \
-                   std::string(what).c_str(), #condition);                             \
-      std::abort();                                                                    \
-    }                                                                                  \
+                   std::string(what).c_str(), #condition);                              \
+      std::abort();                                                                     \
+    }                                                                                   \
   } while (false)
 
 namespace timeline::fuzz {

@@ -18,9 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto cursor = ParsePortfolioCursor(text);
   if (!cursor.ok()) {
-    FUZZ_CHECK(cursor.status().code() == StatusCode::kInvalidArgument &&
-                   cursor.status().message().rfind("Last-Event-ID: ", 0) == 0,
-               "a bad cursor is invalid_argument naming Last-Event-ID: " + cursor.status().ToString());
+    FUZZ_CHECK(
+        cursor.status().code() == StatusCode::kInvalidArgument &&
+            cursor.status().message().rfind("Last-Event-ID: ", 0) == 0,
+        "a bad cursor is invalid_argument naming Last-Event-ID: " + cursor.status().ToString());
     fuzz::CheckMessage(cursor.status().message(), "a cursor's refusal");
     return 0;
   }

@@ -130,8 +130,9 @@ void CheckDeadLetter(const v1::DeadLetter& letter, const std::vector<LogRecord>&
                  letter.key() == record.key && letter.value() == record.value,
              "a dead letter keeps its record's coordinates and bytes");
   v1::DeadLetter read_back;
-  FUZZ_CHECK(read_back.ParseFromString(letter.SerializeAsString()) && SameMessage(read_back, letter),
-             "a dead letter reads back as it was written");
+  FUZZ_CHECK(
+      read_back.ParseFromString(letter.SerializeAsString()) && SameMessage(read_back, letter),
+      "a dead letter reads back as it was written");
 }
 
 // Every account's stored history is 1..version, a verifying chain ending at its state's hash.

@@ -106,9 +106,9 @@ TEST_CASE("a demo run onto an account with other history submits nothing and nam
   engine.Start();
   const DemoOptions demo{3, 6, 2};
   const std::string taken = DemoGenerator(demo).account_ids()[1];
-  const SubmitOutcome opened = engine.Submit(
-      R"({"accountId": ")" + taken +
-      R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe",
+  const SubmitOutcome opened =
+      engine.Submit(R"({"accountId": ")" + taken +
+                    R"(", "occurredAt": "2026-01-05T09:00:00Z", "actor": "jane.doe",
           "event": {"accountOpened": {"name": "Someone Else", "manager": "jane.doe",
                                        "currency": "EUR"}}})");
   REQUIRE(opened.accepted);
@@ -123,8 +123,10 @@ TEST_CASE("a demo run onto an account with other history submits nothing and nam
   CHECK(report.ExitCode() == 2);
   CHECK(report.LastLine() ==
         "demo seed 2: submitted nothing: 1 of 3 accounts already exist with history not from "
-        "seed 2: " + taken + " (1 event); choose another --seed, or another --topic-prefix for "
-        "a fresh log");
+        "seed 2: " +
+            taken +
+            " (1 event); choose another --seed, or another --topic-prefix for "
+            "a fresh log");
 
   // Nothing was submitted: the only recorded event is the one above.
   const auto recorded = EventsPerAccount(engine);

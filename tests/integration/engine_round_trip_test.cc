@@ -22,15 +22,15 @@ std::string Order(const std::string& account, const std::string& order_id, int64
   return R"({"accountId": ")" + account + R"(", "occurredAt": "2026-02-01T10:00:00Z", )" + extra +
          R"("event": {"orderPlaced": {"orderId": ")" + order_id +
          R"(", "lines": [{"sku": "PUMP-100", "quantity": 3,
-             "unitPrice": {"minorUnits": )" + std::to_string(unit_price) +
-         R"(, "currency": "EUR"}}]}}})";
+             "unitPrice": {"minorUnits": )" +
+         std::to_string(unit_price) + R"(, "currency": "EUR"}}]}}})";
 }
 
 using Engine = testing::RunningEngine;
 
 v1::Rejection RequireRefused(const SubmitOutcome& outcome, v1::RejectionCode code) {
-  INFO("outcome accepted=" << outcome.accepted << " code="
-                           << v1::RejectionCode_Name(outcome.rejection.code())
+  INFO("outcome accepted=" << outcome.accepted
+                           << " code=" << v1::RejectionCode_Name(outcome.rejection.code())
                            << " message=" << outcome.rejection.message());
   REQUIRE_FALSE(outcome.accepted);
   REQUIRE(outcome.rejection.code() == code);
@@ -73,11 +73,11 @@ TEST_CASE("refused submissions carry a reason code and the original bytes", "[in
   REQUIRE(engine.Submit(Order("globex", "PO-1", 100)).accepted);
 
   SECTION("a stale expected version is refused and names both versions") {
-    auto rejection = RequireRefused(
-        engine.Submit(Order("globex", "PO-2", 100, R"("expectedVersion": "1", )")),
-        v1::VERSION_CONFLICT);
-    CHECK_THAT(rejection.message(), Catch::Contains("expected version 1") &&
-                                        Catch::Contains("at version 2"));
+    auto rejection =
+        RequireRefused(engine.Submit(Order("globex", "PO-2", 100, R"("expectedVersion": "1", )")),
+                       v1::VERSION_CONFLICT);
+    CHECK_THAT(rejection.message(),
+               Catch::Contains("expected version 1") && Catch::Contains("at version 2"));
   }
   SECTION("malformed JSON is refused and kept byte for byte") {
     const std::string garbage = R"({"accountId": "globex", "event": {)";
@@ -98,8 +98,8 @@ TEST_CASE("refused submissions carry a reason code and the original bytes", "[in
     CHECK_THAT(rejection.message(), Catch::Contains("unitPrice.minorUnits is -500"));
   }
   SECTION("an event for an account never opened is refused") {
-    auto rejection = RequireRefused(engine.Submit(Order("initech", "PO-1", 100)),
-                                    v1::ACCOUNT_NOT_OPENED);
+    auto rejection =
+        RequireRefused(engine.Submit(Order("initech", "PO-1", 100)), v1::ACCOUNT_NOT_OPENED);
     CHECK_THAT(rejection.message(), Catch::Contains("initech"));
   }
   // None of the refusals moved the account.
@@ -157,7 +157,8 @@ TEST_CASE("the running sequencer enforces cross-event rules with the account's h
   engine.Start();
   REQUIRE(engine.Submit(Opened("wayne")).accepted);
   REQUIRE(engine.Submit(Order("wayne", "PO-1", 1000)).accepted);  // 3 x 10.00 EUR
-  REQUIRE(engine.Submit(R"({"accountId": "wayne", "occurredAt": "2026-02-10T00:00:00Z",
+  REQUIRE(engine
+              .Submit(R"({"accountId": "wayne", "occurredAt": "2026-02-10T00:00:00Z",
       "event": {"invoiceIssued": {"invoiceId": "INV-1", "orderId": "PO-1",
         "dueAt": "2026-03-12T00:00:00Z",
         "lines": [{"sku": "PUMP-100", "quantity": 3,
@@ -165,9 +166,9 @@ TEST_CASE("the running sequencer enforces cross-event rules with the account's h
               .accepted);
   const auto payment = [](int64_t amount) {
     return R"({"accountId": "wayne", "occurredAt": "2026-03-01T00:00:00Z",
-        "event": {"paymentReceived": {"paymentId": "PAY-)" + std::to_string(amount) +
-           R"(", "invoiceId": "INV-1", "amount": {"minorUnits": )" + std::to_string(amount) +
-           R"(, "currency": "EUR"}}}})";
+        "event": {"paymentReceived": {"paymentId": "PAY-)" +
+           std::to_string(amount) + R"(", "invoiceId": "INV-1", "amount": {"minorUnits": )" +
+           std::to_string(amount) + R"(, "currency": "EUR"}}}})";
   };
 
   auto refused = RequireRefused(engine.Submit(payment(3001)), v1::PAYMENT_EXCEEDS_BALANCE);

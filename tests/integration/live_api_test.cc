@@ -79,8 +79,7 @@ TEST_CASE("run --listen: one registry counts the roles and the server is ready o
   engine.Stop();
 }
 
-TEST_CASE("serve alone is ready when the views have reached the end of the log",
-          "[integration]") {
+TEST_CASE("serve alone is ready when the views have reached the end of the log", "[integration]") {
   testing::RunningEngine engine;
   engine.Start();
   REQUIRE(engine.Submit(Opened("acme")).accepted);

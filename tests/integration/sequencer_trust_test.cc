@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "consumers/processes/data_directory.h"
 #include "consumers/log/topic_reader.h"
+#include "consumers/processes/data_directory.h"
 #include "engine/hash_chain.h"
 #include "tests/support/running_engine.h"
 
@@ -44,9 +44,10 @@ size_t RecordsOn(const KafkaSettings& kafka, const std::string& topic) {
   return records;
 }
 
-TEST_CASE("an engine whose data directory was lost refuses to make a new seal key beside a sealed "
-          "log, naming the key file",
-          "[integration]") {
+TEST_CASE(
+    "an engine whose data directory was lost refuses to make a new seal key beside a sealed "
+    "log, naming the key file",
+    "[integration]") {
   testing::RunningEngine engine;
   engine.Start();
   REQUIRE(engine.Submit(Opened()).accepted);
@@ -63,9 +64,10 @@ TEST_CASE("an engine whose data directory was lost refuses to make a new seal ke
   CHECK_FALSE(std::filesystem::exists(key_path));
 }
 
-TEST_CASE("with the seal key restored but the heads lost, the account continues at its next "
-          "sequence and no command is decided twice",
-          "[integration]") {
+TEST_CASE(
+    "with the seal key restored but the heads lost, the account continues at its next "
+    "sequence and no command is decided twice",
+    "[integration]") {
   testing::TempDir secrets;  // the deployment keeps its key outside data/
   testing::RunningEngine engine;
   engine.set_seal_key_path(secrets.Sub("seal.key"));
@@ -86,9 +88,10 @@ TEST_CASE("with the seal key restored but the heads lost, the account continues 
   engine.Stop();
 }
 
-TEST_CASE("a sequencer with a key other than the log's stops on catch-up instead of writing "
-          "sequence 1 again",
-          "[integration]") {
+TEST_CASE(
+    "a sequencer with a key other than the log's stops on catch-up instead of writing "
+    "sequence 1 again",
+    "[integration]") {
   testing::TempDir secrets;
   testing::RunningEngine engine;
   engine.set_seal_key_path(secrets.Sub("seal.key"));
@@ -110,9 +113,10 @@ TEST_CASE("a sequencer with a key other than the log's stops on catch-up instead
   CHECK(RecordsOn(engine.kafka(), engine.kafka().topics.events) == 1);
 }
 
-TEST_CASE("a new group prefix and a fresh data directory on topics with decided commands decide "
-          "none of them again",
-          "[integration]") {
+TEST_CASE(
+    "a new group prefix and a fresh data directory on topics with decided commands decide "
+    "none of them again",
+    "[integration]") {
   testing::TempDir secrets;
   testing::RunningEngine first;
   first.set_seal_key_path(secrets.Sub("seal.key"));

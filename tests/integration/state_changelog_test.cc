@@ -10,11 +10,11 @@
 #include <string>
 #include <thread>
 
-#include "consumers/processes/data_directory.h"
 #include "consumers/log/event_subscription.h"
-#include "consumers/metrics/metrics_registry.h"
 #include "consumers/log/state_changelog_publisher.h"
 #include "consumers/log/topic_reader.h"
+#include "consumers/metrics/metrics_registry.h"
+#include "consumers/processes/data_directory.h"
 #include "engine/partitioning.h"
 #include "projections/view_store.h"
 #include "tests/support/running_engine.h"

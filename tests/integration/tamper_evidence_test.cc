@@ -8,9 +8,9 @@
 
 #include "consumers/audit/chain_audit.h"
 #include "consumers/log/kafka_client.h"
+#include "consumers/log/topic_reader.h"
 #include "consumers/processes/data_directory.h"
 #include "consumers/processes/read_only_views.h"
-#include "consumers/log/topic_reader.h"
 #include "engine/chain_digest.h"
 #include "engine/hash_chain.h"
 #include "engine/partitioning.h"
@@ -96,10 +96,13 @@ TEST_CASE("a forged event is named by verify, dead-lettered and not applied", "[
     auto views = ReadOnlyViews::Open(engine.data_dir());
     REQUIRE(views.ok());
     std::vector<v1::DeadLetter> letters;
-    REQUIRE((*views)->store().ScanDeadLetters([&](const v1::DeadLetter& letter) {
-      letters.push_back(letter);
-      return true;
-    }).ok());
+    REQUIRE((*views)
+                ->store()
+                .ScanDeadLetters([&](const v1::DeadLetter& letter) {
+                  letters.push_back(letter);
+                  return true;
+                })
+                .ok());
     REQUIRE(letters.size() == 1);
     CHECK(letters[0].offset() == forged_offset);
     CHECK_THAT(letters[0].reason(), Catch::StartsWith("forged: account acme sequence 3"));

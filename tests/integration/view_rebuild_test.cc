@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "consumers/processes/data_directory.h"
 #include "consumers/demo/demo_history.h"
 #include "consumers/http/query_server.h"
-#include "consumers/processes/read_only_views.h"
 #include "consumers/log/submit_client.h"
+#include "consumers/processes/data_directory.h"
+#include "consumers/processes/read_only_views.h"
 #include "consumers/processes/view_rebuild.h"
 #include "projections/view_digest.h"
 #include "tests/support/running_engine.h"
@@ -51,9 +51,8 @@ RebuildReport Rebuild(const testing::RunningEngine& engine, int* progress_calls)
   auto report = RebuildViews(options, stop);
   INFO(report.status().ToString());
   REQUIRE(report.ok());
-  WARN("rebuild: " << report->replay.records << " events in " << report->replay.seconds
-                   << " s, " << static_cast<int>(report->replay.EventsPerSecond())
-                   << " events/s");
+  WARN("rebuild: " << report->replay.records << " events in " << report->replay.seconds << " s, "
+                   << static_cast<int>(report->replay.EventsPerSecond()) << " events/s");
   return std::move(report).value();
 }
 
@@ -132,8 +131,7 @@ TEST_CASE("a rebuild next to a running worker is swapped in by it and digests as
   engine.Stop();
 }
 
-TEST_CASE("with no worker running, a rebuild swaps the views in itself",
-          "[integration][rebuild]") {
+TEST_CASE("with no worker running, a rebuild swaps the views in itself", "[integration][rebuild]") {
   testing::RunningEngine engine;
   engine.Start();
   engine.SubmitDemo({3, 4, 2});

@@ -23,18 +23,26 @@ namespace {
 // Every state and entity of a store, serialized, in key order: equal strings, equal views.
 std::vector<std::string> Contents(const ViewStore& store) {
   std::vector<std::string> contents;
-  REQUIRE(store.ScanStates([&](const v1::AccountState& state) {
-    contents.push_back(state.SerializeAsString());
-    REQUIRE(store.ScanHistory(state.account_id(), 1, [&](const v1::EventEnvelope& envelope) {
-      contents.push_back(envelope.SerializeAsString());
-      return true;
-    }).ok());
-    REQUIRE(store.ScanEntities(EntityKeyPrefix(state.account_id()), [&](const v1::Entity& e) {
-      contents.push_back(e.SerializeAsString());
-      return true;
-    }).ok());
-    return true;
-  }).ok());
+  REQUIRE(store
+              .ScanStates([&](const v1::AccountState& state) {
+                contents.push_back(state.SerializeAsString());
+                REQUIRE(store
+                            .ScanHistory(state.account_id(), 1,
+                                         [&](const v1::EventEnvelope& envelope) {
+                                           contents.push_back(envelope.SerializeAsString());
+                                           return true;
+                                         })
+                            .ok());
+                REQUIRE(store
+                            .ScanEntities(EntityKeyPrefix(state.account_id()),
+                                          [&](const v1::Entity& e) {
+                                            contents.push_back(e.SerializeAsString());
+                                            return true;
+                                          })
+                            .ok());
+                return true;
+              })
+              .ok());
   return contents;
 }
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/projections/view_test_history.h"
 #include "projections/bitemporal_loader.h"
+#include "tests/projections/view_test_history.h"
 
 namespace timeline {
 namespace {
@@ -39,22 +39,32 @@ History& Corrected(History& history, std::string invoice, std::vector<Line> line
 // note, and events that do not touch receivables in between.
 History Receivables() {
   History history("acme");
-  history.On("2026-01-05").Opened("Acme")                                           // 1
-      .On("2026-01-10").Order("PO-1", {{"PUMP", 4, 1250}})                          // 2
-      .On("2026-02-01").Invoice("INV-1", "PO-1", {{"PUMP", 2, 1250}}, "2026-03-03")  // 3: 2500
-      .On("2026-02-03").Invoice("INV-2", "PO-1", {{"PUMP", 2, 1250, 1000}}, "2026-03-05")  // 4: 2250
-      .On("2026-02-05").TrainingDelivered("T-1", "PUMP", 5);                         // 5
-  Corrected(history.On("2026-02-06"), "INV-1", {{"PUMP", 3, 1250}});                // 6: +1250
-  history.On("2026-02-20").Paid("PAY-1", "INV-1", 2000)                              // 7: -2000
-      .On("2026-02-21").Credited("INV-2", "CN-1", 250)                               // 8: -250
-      .On("2026-02-22").Invoice("INV-3", "", {{"SUPPORT", 1, 800, 0, "USD"}}, "2026-03-24")  // 9
-      .On("2026-03-15").Paid("PAY-2", "INV-2", 1000);                                // 10: -1000
+  history.On("2026-01-05")
+      .Opened("Acme")  // 1
+      .On("2026-01-10")
+      .Order("PO-1", {{"PUMP", 4, 1250}})  // 2
+      .On("2026-02-01")
+      .Invoice("INV-1", "PO-1", {{"PUMP", 2, 1250}}, "2026-03-03")  // 3: 2500
+      .On("2026-02-03")
+      .Invoice("INV-2", "PO-1", {{"PUMP", 2, 1250, 1000}}, "2026-03-05")  // 4: 2250
+      .On("2026-02-05")
+      .TrainingDelivered("T-1", "PUMP", 5);                           // 5
+  Corrected(history.On("2026-02-06"), "INV-1", {{"PUMP", 3, 1250}});  // 6: +1250
+  history.On("2026-02-20")
+      .Paid("PAY-1", "INV-1", 2000)  // 7: -2000
+      .On("2026-02-21")
+      .Credited("INV-2", "CN-1", 250)  // 8: -250
+      .On("2026-02-22")
+      .Invoice("INV-3", "", {{"SUPPORT", 1, 800, 0, "USD"}}, "2026-03-24")  // 9
+      .On("2026-03-15")
+      .Paid("PAY-2", "INV-2", 1000);  // 10: -1000
   return history;
 }
 
 std::vector<uint64_t> Sequences(const v1::FigureLineage& lineage) {
   std::vector<uint64_t> sequences;
-  for (const auto& contribution : lineage.contributions()) sequences.push_back(contribution.sequence());
+  for (const auto& contribution : lineage.contributions())
+    sequences.push_back(contribution.sequence());
   return sequences;
 }
 
@@ -85,7 +95,8 @@ TEST_CASE("explain receivables lists exactly the invoices, corrections, payments
   const std::map<std::string, int64_t> expected = {{"EUR", 2500 + 2250 + 1250 - 2000 - 250 - 1000},
                                                    {"USD", 800}};
   CHECK(ByCurrency(lineage.total().amounts()) == expected);
-  CHECK(ByCurrency(lineage.total().amounts()) == ByCurrency(views.Snapshot("acme").state.receivable()));
+  CHECK(ByCurrency(lineage.total().amounts()) ==
+        ByCurrency(views.Snapshot("acme").state.receivable()));
   CHECK(lineage.matches());
   CHECK(lineage.events() == 7);
 
@@ -139,16 +150,21 @@ TEST_CASE("explain --as-of leaves out a later payment and matches the state as o
   CHECK(lineage.as_of().seconds() == as_of.seconds());
 }
 
-TEST_CASE("explain a finding lists the invoice, the contract and the order it was checked against") {
+TEST_CASE(
+    "explain a finding lists the invoice, the contract and the order it was checked against") {
   History history("acme");
-  history.On("2026-01-05").Opened("Acme")                                                    // 1
-      .Signed("C-1", History::Terms({{"PUMP", 1250}}, 30, 500, "2026-01-01"))                 // 2
+  history.On("2026-01-05")
+      .Opened("Acme")                                                          // 1
+      .Signed("C-1", History::Terms({{"PUMP", 1250}}, 30, 500, "2026-01-01"))  // 2
       .Signed("C-2", History::Terms({{"PUMP", 1100}}, 30, 500, "2027-01-01"))  // 3: not yet valid
-      .On("2026-01-10").Order("PO-1", {{"PUMP", 3, 1250}})                                    // 4
-      .Order("PO-9", {{"PUMP", 1, 1250}})                                                     // 5
-      .On("2026-01-20").Shipped("PO-1", "SH-1", {{"PUMP", 2}})                                // 6
-      .On("2026-02-01").Invoice("INV-7", "PO-1", {{"PUMP", 3, 1300}}, "2026-03-03")           // 7
-      .Invoice("INV-8", "PO-9", {{"PUMP", 1, 1250}}, "2026-03-03");                           // 8
+      .On("2026-01-10")
+      .Order("PO-1", {{"PUMP", 3, 1250}})  // 4
+      .Order("PO-9", {{"PUMP", 1, 1250}})  // 5
+      .On("2026-01-20")
+      .Shipped("PO-1", "SH-1", {{"PUMP", 2}})  // 6
+      .On("2026-02-01")
+      .Invoice("INV-7", "PO-1", {{"PUMP", 3, 1300}}, "2026-03-03")   // 7
+      .Invoice("INV-8", "PO-9", {{"PUMP", 1, 1250}}, "2026-03-03");  // 8
   ViewsFixture views;
   views.Apply(history);
   const v1::FigureLineage lineage = Explain(views, "finding:INV-7");
@@ -169,12 +185,15 @@ TEST_CASE("explain a finding lists the invoice, the contract and the order it wa
 
 TEST_CASE("explain an overdue milestone lists its planning, rescheduling and project") {
   History history("acme");
-  history.On("2026-01-05").Opened("Acme")                          // 1
-      .Project("P-1", "Rollout", "2026-12-31")                     // 2
-      .Milestone("P-1", "M-1", "2026-03-01")                       // 3
-      .Milestone("P-1", "M-2", "2026-03-15")                       // 4
-      .On("2026-02-15").Rescheduled("P-1", "M-1", "2026-04-01")    // 5
-      .On("2026-03-20").MilestoneDone("P-1", "M-2");               // 6
+  history.On("2026-01-05")
+      .Opened("Acme")                           // 1
+      .Project("P-1", "Rollout", "2026-12-31")  // 2
+      .Milestone("P-1", "M-1", "2026-03-01")    // 3
+      .Milestone("P-1", "M-2", "2026-03-15")    // 4
+      .On("2026-02-15")
+      .Rescheduled("P-1", "M-1", "2026-04-01")  // 5
+      .On("2026-03-20")
+      .MilestoneDone("P-1", "M-2");  // 6
   ViewsFixture views;
   views.Apply(history);
 

@@ -19,8 +19,7 @@ namespace timeline::testing {
 class GeneratedHistory {
  public:
   // `late_percent` of the events occurred up to `max_late_days` before they were recorded.
-  GeneratedHistory(std::string account, uint64_t seed, int late_percent = 5,
-                   int max_late_days = 60)
+  GeneratedHistory(std::string account, uint64_t seed, int late_percent = 5, int max_late_days = 60)
       : account_(std::move(account)),
         random_(seed),
         late_percent_(late_percent),
@@ -64,8 +63,8 @@ class GeneratedHistory {
     const int64_t price = 100 * Uniform(1, 50);
     if (roll < 28 || orders_ == 0) {
       ++orders_;
-      return OrderPlaced(Id("O-", orders_), {Line{"SKU-" + std::to_string(Uniform(1, 40)),
-                                                  Uniform(1, 20), price}});
+      return OrderPlaced(Id("O-", orders_),
+                         {Line{"SKU-" + std::to_string(Uniform(1, 40)), Uniform(1, 20), price}});
     }
     if (roll < 40) {
       return OrderFulfilled(Id("O-", Uniform(1, orders_)), Id("S-", sequence),
@@ -89,7 +88,8 @@ class GeneratedHistory {
                              Money(100 * Uniform(1, 20)));
     }
     if (roll < 95) return OrderCancelled(Id("O-", Uniform(1, orders_)));
-    if (roll < 98) return TrainingDelivered(Id("T-", sequence), static_cast<int32_t>(Uniform(1, 12)));
+    if (roll < 98)
+      return TrainingDelivered(Id("T-", sequence), static_cast<int32_t>(Uniform(1, 12)));
     return ServiceCaseOpened(Id("C-", sequence));
   }
 

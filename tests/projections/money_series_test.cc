@@ -81,7 +81,8 @@ History Spread() {
   return acme;
 }
 
-TEST_CASE("a series longer than its bound is refused naming from and to, and a part of it is served") {
+TEST_CASE(
+    "a series longer than its bound is refused naming from and to, and a part of it is served") {
   ViewsFixture views;
   views.Apply(Spread());
   auto whole = MonthlyMoneySeries(views.store(), "acme");
@@ -91,9 +92,9 @@ TEST_CASE("a series longer than its bound is refused naming from and to, and a p
              Catch::StartsWith("from, to: the series from 1970-01 to 9999-12 has 96360 months, "
                                "more than 2760"));
 
-  auto start = MonthlyMoneySeries(views.store(), "acme",
-                                  {ParseSeriesMonth("from", "1970-01").value(),
-                                   ParseSeriesMonth("to", "1970-12").value()});
+  auto start = MonthlyMoneySeries(
+      views.store(), "acme",
+      {ParseSeriesMonth("from", "1970-01").value(), ParseSeriesMonth("to", "1970-12").value()});
   REQUIRE(start.ok());
   REQUIRE(start->points_size() == 12);
   CHECK(start->points(2).period() == "1970-03");
@@ -101,16 +102,16 @@ TEST_CASE("a series longer than its bound is refused naming from and to, and a p
   CHECK(TotalOf(start->points(11).receivables(), "EUR") == 125000);
 
   // The end: receivables carry what came before `from`.
-  auto end = MonthlyMoneySeries(views.store(), "acme", {ParseSeriesMonth("from", "9999-11").value(),
-                                                        std::nullopt});
+  auto end = MonthlyMoneySeries(views.store(), "acme",
+                                {ParseSeriesMonth("from", "9999-11").value(), std::nullopt});
   REQUIRE(end.ok());
   REQUIRE(end->points_size() == 2);
   CHECK(TotalOf(end->points(0).receivables(), "EUR") == 125000);
   CHECK(TotalOf(end->points(1).receivables(), "EUR") == 100000);
 
-  auto backwards = MonthlyMoneySeries(views.store(), "acme",
-                                      {ParseSeriesMonth("from", "2000-02").value(),
-                                       ParseSeriesMonth("to", "2000-01").value()});
+  auto backwards = MonthlyMoneySeries(
+      views.store(), "acme",
+      {ParseSeriesMonth("from", "2000-02").value(), ParseSeriesMonth("to", "2000-01").value()});
   REQUIRE_FALSE(backwards.ok());
   CHECK(backwards.status().message() == "to: 2000-01 is before from: 2000-02");
 }

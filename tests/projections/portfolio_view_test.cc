@@ -101,7 +101,8 @@ TEST_CASE("views run by name print lowerCamelCase JSON and refuse bad requests")
 TEST_CASE("a replay up to a date gives the account as it was then") {
   ViewsFixture views;
   views.Apply(ProjectHistory());
-  auto everything = LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2030-01-01"), {}});
+  auto everything =
+      LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2030-01-01"), {}});
   REQUIRE(everything.ok());
   REQUIRE(everything->has_value());
   const AccountSnapshot now = views.Snapshot("gamma");
@@ -122,7 +123,8 @@ TEST_CASE("a replay up to a date gives the account as it was then") {
   CHECK(then.projects(0).overdue_milestones(0).milestone_id() == "M-2");
   CHECK(then.projects(0).overdue_milestones(0).days_overdue() == 4);
 
-  auto before = LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2025-01-01"), {}});
+  auto before =
+      LoadAccountSnapshotAt(views.store(), "gamma", BitemporalCut{Date("2025-01-01"), {}});
   REQUIRE(before.ok());
   CHECK_FALSE(before->has_value());
 }

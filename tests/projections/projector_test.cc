@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/message_differencer.h>
+#include <catch2/catch.hpp>
 
 #include "engine/account_fold.h"
 #include "projections/view_store.h"
@@ -175,8 +175,8 @@ TEST_CASE("an envelope the fold refuses is dead-lettered with the fold's reason"
   REQUIRE(f.projector->ApplyBatch({RecordOf(envelope, 0)}).ok());
   const auto letters = StoredDeadLetters(*f.store);
   REQUIRE(letters.size() == 1);
-  CHECK_THAT(letters[0].reason(), Catch::Contains("fold refused") &&
-                                      Catch::Contains("not a timeline.v1.Event"));
+  CHECK_THAT(letters[0].reason(),
+             Catch::Contains("fold refused") && Catch::Contains("not a timeline.v1.Event"));
   auto state = f.store->GetState("acme");
   REQUIRE(state.ok());
   CHECK_FALSE(state->has_value());
@@ -198,10 +198,11 @@ TEST_CASE("an altered, a forged and an unlinked event are dead-lettered and not 
   auto unlinked = history[1];
   testing::ChainAndSeal(std::string(32, '\x07'), &unlinked);
 
-  REQUIRE(f.projector->ApplyBatch({RecordOf(history[0], 0), RecordOf(altered, 1),
-                                   RecordOf(forged, 2), RecordOf(unlinked, 3),
-                                   RecordOf(history[1], 4), RecordOf(history[2], 5)})
-              .ok());
+  REQUIRE(
+      f.projector
+          ->ApplyBatch({RecordOf(history[0], 0), RecordOf(altered, 1), RecordOf(forged, 2),
+                        RecordOf(unlinked, 3), RecordOf(history[1], 4), RecordOf(history[2], 5)})
+          .ok());
   const auto letters = StoredDeadLetters(*f.store);
   REQUIRE(letters.size() == 3);
   CHECK(letters[0].offset() == 1);
@@ -232,8 +233,8 @@ TEST_CASE("envelopes with a bad account, a foreign key or sequence 0 are dead-le
   auto empty = RecordOf(MakeHistory("acme", 1)[0], 3);
   empty.value.clear();  // parses as an empty envelope: no account
 
-  REQUIRE(f.projector->ApplyBatch({RecordOf(bad_account, 0), RecordOf(zero, 1), foreign, empty})
-              .ok());
+  REQUIRE(
+      f.projector->ApplyBatch({RecordOf(bad_account, 0), RecordOf(zero, 1), foreign, empty}).ok());
   const auto letters = StoredDeadLetters(*f.store);
   REQUIRE(letters.size() == 4);
   CHECK_THAT(letters[0].reason(), Catch::Contains("account id \"acme/../etc\" is not valid"));
@@ -306,10 +307,10 @@ TEST_CASE("folding a history in one batch equals folding it in batches of 1, 2 a
       Fixture split;
       for (size_t start = 0; start < records.size(); start += batch_size) {
         const size_t end = std::min(records.size(), start + batch_size);
-        REQUIRE(split.projector
-                    ->ApplyBatch(std::vector<LogRecord>(records.begin() + start,
-                                                        records.begin() + end))
-                    .ok());
+        REQUIRE(
+            split.projector
+                ->ApplyBatch(std::vector<LogRecord>(records.begin() + start, records.begin() + end))
+                .ok());
       }
       CHECK(MessageDifferencer::Equals(StoredState(*split.store, "acme"), expected_acme));
       CHECK(MessageDifferencer::Equals(StoredState(*split.store, "globex"), expected_globex));

@@ -37,10 +37,13 @@ void ProjectGenerated(testing::ProjectedViews* views, std::mt19937_64* random,
 
 std::vector<v1::SnapshotHeader> Headers(const ViewStore& store, const std::string& account) {
   std::vector<v1::SnapshotHeader> headers;
-  REQUIRE(store.ScanSnapshotHeaders(account, [&](const v1::SnapshotHeader& header) {
-            headers.push_back(header);
-            return true;
-          }).ok());
+  REQUIRE(store
+              .ScanSnapshotHeaders(account,
+                                   [&](const v1::SnapshotHeader& header) {
+                                     headers.push_back(header);
+                                     return true;
+                                   })
+              .ok());
   return headers;
 }
 
@@ -95,8 +98,8 @@ TEST_CASE(
     const BitemporalCut cut{instant(), instant()};
     for (const char* account : {"big", "small"}) {
       INFO("seed " << seed << " account " << account << " as of "
-                   << (cut.occurred_through ? cut.occurred_through->seconds() : -1)
-                   << " known at " << (cut.recorded_through ? cut.recorded_through->seconds() : -1));
+                   << (cut.occurred_through ? cut.occurred_through->seconds() : -1) << " known at "
+                   << (cut.recorded_through ? cut.recorded_through->seconds() : -1));
       auto loaded = LoadAccountSnapshotAt(views.store(), account, cut);
       auto state_only = LoadAccountStateAt(views.store(), account, cut);
       auto replayed = ReplayAccountSnapshotAt(views.store(), account, cut);

@@ -1,7 +1,7 @@
 #include "projections/view_dates.h"
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/time_util.h>
+#include <catch2/catch.hpp>
 
 namespace timeline {
 namespace {
@@ -22,8 +22,8 @@ TEST_CASE("year 0000 is refused as a date, as RFC 3339 refuses it", "[unit]") {
     INFO(year_zero);
     auto parsed = ParseTimeFlag("on", year_zero, DateBound::kFirstInstant);
     REQUIRE_FALSE(parsed.ok());
-    CHECK(parsed.status().message() == std::string("on: \"") + year_zero +
-                                           "\" is not an RFC 3339 time or a YYYY-MM-DD date");
+    CHECK(parsed.status().message() ==
+          std::string("on: \"") + year_zero + "\" is not an RFC 3339 time or a YYYY-MM-DD date");
   }
 }
 

@@ -2,8 +2,8 @@
 // byte of one view differs, blind to what legitimately differs (checkpoints, recorded_at).
 #include "projections/view_digest.h"
 
-#include <catch2/catch.hpp>
 #include <rocksdb/write_batch.h>
+#include <catch2/catch.hpp>
 
 #include <memory>
 #include <random>
@@ -64,8 +64,7 @@ void Fold(ViewStore* store, const std::vector<LogRecord>& records, uint64_t seed
 
 TEST_CASE("the demo history digests the same folded in one batch or in many",
           "[projections][digest]") {
-  const std::vector<LogRecord> records =
-      testing::DemoEventRecords(GenerateDemoHistory({5, 6, 3}));
+  const std::vector<LogRecord> records = testing::DemoEventRecords(GenerateDemoHistory({5, 6, 3}));
   REQUIRE(records.size() > 100);
   TempDir dir;
   auto whole = OpenStore(dir, "whole");
@@ -148,7 +147,8 @@ TEST_CASE("changing, adding or removing one entry changes that view's digest and
     v1::AccountState changed = **state;
     changed.set_name(changed.name() + "!");
     rocksdb::WriteBatch batch;
-    REQUIRE(batch.Put(store->state_family(), EncodeStateKey("acme"), changed.SerializeAsString()).ok());
+    REQUIRE(
+        batch.Put(store->state_family(), EncodeStateKey("acme"), changed.SerializeAsString()).ok());
     REQUIRE(store->Write(&batch).ok());
     expect_only_changed(kStateFamily);
   }
@@ -162,10 +162,13 @@ TEST_CASE("changing, adding or removing one entry changes that view's digest and
   }
   SECTION("an entity removed") {
     std::string first_key;
-    REQUIRE(store->ScanFamily(kEntitiesFamily, [&](std::string_view key, std::string_view) {
-      first_key = std::string(key);
-      return false;
-    }).ok());
+    REQUIRE(store
+                ->ScanFamily(kEntitiesFamily,
+                             [&](std::string_view key, std::string_view) {
+                               first_key = std::string(key);
+                               return false;
+                             })
+                .ok());
     REQUIRE_FALSE(first_key.empty());
     rocksdb::WriteBatch batch;
     REQUIRE(batch.Delete(store->entities_family(), first_key).ok());
@@ -210,16 +213,21 @@ TEST_CASE("a dead letter digests without its recorded_at, but with everything el
 
   // Another reason is another dead letter.
   std::string value;
-  REQUIRE(second->ScanFamily(kDeadLettersFamily, [&](std::string_view, std::string_view v) {
-    value = std::string(v);
-    return false;
-  }).ok());
+  REQUIRE(second
+              ->ScanFamily(kDeadLettersFamily,
+                           [&](std::string_view, std::string_view v) {
+                             value = std::string(v);
+                             return false;
+                           })
+              .ok());
   v1::DeadLetter letter;
   REQUIRE(letter.ParseFromString(value));
   letter.set_reason(letter.reason() + " (edited)");
   rocksdb::WriteBatch batch;
-  REQUIRE(batch.Put(second->dead_letters_family(), EncodeDeadLetterKey(garbage.topic, 1, 7),
-                    letter.SerializeAsString()).ok());
+  REQUIRE(batch
+              .Put(second->dead_letters_family(), EncodeDeadLetterKey(garbage.topic, 1, 7),
+                   letter.SerializeAsString())
+              .ok());
   REQUIRE(second->Write(&batch).ok());
   CHECK_FALSE(SameViews(Digest(*first), Digest(*second)));
 }
@@ -236,8 +244,10 @@ TEST_CASE("checkpoints are shown as positions and never hashed", "[projections][
   CHECK(before.positions(0).next_offset() == 14);
 
   rocksdb::WriteBatch batch;  // as if a transaction marker had been read past
-  REQUIRE(batch.Put(store->checkpoints_family(), EncodeCheckpointKey(testing::kEventsTopic, 2),
-                    EncodeCheckpointValue(15)).ok());
+  REQUIRE(batch
+              .Put(store->checkpoints_family(), EncodeCheckpointKey(testing::kEventsTopic, 2),
+                   EncodeCheckpointValue(15))
+              .ok());
   REQUIRE(store->Write(&batch).ok());
   const v1::ViewStoreDigest after = Digest(*store);
   CHECK(SameViews(before, after));

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <catch2/catch.hpp>
 
 #include "engine/account_fold.h"
 #include "projections/projector.h"
@@ -188,14 +188,14 @@ TEST_CASE("a primary opens a store holding a column family it does not know",
     rocksdb::DB* raw = nullptr;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", kStateFamily, kEventsFamily, kCheckpointsFamily,
-                             kDeadLettersFamily, kEntitiesFamily, kSnapshotsFamily,
-                             kSnapshotEntitiesFamily, kOpenSegmentsFamily, kDigestsFamily,
-                             kStateOutboxFamily}) {
+    for (const char* name :
+         {"default", kStateFamily, kEventsFamily, kCheckpointsFamily, kDeadLettersFamily,
+          kEntitiesFamily, kSnapshotsFamily, kSnapshotEntitiesFamily, kOpenSegmentsFamily,
+          kDigestsFamily, kStateOutboxFamily}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Sub("views"), families, &handles, &raw)
-                .ok());
+    REQUIRE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), dir.Sub("views"), families, &handles, &raw).ok());
     rocksdb::ColumnFamilyHandle* added = nullptr;
     REQUIRE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "by_time", &added).ok());
     handles.push_back(added);

@@ -116,10 +116,13 @@ std::vector<v1::EventEnvelope> RunningEngine::History(const std::string& account
   auto views = ViewStore::OpenSecondary(ViewsDirectory(data_.path()), scratch.path());
   REQUIRE(views.ok());
   std::vector<v1::EventEnvelope> events;
-  REQUIRE((*views)->ScanHistory(account, 1, [&](const v1::EventEnvelope& envelope) {
-    events.push_back(envelope);
-    return true;
-  }).ok());
+  REQUIRE((*views)
+              ->ScanHistory(account, 1,
+                            [&](const v1::EventEnvelope& envelope) {
+                              events.push_back(envelope);
+                              return true;
+                            })
+              .ok());
   return events;
 }
 

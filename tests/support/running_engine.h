@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "consumers/demo/demo_history.h"
-#include "consumers/processes/engine_runner.h"
 #include "consumers/log/submit_client.h"
+#include "consumers/processes/engine_runner.h"
 #include "tests/support/test_environment.h"
 #include "timeline/v1/account_state.pb.h"
 #include "timeline/v1/envelope.pb.h"

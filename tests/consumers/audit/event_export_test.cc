@@ -24,18 +24,23 @@
 namespace timeline {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using testing::views::Date;
 using testing::views::History;
-using google::protobuf::util::TimeUtil;
 
 // A history whose envelopes fill every hashed field, with commas, quotes and non-ASCII text.
 std::vector<v1::EventEnvelope> RichHistory() {
   History history("acme");
-  history.On("2026-01-05").Opened("Acme, \"the\" Industrial")
-      .On("2026-01-10").Order("PO-1", {{"PUMP", 2, 1250}})
-      .On("2026-02-01").Invoice("INV-1", "PO-1", {{"PUMP", 2, 1250}}, "2026-03-03")
-      .On("2026-02-20").Paid("PAY-1", "INV-1", 2500)
-      .On("2026-03-01").Order("PO-2", {{"VALVE", 1, 990}});
+  history.On("2026-01-05")
+      .Opened("Acme, \"the\" Industrial")
+      .On("2026-01-10")
+      .Order("PO-1", {{"PUMP", 2, 1250}})
+      .On("2026-02-01")
+      .Invoice("INV-1", "PO-1", {{"PUMP", 2, 1250}}, "2026-03-03")
+      .On("2026-02-20")
+      .Paid("PAY-1", "INV-1", 2500)
+      .On("2026-03-01")
+      .Order("PO-2", {{"VALVE", 1, 990}});
   std::vector<v1::EventEnvelope> envelopes = history.envelopes();
   std::string prev = GenesisHash();
   for (auto& envelope : envelopes) {
@@ -196,7 +201,6 @@ TEST_CASE("the Python recipe refuses an export altered in one field and names th
   CHECK(run.exit_code == 1);
   CHECK(run.output.find("NOT VERIFIED: sequence 4 (line 4): the contents do not hash to hash") !=
         std::string::npos);
-
 }
 
 TEST_CASE("the Python recipe names an event whose seal is not the sequencer's as forged") {
@@ -217,8 +221,8 @@ TEST_CASE("an --as-of export keeps the events that occurred up to T") {
   REQUIRE(lines.size() == 3);
   CHECK(ParseLine(lines.back()).sequence() == 3);
   // A prefix of the chain still verifies on its own.
-  const ScriptRun run = VerifyWithPython(fixture.File("prefix.jsonl", fixture.Export(
-                                                          ExportFormat::kJsonLines, through)));
+  const ScriptRun run = VerifyWithPython(
+      fixture.File("prefix.jsonl", fixture.Export(ExportFormat::kJsonLines, through)));
   INFO(run.output);
   CHECK(run.exit_code == 0);
 }

@@ -52,11 +52,20 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
       programmes_completed, trainings_closed;
   std::map<std::string, bool> proposals;  // id -> exists
   std::set<std::string> cases, programmes, trainings, team;
-  struct OrderState { std::map<std::string, int64_t> ordered, shipped; bool open = true; };
+  struct OrderState {
+    std::map<std::string, int64_t> ordered, shipped;
+    bool open = true;
+  };
   std::map<std::string, OrderState> orders;
-  struct ProjectState { bool active = true; std::map<std::string, bool> milestones; };
+  struct ProjectState {
+    bool active = true;
+    std::map<std::string, bool> milestones;
+  };
   std::map<std::string, ProjectState> projects;
-  struct InvoiceState { int64_t total = 0; int64_t settled = 0; };
+  struct InvoiceState {
+    int64_t total = 0;
+    int64_t settled = 0;
+  };
   std::map<std::string, InvoiceState> invoices;
   bool closed = false;
   for (size_t i = 0; i < events.size(); ++i) {
@@ -67,7 +76,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
     using E = v1::Event;
     switch (e.event_case()) {
       case E::kContractSigned:
-        if (!contracts.insert(e.contract_signed().contract_id()).second) return where + "dup contract";
+        if (!contracts.insert(e.contract_signed().contract_id()).second)
+          return where + "dup contract";
         break;
       case E::kContractAmended:
       case E::kContractTerminated: {
@@ -80,7 +90,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
       case E::kOrderPlaced: {
         const auto& o = e.order_placed();
         if (orders.count(o.order_id())) return where + "dup order";
-        if (!contracts.count(o.contract_id()) || terminated.count(o.contract_id())) return where + "order contract";
+        if (!contracts.count(o.contract_id()) || terminated.count(o.contract_id()))
+          return where + "order contract";
         for (const auto& l : o.lines()) orders[o.order_id()].ordered[l.sku()] += l.quantity();
         break;
       }
@@ -102,7 +113,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         if (it == orders.end() || !it->second.open) return where + "fulfil of a closed order";
         for (const auto& l : e.order_fulfilled().lines()) {
           it->second.shipped[l.sku()] += l.quantity();
-          if (it->second.shipped[l.sku()] > it->second.ordered[l.sku()]) return where + "overshipped";
+          if (it->second.shipped[l.sku()] > it->second.ordered[l.sku()])
+            return where + "overshipped";
         }
         if (it->second.shipped == it->second.ordered) it->second.open = false;
         break;
@@ -124,8 +136,10 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         break;
       case E::kMilestonePlanned: {
         auto it = projects.find(e.milestone_planned().project_id());
-        if (it == projects.end() || !it->second.active) return where + "milestone of unknown project";
-        if (!it->second.milestones.emplace(e.milestone_planned().milestone_id(), false).second) return where + "dup milestone";
+        if (it == projects.end() || !it->second.active)
+          return where + "milestone of unknown project";
+        if (!it->second.milestones.emplace(e.milestone_planned().milestone_id(), false).second)
+          return where + "dup milestone";
         break;
       }
       case E::kMilestoneRescheduled:
@@ -135,10 +149,13 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         const auto& id = e.has_milestone_completed() ? e.milestone_completed().milestone_id()
                                                      : e.milestone_rescheduled().milestone_id();
         auto it = projects.find(project);
-        if (it == projects.end() || !it->second.active) return where + "milestone of inactive project";
+        if (it == projects.end() || !it->second.active)
+          return where + "milestone of inactive project";
         auto m = it->second.milestones.find(id);
-        if (m == it->second.milestones.end() || m->second) return where + "milestone unknown or done";
-        if (e.has_milestone_rescheduled() && e.milestone_rescheduled().reason().empty()) return where + "no reason";
+        if (m == it->second.milestones.end() || m->second)
+          return where + "milestone unknown or done";
+        if (e.has_milestone_rescheduled() && e.milestone_rescheduled().reason().empty())
+          return where + "no reason";
         if (e.has_milestone_completed()) m->second = true;
         break;
       }
@@ -160,7 +177,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         const auto& inv = e.invoice_issued();
         if (invoices.count(inv.invoice_id())) return where + "dup invoice";
         if (!orders.count(inv.order_id())) return where + "invoice of unknown order";
-        if (!contracts.count(inv.contract_id()) || terminated.count(inv.contract_id())) return where + "invoice contract";
+        if (!contracts.count(inv.contract_id()) || terminated.count(inv.contract_id()))
+          return where + "invoice contract";
         int64_t total = 0;
         for (const auto& l : inv.lines()) total += Net(l);
         invoices[inv.invoice_id()].total = total;
@@ -187,7 +205,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         auto it = invoices.find(id);
         if (it == invoices.end()) return where + "unknown invoice";
         const int64_t owed = it->second.total - it->second.settled;
-        if (amount.minor_units() <= 0 || amount.minor_units() > owed) return where + "above balance";
+        if (amount.minor_units() <= 0 || amount.minor_units() > owed)
+          return where + "above balance";
         if (amount.currency() != "EUR") return where + "currency";
         it->second.settled += amount.minor_units();
         break;
@@ -197,17 +216,21 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
         break;
       case E::kServiceCaseResolved:
         if (!cases.count(e.service_case_resolved().case_id()) ||
-            !cases_resolved.insert(e.service_case_resolved().case_id()).second) return where + "case";
+            !cases_resolved.insert(e.service_case_resolved().case_id()).second)
+          return where + "case";
         break;
       case E::kMarketingProgrammeLaunched:
-        if (!programmes.insert(e.marketing_programme_launched().programme_id()).second) return where + "dup programme";
+        if (!programmes.insert(e.marketing_programme_launched().programme_id()).second)
+          return where + "dup programme";
         break;
       case E::kMarketingProgrammeCompleted:
         if (!programmes.count(e.marketing_programme_completed().programme_id()) ||
-            !programmes_completed.insert(e.marketing_programme_completed().programme_id()).second) return where + "programme";
+            !programmes_completed.insert(e.marketing_programme_completed().programme_id()).second)
+          return where + "programme";
         break;
       case E::kTrainingScheduled:
-        if (!trainings.insert(e.training_scheduled().training_id()).second) return where + "dup training";
+        if (!trainings.insert(e.training_scheduled().training_id()).second)
+          return where + "dup training";
         break;
       case E::kTrainingDelivered:
       case E::kTrainingCancelled: {
@@ -222,11 +245,8 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
       case E::kTeamMemberReleased:
         if (!team.erase(e.team_member_released().member())) return where + "unknown member";
         break;
-      case E::kAccountClosed:
-        closed = true;
-        break;
-      default:
-        break;
+      case E::kAccountClosed: closed = true; break;
+      default: break;
     }
   }
   return "";
@@ -236,19 +256,25 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
 std::vector<std::string> ComplianceFindings(const DemoHistory& history) {
   std::vector<std::string> found;
   for (const auto& [account, events] : ByAccount(history)) {
-    struct Version { int64_t from; v1::ContractTerms terms; };
-    struct Contract { int64_t valid_from, valid_until; std::vector<Version> versions; };
+    struct Version {
+      int64_t from;
+      v1::ContractTerms terms;
+    };
+    struct Contract {
+      int64_t valid_from, valid_until;
+      std::vector<Version> versions;
+    };
     std::map<std::string, Contract> contracts;
     std::map<std::string, std::map<std::string, int64_t>> shipped, billed;  // order -> sku -> qty
-    std::map<std::string, v1::InvoiceIssued> issued;  // as last corrected
+    std::map<std::string, v1::InvoiceIssued> issued;                        // as last corrected
     for (const v1::SubmitEvent* submission : events) {
       const v1::Event& e = submission->event();
       const int64_t at = Seconds(submission->occurred_at());
       if (e.has_contract_signed()) {
         const auto& terms = e.contract_signed().terms();
-        contracts[e.contract_signed().contract_id()] = {
-            Seconds(terms.valid_from()), Seconds(terms.valid_until()),
-            {{Seconds(terms.valid_from()), terms}}};
+        contracts[e.contract_signed().contract_id()] = {Seconds(terms.valid_from()),
+                                                        Seconds(terms.valid_until()),
+                                                        {{Seconds(terms.valid_from()), terms}}};
       } else if (e.has_contract_amended()) {
         contracts[e.contract_amended().contract_id()].versions.push_back(
             {Seconds(e.contract_amended().effective_from()), e.contract_amended().terms()});
@@ -272,7 +298,8 @@ std::vector<std::string> ComplianceFindings(const DemoHistory& history) {
         auto& order_billed = billed[inv.order_id()];
         auto& order_shipped = shipped[inv.order_id()];
         const Contract& contract = contracts.at(inv.contract_id());
-        const bool in_force = contract.valid_from <= at && at < contract.valid_until;  // end exclusive
+        const bool in_force =
+            contract.valid_from <= at && at < contract.valid_until;  // end exclusive
         const v1::ContractTerms* terms = &contract.versions.front().terms;
         for (const auto& version : contract.versions) {
           if (version.from <= at) terms = &version.terms;
@@ -292,16 +319,19 @@ std::vector<std::string> ComplianceFindings(const DemoHistory& history) {
               finding(i, FindingRule::kPriceDiffers, list_price, line.unit_price().minor_units());
             }
             if (line.discount_bps() > terms->discount_cap_bps()) {
-              finding(i, FindingRule::kDiscountAboveCap, terms->discount_cap_bps(), line.discount_bps());
+              finding(i, FindingRule::kDiscountAboveCap, terms->discount_cap_bps(),
+                      line.discount_bps());
             }
           }
           order_billed[line.sku()] += line.quantity();
           if (order_billed[line.sku()] > order_shipped[line.sku()]) {
-            finding(i, FindingRule::kBilledAboveFulfilled, order_shipped[line.sku()], order_billed[line.sku()]);
+            finding(i, FindingRule::kBilledAboveFulfilled, order_shipped[line.sku()],
+                    order_billed[line.sku()]);
           }
         }
         const int64_t days = (Seconds(inv.due_at()) - at) / 86400;
-        if (in_force && (Seconds(inv.due_at()) - at != int64_t{terms->payment_terms_days()} * 86400)) {
+        if (in_force &&
+            (Seconds(inv.due_at()) - at != int64_t{terms->payment_terms_days()} * 86400)) {
           finding(-1, FindingRule::kPaymentTermsDiffer, terms->payment_terms_days(), days);
         }
       }
@@ -326,7 +356,8 @@ TEST_CASE("a different seed gives a different history") {
   REQUIRE(Bytes(GenerateDemoHistory({20, 24, 2})) != Bytes(Standard()));
 }
 
-TEST_CASE("twenty accounts over two years make a few thousand events ending at the reference date") {
+TEST_CASE(
+    "twenty accounts over two years make a few thousand events ending at the reference date") {
   const auto& history = Standard();
   CHECK(history.submissions.size() >= 3000);
   CHECK(history.submissions.size() <= 10000);
@@ -378,7 +409,8 @@ TEST_CASE("ids are unique per account and kind") {
       if (e.has_invoice_credited()) fresh("credit note", e.invoice_credited().credit_note_id());
       if (e.has_project_started()) fresh("project", e.project_started().project_id());
       if (e.has_milestone_planned()) {
-        fresh("milestone", e.milestone_planned().project_id() + "/" + e.milestone_planned().milestone_id());
+        fresh("milestone",
+              e.milestone_planned().project_id() + "/" + e.milestone_planned().milestone_id());
       }
       if (e.has_product_proposed()) fresh("proposal", e.product_proposed().proposal_id());
       if (e.has_service_case_opened()) fresh("case", e.service_case_opened().case_id());
@@ -427,7 +459,8 @@ TEST_CASE("the compliance rules computed from the history find exactly the seede
   for (uint64_t seed : {1, 2, 5}) {
     const DemoHistory history = seed == 1 ? Standard() : GenerateDemoHistory({20, 24, seed});
     std::vector<std::string> seeded;
-    for (const auto& finding : history.seeded_findings) seeded.push_back(SeededFindingToJson(finding));
+    for (const auto& finding : history.seeded_findings)
+      seeded.push_back(SeededFindingToJson(finding));
     std::sort(seeded.begin(), seeded.end());
     INFO("seed " << seed);
     CHECK(ComplianceFindings(history) == seeded);
@@ -524,8 +557,9 @@ TEST_CASE("two seeds never share an account id, and seed 1 keeps the clients' na
       const auto [it, fresh] = owner.emplace(id, seed);
       CHECK(fresh);
       if (seed != 1) CHECK(id.size() > 3);
-      if (seed != 1) CHECK(id.substr(id.size() - ("-s" + std::to_string(seed)).size()) ==
-                           "-s" + std::to_string(seed));
+      if (seed != 1)
+        CHECK(id.substr(id.size() - ("-s" + std::to_string(seed)).size()) ==
+              "-s" + std::to_string(seed));
     }
   }
   CHECK(DemoAccountId("Nordwind Logistics AG", 1) == "nordwind-logistics-ag");
@@ -552,14 +586,19 @@ TEST_CASE("the generator holds a bounded number of submissions while it produces
   }
   INFO("total " << total << ", largest month " << largest_month << ", most held " << most_held);
   CHECK(total >= 100000);
-  CHECK(largest_month * 20 <= total);   // a month is a small part of the history
-  CHECK(most_held <= 400);              // at most about one event per account waits
+  CHECK(largest_month * 20 <= total);  // a month is a small part of the history
+  CHECK(most_held <= 400);             // at most about one event per account waits
   CHECK(generator.held() == 0);
 }
 
 TEST_CASE("seeded findings print as one JSON line each") {
-  SeededFinding finding{"nordwind-logistics-ag", "INV-2025-0007", "CTR-2025-01", 1,
-                        FindingRule::kDiscountAboveCap, 1000, 1500};
+  SeededFinding finding{"nordwind-logistics-ag",
+                        "INV-2025-0007",
+                        "CTR-2025-01",
+                        1,
+                        FindingRule::kDiscountAboveCap,
+                        1000,
+                        1500};
   CHECK(SeededFindingToJson(finding) ==
         R"({"accountId":"nordwind-logistics-ag","invoiceId":"INV-2025-0007",)"
         R"("contractId":"CTR-2025-01","lineIndex":1,"rule":"discount_above_cap",)"

@@ -112,14 +112,18 @@ TEST_CASE("the tokens file is read line by line and a bad line is named", "[unit
     std::ofstream out(path);
     out << "# who may read what\n\n"
         << R"({"name":"audit","sha256":")" << ToHex(Sha256Of("audit-secret"))
-        << R"(","role":"auditor","accounts":["*"]})" << "\n";
+        << R"(","role":"auditor","accounts":["*"]})"
+        << "\n";
   }
   auto tokens = TokenStore::Load(path);
   REQUIRE(tokens.ok());
   CHECK(tokens->size() == 1);
   CHECK(tokens->Authenticate("audit-secret") != nullptr);
 
-  { std::ofstream(path, std::ios::app) << R"({"name":"svc","role":"service"})" << "\n"; }
+  {
+    std::ofstream(path, std::ios::app) << R"({"name":"svc","role":"service"})"
+                                       << "\n";
+  }
   auto refused = TokenStore::Load(path);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().message().find("tokens.jsonl:4: sha256:") != std::string::npos);

@@ -217,8 +217,8 @@ TEST_CASE("an oversized request line is answered 414 at once with an ApiError na
 
   // A whole request from a client that sends far more gets the same answer.
   Ms took{};
-  auto whole = TimedGet(api.server().port(), "/api/accounts?q=" + std::string(100000, 'a'),
-                        kAuditor, &took);
+  auto whole =
+      TimedGet(api.server().port(), "/api/accounts?q=" + std::string(100000, 'a'), kAuditor, &took);
   REQUIRE(whole);
   CHECK(whole->status == 414);
   CHECK(took < kPrompt);

@@ -1,7 +1,7 @@
 #include "consumers/http/query_params.h"
 
-#include <catch2/catch.hpp>
 #include <google/protobuf/util/json_util.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 
@@ -52,9 +52,10 @@ TEST_CASE("history parameters give the filter and the page size, and refuse what
 
 // Found by tests/fuzz/http_query_params_fuzz.cc: a percent-encoded byte that is not UTF-8 was
 // quoted as it came, and the JSON printer drops such bytes, so the reply misquoted the request.
-TEST_CASE("a parameter holding bytes that are not UTF-8 is refused with them escaped, intact in "
-          "the reply",
-          "[unit]") {
+TEST_CASE(
+    "a parameter holding bytes that are not UTF-8 is refused with them escaped, intact in "
+    "the reply",
+    "[unit]") {
   const struct {
     const char* query;
     Status status;
@@ -62,7 +63,8 @@ TEST_CASE("a parameter holding bytes that are not UTF-8 is refused with them esc
   } cases[] = {
       {"limit=1%FF", HistoryParams(WithQuery("limit=1%FF")).status(),
        "limit: \"1\\xff\" is not a whole number"},
-      {"known_at=2026-02-01T%D210:00:00Z", CutParams(WithQuery("known_at=2026-02-01T%D210:00:00Z")).status(),
+      {"known_at=2026-02-01T%D210:00:00Z",
+       CutParams(WithQuery("known_at=2026-02-01T%D210:00:00Z")).status(),
        "known_at: \"2026-02-01T\\xd210:00:00Z\" is not an RFC 3339 time or a YYYY-MM-DD date"},
       {"interval=%C0%AF", SeriesParams(WithQuery("interval=%C0%AF")).status(),
        "interval: \"\\xc0\\xaf\" is not one; the series has: month"},

@@ -143,9 +143,9 @@ TEST_CASE("no token or an invalid one is 401 with WWW-Authenticate and no data",
 
 TEST_CASE("a manager cannot read another manager's account", "[unit]") {
   ApiFixture api;
-  for (const char* path : {"/api/accounts/beta", "/api/accounts/beta/history",
-                           "/api/views/summary?account=beta", "/api/accounts/beta?as_of=2026-03-01",
-                           "/api/accounts/ghost"}) {
+  for (const char* path :
+       {"/api/accounts/beta", "/api/accounts/beta/history", "/api/views/summary?account=beta",
+        "/api/accounts/beta?as_of=2026-03-01", "/api/accounts/ghost"}) {
     auto result = api.Get(path, kJane);
     INFO(path);
     CHECK(result->status == 403);
@@ -172,8 +172,8 @@ TEST_CASE("the portfolio shows a manager only their own accounts", "[unit]") {
 
 TEST_CASE("every per-account view is served with its figures", "[unit]") {
   ApiFixture api;
-  auto summary = api.GetJson<v1::AccountSummaryView>(
-      "/api/views/summary?account=acme&on=2026-07-01", kJane);
+  auto summary =
+      api.GetJson<v1::AccountSummaryView>("/api/views/summary?account=acme&on=2026-07-01", kJane);
   CHECK(summary.account_id() == "acme");
   CHECK(summary.profile().name() == "Acme Industrial");
   REQUIRE(summary.revenue_size() == 1);
@@ -217,8 +217,8 @@ TEST_CASE("history pages continue exactly where the last one stopped", "[unit]")
   CHECK(first.entries(0).event().account_opened().name() == "Acme Industrial");
   CHECK(first.entries(1).prev_hash() == first.entries(0).hash());
 
-  auto invoices = api.GetJson<v1::HistoryPage>(
-      "/api/accounts/acme/history?type=invoiceIssued&limit=1", kJane);
+  auto invoices =
+      api.GetJson<v1::HistoryPage>("/api/accounts/acme/history?type=invoiceIssued&limit=1", kJane);
   REQUIRE(invoices.entries_size() == 1);
   CHECK(invoices.entries(0).sequence() == 3);
   CHECK(invoices.next_from_seq() == 6);  // the next invoice, not merely the next event
@@ -289,8 +289,7 @@ TEST_CASE("a listen address is HOST:PORT and a bad one names --listen", "[unit]"
   CHECK(ParseListenAddress("127.0.0.1:99999", &options).code() == StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("an account's money series has a point a month with revenue and receivables",
-          "[unit]") {
+TEST_CASE("an account's money series has a point a month with revenue and receivables", "[unit]") {
   ApiFixture api;
   auto series = api.GetJson<v1::MoneySeries>("/api/accounts/acme/series?interval=month", kJane);
   CHECK(series.account_id() == "acme");

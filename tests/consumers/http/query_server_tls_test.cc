@@ -25,8 +25,8 @@ struct SelfSignedCertificate {
       : cert(dir.Sub("cert.pem")), key(dir.Sub("key.pem")) {
     const std::string command =
         "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " +
-        cert + " 2>/dev/null";
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " 2>/dev/null";
     REQUIRE(std::system(command.c_str()) == 0);
   }
   std::string cert;
@@ -57,14 +57,16 @@ TEST_CASE("with a certificate and key the API is served over HTTPS only", "[unit
   CHECK(state.version() == 7);
 
   // Access rules are the same over TLS.
-  auto theirs = client.Get("/api/accounts/acme", {{"Authorization", std::string("Bearer ") + kJohn}});
+  auto theirs =
+      client.Get("/api/accounts/acme", {{"Authorization", std::string("Bearer ") + kJohn}});
   REQUIRE(theirs);
   CHECK(theirs->status == 403);
 
   // A plain-HTTP request gets no answer from the TLS listener.
   httplib::Client plain("127.0.0.1", api.server().port());
   plain.set_read_timeout(2, 0);
-  auto refused = plain.Get("/api/accounts/acme", {{"Authorization", std::string("Bearer ") + kJane}});
+  auto refused =
+      plain.Get("/api/accounts/acme", {{"Authorization", std::string("Bearer ") + kJane}});
   CHECK_FALSE(refused);
 }
 

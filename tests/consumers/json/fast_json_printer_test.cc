@@ -13,12 +13,12 @@
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <dirent.h>
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <dirent.h>
 #include <limits>
 #include <memory>
 #include <random>
@@ -69,16 +69,26 @@ using pb::FieldDescriptor;
 // One descriptor per file of proto/timeline/v1, which also makes the linker keep every file's
 // generated code, so that the generated pool knows all of them.
 std::vector<const pb::FileDescriptor*> TimelineFiles() {
-  return {v1::CurrencyTotal::descriptor()->file(),     v1::AccountListEntry::descriptor()->file(),
-          v1::ChainProblem::descriptor()->file(),      v1::ChainDigest::descriptor()->file(),
-          v1::ChangelogProgress::descriptor()->file(), v1::SubmitEvent::descriptor()->file(),
-          v1::DeadLetter::descriptor()->file(),        v1::ContractVersion::descriptor()->file(),
-          v1::EventEnvelope::descriptor()->file(),     v1::AccountOpened::descriptor()->file(),
-          v1::ExportedEvent::descriptor()->file(),     v1::FigureContribution::descriptor()->file(),
-          v1::Money::descriptor()->file(),             v1::HistoryEntry::descriptor()->file(),
-          v1::Rejection::descriptor()->file(),         v1::SequencerHead::descriptor()->file(),
-          v1::EventTimeRange::descriptor()->file(),    v1::SubscriptionToken::descriptor()->file(),
-          v1::ViewDigest::descriptor()->file(),        v1::AccountProfile::descriptor()->file()};
+  return {v1::CurrencyTotal::descriptor()->file(),
+          v1::AccountListEntry::descriptor()->file(),
+          v1::ChainProblem::descriptor()->file(),
+          v1::ChainDigest::descriptor()->file(),
+          v1::ChangelogProgress::descriptor()->file(),
+          v1::SubmitEvent::descriptor()->file(),
+          v1::DeadLetter::descriptor()->file(),
+          v1::ContractVersion::descriptor()->file(),
+          v1::EventEnvelope::descriptor()->file(),
+          v1::AccountOpened::descriptor()->file(),
+          v1::ExportedEvent::descriptor()->file(),
+          v1::FigureContribution::descriptor()->file(),
+          v1::Money::descriptor()->file(),
+          v1::HistoryEntry::descriptor()->file(),
+          v1::Rejection::descriptor()->file(),
+          v1::SequencerHead::descriptor()->file(),
+          v1::EventTimeRange::descriptor()->file(),
+          v1::SubscriptionToken::descriptor()->file(),
+          v1::ViewDigest::descriptor()->file(),
+          v1::AccountProfile::descriptor()->file()};
 }
 
 void AddTypes(const pb::Descriptor* type, std::vector<const pb::Descriptor*>* types) {
@@ -109,11 +119,14 @@ void ExpectSameJson(const pb::Message& message, const std::string& label) {
     const char* layout_name = layout == JsonLayout::kCompact ? "compact" : "pretty";
     if (!actual) {
       FAIL(label << " (" << layout_name << "): the fast printer declined it; the library printed\n"
-                 << expected << "\nmessage:\n" << message.DebugString());
+                 << expected << "\nmessage:\n"
+                 << message.DebugString());
     }
     if (*actual != expected) {
       FAIL(label << " (" << layout_name << "): the printers differ\nlibrary:\n"
-                 << expected << "\nfast:\n" << *actual << "\nmessage:\n" << message.DebugString());
+                 << expected << "\nfast:\n"
+                 << *actual << "\nmessage:\n"
+                 << message.DebugString());
     }
   }
 }
@@ -166,14 +179,14 @@ class RandomFiller {
 
   std::string RandomString() {
     static const std::vector<std::string> kPieces = {
-        "a", "Zq", "acme-12", " ", "\"", "\\", "/", "<", ">", "&", "'", "\x7f", "\n", "\r",
-        "\t", "\b", "\f", std::string(1, '\0'), "\x01", "\x1f", "\x0b",
-        "\xc3\xa9",              // é
-        "\xe4\xb8\xad",          // 中
-        "\xf0\x9f\x98\x80",      // 😀
-        "\xc2\x80", "\xc2\x9f",  // C1 controls
-        "\xc2\xa0",              // no-break space: copied
-        "\xc2\xad",              // soft hyphen: escaped
+        "a", "Zq", "acme-12", " ", "\"", "\\", "/", "<", ">", "&", "'", "\x7f", "\n", "\r", "\t",
+        "\b", "\f", std::string(1, '\0'), "\x01", "\x1f", "\x0b",
+        "\xc3\xa9",                                          // é
+        "\xe4\xb8\xad",                                      // 中
+        "\xf0\x9f\x98\x80",                                  // 😀
+        "\xc2\x80", "\xc2\x9f",                              // C1 controls
+        "\xc2\xa0",                                          // no-break space: copied
+        "\xc2\xad",                                          // soft hyphen: escaped
         "\xd8\x80", "\xdb\x9d", "\xdc\x8f", "\xe1\x9e\xb4",  // Arabic, Syriac, Khmer signs
         "\xe2\x80\x8b", "\xe2\x80\x8f", "\xe2\x80\xa8", "\xe2\x80\xae",  // U+200B..U+202E
         "\xe2\x81\xa0", "\xe2\x81\xaf",                                  // U+2060, U+206F
@@ -182,7 +195,11 @@ class RandomFiller {
         "\xf0\x9d\x85\xb3", "\xf0\x9d\x85\xba",                          // U+1D173, U+1D17A
         "\xf4\x8f\xbf\xbf",                                              // U+10FFFF
         // Not UTF-8: what the library drops, and what it decodes anyway.
-        "\x80", "\xbf", "\xff", "\xf8\x88", "\xc3", "\xe4\xb8", "\xc3" "A", "\xe4" "A\x80",
+        "\x80", "\xbf", "\xff", "\xf8\x88", "\xc3", "\xe4\xb8",
+        "\xc3"
+        "A",
+        "\xe4"
+        "A\x80",
         "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xc0\x80", "\xc1\x81", "\xc0\xa2",
         "\xe0\x82\x80", "\xf0\x80\x80\xbc", "\xc3\xc3\xa9"};
     std::string text;
@@ -210,16 +227,18 @@ class RandomFiller {
 
   int32_t RandomInt32() {
     switch (Uniform(0, 3)) {
-      case 0: return Pick<int32_t>({0, 1, -1, std::numeric_limits<int32_t>::min(),
-                                    std::numeric_limits<int32_t>::max()});
+      case 0:
+        return Pick<int32_t>(
+            {0, 1, -1, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
       case 1: return static_cast<int32_t>(Bits());
       default: return static_cast<int32_t>(Uniform(-1000, 100000));
     }
   }
   int64_t RandomInt64() {
     switch (Uniform(0, 3)) {
-      case 0: return Pick<int64_t>({0, 1, -1, std::numeric_limits<int64_t>::min(),
-                                    std::numeric_limits<int64_t>::max(), 9007199254740993LL});
+      case 0:
+        return Pick<int64_t>({0, 1, -1, std::numeric_limits<int64_t>::min(),
+                              std::numeric_limits<int64_t>::max(), 9007199254740993LL});
       case 1: return static_cast<int64_t>(Bits());
       default: return Uniform(-1000000, 100000000);
     }
@@ -235,12 +254,31 @@ class RandomFiller {
   double RandomDouble() {
     switch (Uniform(0, 4)) {
       case 0:
-        return Pick<double>({0.0, -0.0, 1.0, -1.0, 0.1, 0.3, 1.0 / 3.0, 0.1 + 0.2, 1e21, 1e-7,
-                             123456789012345678.0, 1e15, 1e16, 1e17, 100.0, 0.5, 2.5e-5,
+        return Pick<double>({0.0,
+                             -0.0,
+                             1.0,
+                             -1.0,
+                             0.1,
+                             0.3,
+                             1.0 / 3.0,
+                             0.1 + 0.2,
+                             1e21,
+                             1e-7,
+                             123456789012345678.0,
+                             1e15,
+                             1e16,
+                             1e17,
+                             100.0,
+                             0.5,
+                             2.5e-5,
                              std::numeric_limits<double>::quiet_NaN(),
                              std::numeric_limits<double>::infinity(),
-                             -std::numeric_limits<double>::infinity(), DBL_MAX, -DBL_MAX,
-                             DBL_MIN, std::numeric_limits<double>::denorm_min(), DBL_EPSILON});
+                             -std::numeric_limits<double>::infinity(),
+                             DBL_MAX,
+                             -DBL_MAX,
+                             DBL_MIN,
+                             std::numeric_limits<double>::denorm_min(),
+                             DBL_EPSILON});
       case 1: {  // any bit pattern: subnormals, NaN payloads, huge and tiny
         const uint64_t bits = Bits();
         double value;
@@ -257,8 +295,8 @@ class RandomFiller {
     if (Chance(85)) {
       return type->value(static_cast<int>(Uniform(0, type->value_count() - 1)))->number();
     }
-    return Pick<int>({-1, 12345, 7, std::numeric_limits<int32_t>::max(),
-                      std::numeric_limits<int32_t>::min()});
+    return Pick<int>(
+        {-1, 12345, 7, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min()});
   }
   std::string RandomBytes() {
     std::string bytes(static_cast<size_t>(Uniform(0, 40)), '\0');
@@ -324,8 +362,7 @@ class RandomFiller {
   std::mt19937_64 random_;
 };
 
-TEST_CASE("the fast printer covers every message type of timeline.v1",
-          "[consumers][json]") {
+TEST_CASE("the fast printer covers every message type of timeline.v1", "[consumers][json]") {
   // Every .proto of the source tree is in TimelineFiles().
   std::vector<std::string> on_disk;
   if (DIR* dir = opendir(TIMELINE_PROTO_DIR)) {
@@ -351,15 +388,13 @@ TEST_CASE("the fast printer covers every message type of timeline.v1",
   }
 }
 
-TEST_CASE("default instances of every type print as the library prints them",
-          "[consumers][json]") {
+TEST_CASE("default instances of every type print as the library prints them", "[consumers][json]") {
   for (const pb::Descriptor* type : TimelineTypes()) {
     ExpectSameJson(*NewMessage(type), type->full_name() + " (default)");
   }
 }
 
-TEST_CASE("random instances of every type print as the library prints them",
-          "[consumers][json]") {
+TEST_CASE("random instances of every type print as the library prints them", "[consumers][json]") {
   // Strings that are not UTF-8 make protobuf log an error on each serialization.
   google::protobuf::LogSilencer silence;
   constexpr int kPerType = 2000;
@@ -373,8 +408,7 @@ TEST_CASE("random instances of every type print as the library prints them",
   }
 }
 
-TEST_CASE("the cached library path prints what MessageToJsonString prints",
-          "[consumers][json]") {
+TEST_CASE("the cached library path prints what MessageToJsonString prints", "[consumers][json]") {
   google::protobuf::LogSilencer silence;
   RandomFiller filler(7);
   for (const pb::Descriptor* type : TimelineTypes()) {
@@ -464,16 +498,18 @@ TEST_CASE("proto3 optional and oneof scalars and Timestamps print after the othe
   CHECK(json.substr(0, 15) == "{\"accountId\":\"a");
 }
 
-TEST_CASE("strings escape as the library escapes them, and bytes that are not UTF-8 drop as it "
-          "drops them",
-          "[consumers][json]") {
+TEST_CASE(
+    "strings escape as the library escapes them, and bytes that are not UTF-8 drop as it "
+    "drops them",
+    "[consumers][json]") {
   google::protobuf::LogSilencer silence;
   v1::HistoryEntry entry;
   for (const std::string& text :
        {std::string("plain"), std::string("<a href=\"x\">&amp;</a>\\"),
         std::string("\0\x01\x1f\x7f", 4), std::string("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"),
         std::string("\xe2\x80\xa8\xef\xbb\xbf"), std::string("\xf3\xa0\x80\x81"),
-        std::string("bad \x80 \xff \xc3" "A \xed\xa0\x80 end\xe4\xb8"),
+        std::string("bad \x80 \xff \xc3"
+                    "A \xed\xa0\x80 end\xe4\xb8"),
         std::string("\xc0\x80\xc1\x81")}) {
     entry.set_actor(text);
     ExpectSameJson(entry, "actor " + text);
@@ -486,9 +522,9 @@ TEST_CASE("strings escape as the library escapes them, and bytes that are not UT
 TEST_CASE("doubles print as SimpleDtoa prints them, NaN and the infinities quoted",
           "[consumers][json]") {
   v1::SkuCadence cadence;
-  for (const double value : {0.1 + 0.2, 1e21, -0.0, 5e-324, 1.7976931348623157e308, 0.5,
-                             std::numeric_limits<double>::quiet_NaN(),
-                             -std::numeric_limits<double>::infinity()}) {
+  for (const double value :
+       {0.1 + 0.2, 1e21, -0.0, 5e-324, 1.7976931348623157e308, 0.5,
+        std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::infinity()}) {
     cadence.set_average_days_between_orders(value);
     ExpectSameJson(cadence, "double " + std::to_string(value));
   }

@@ -20,9 +20,10 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr int16_t kListOffsetsApi = 2;  // the Kafka protocol's api key
 
-TEST_CASE("leader elections, loading coordinators and unreachable brokers are transient, real "
-          "errors are not",
-          "[unit]") {
+TEST_CASE(
+    "leader elections, loading coordinators and unreachable brokers are transient, real "
+    "errors are not",
+    "[unit]") {
   CHECK(IsTransient(RdKafka::ERR_NOT_LEADER_FOR_PARTITION));
   CHECK(IsTransient(RdKafka::ERR_LEADER_NOT_AVAILABLE));
   CHECK(IsTransient(RdKafka::ERR_UNKNOWN_TOPIC_OR_PART));
@@ -65,7 +66,8 @@ TEST_CASE("a transient state that lasts past the bound fails, saying what it wai
   CHECK(took >= milliseconds(400));
   CHECK(took < milliseconds(5'000));
 
-  const Status status = AfterWaiting(code, "reading the end of account-events[0]", milliseconds(30'000));
+  const Status status =
+      AfterWaiting(code, "reading the end of account-events[0]", milliseconds(30'000));
   CHECK(status.code() == StatusCode::kKafkaError);
   CHECK_THAT(status.message(), Catch::Contains("reading the end of account-events[0]") &&
                                    Catch::Contains("NOT_LEADER_FOR_PARTITION") &&
@@ -88,10 +90,9 @@ TEST_CASE("reading a partition's end waits out a leader election (mock cluster)"
           "[unit][kafka-mock]") {
   testing::MockKafkaCluster cluster;
   cluster.CreateTopic("events", 1);
-  rd_kafka_mock_push_request_errors(cluster.cluster(), kListOffsetsApi, 3,
-                                    RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                    RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
-                                    RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+  rd_kafka_mock_push_request_errors(
+      cluster.cluster(), kListOffsetsApi, 3, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+      RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
   KafkaSettings settings;
   settings.brokers = cluster.bootstraps();
   auto consumer = MakeConsumer(settings, "", nullptr);

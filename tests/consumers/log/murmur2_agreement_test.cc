@@ -13,8 +13,8 @@ namespace timeline {
 namespace {
 
 int32_t LibrdkafkaPartition(const std::string& key, int32_t partition_count) {
-  return rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partition_count,
-                                          nullptr, nullptr);
+  return rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partition_count, nullptr,
+                                          nullptr);
 }
 
 TEST_CASE("the engine's murmur2 places keys of every length and byte as librdkafka does") {

@@ -28,7 +28,10 @@ TEST_CASE("a rejection whose text is not UTF-8 is read with the text made valid"
   CHECK(read.message() == "not a SubmitEvent in JSON: \xef\xbf\xbd\xef\xbf\xbd");
 
   v1::Rejection garbage;
-  CHECK_FALSE(ParseRejection(std::string("\x0a\x05" "ab", 4), &garbage));
+  CHECK_FALSE(ParseRejection(std::string("\x0a\x05"
+                                         "ab",
+                                         4),
+                             &garbage));
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ TEST_CASE("an invalid account id in a filter is refused by name", "[subscription
 // and a message that is not UTF-8 is not sent back intact in the 400 reply's JSON.
 TEST_CASE("an account or type holding bytes that are not UTF-8 is refused in UTF-8, escaped",
           "[subscription]") {
-  auto type = SubscriptionFilter::Parse({}, {"roor\xfc" "derPlaced"});
+  auto type = SubscriptionFilter::Parse({}, {"roor\xfc"
+                                             "derPlaced"});
   REQUIRE_FALSE(type.ok());
   CHECK(IsValidUtf8(type.status().message()));
   CHECK_THAT(type.status().message(),

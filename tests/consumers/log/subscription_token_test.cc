@@ -65,9 +65,12 @@ TEST_CASE("a malformed token is refused with what is wrong", "[subscription]") {
 
 // Found by tests/fuzz/subscription_token_fuzz.cc: the refusal quoted the byte as it came, and a
 // message that is not UTF-8 is not sent back intact in the 400 reply's JSON.
-TEST_CASE("a token or start holding bytes that are not UTF-8 is refused in UTF-8, the bytes escaped",
-          "[subscription]") {
-  auto token = DecodeSubscriptionToken("ab\xff" "cd");
+TEST_CASE(
+    "a token or start holding bytes that are not UTF-8 is refused in UTF-8, the bytes escaped",
+    "[subscription]") {
+  auto token = DecodeSubscriptionToken(
+      "ab\xff"
+      "cd");
   REQUIRE_FALSE(token.ok());
   CHECK(IsValidUtf8(token.status().message()));
   CHECK_THAT(token.status().message(), Catch::Contains("character 3 (\"\\xff\")"));

@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "consumers/log/kafka_client.h"
-#include "consumers/metrics/metrics_registry.h"
-#include "consumers/processes/sequencer_process.h"
 #include "consumers/log/submit_client.h"
 #include "consumers/log/topic_reader.h"
+#include "consumers/metrics/metrics_registry.h"
+#include "consumers/processes/sequencer_process.h"
 #include "tests/engine/event_builders.h"
 #include "tests/support/mock_kafka_cluster.h"
 #include "tests/support/test_environment.h"

@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "consumers/log/kafka_client.h"
-#include "consumers/processes/sequencer_process.h"
 #include "consumers/log/submit_client.h"
 #include "consumers/log/topic_reader.h"
+#include "consumers/processes/sequencer_process.h"
 #include "tests/engine/event_builders.h"
 #include "tests/support/mock_kafka_cluster.h"
 #include "tests/support/test_environment.h"
@@ -34,9 +34,9 @@ class MockSequencer {
  public:
   explicit MockSequencer(size_t max_submission_bytes) {
     kafka_ = testing::IsolatedKafkaSettings();
-    for (const std::string& topic : {kafka_.topics.commands, kafka_.topics.events,
-                                     kafka_.topics.rejections, kafka_.topics.chain_digests,
-                                     kafka_.topics.dead_letters}) {
+    for (const std::string& topic :
+         {kafka_.topics.commands, kafka_.topics.events, kafka_.topics.rejections,
+          kafka_.topics.chain_digests, kafka_.topics.dead_letters}) {
       cluster_.CreateTopic(topic, 1);
     }
     kafka_.brokers = cluster_.bootstraps();

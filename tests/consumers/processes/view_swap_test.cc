@@ -79,8 +79,7 @@ TEST_CASE("a READY rebuild replaces the views, which are kept as views.old-*",
   CHECK_FALSE(again->swapped);
 }
 
-TEST_CASE("a swap interrupted after its claim is finished at the next start",
-          "[consumers][swap]") {
+TEST_CASE("a swap interrupted after its claim is finished at the next start", "[consumers][swap]") {
   TempDir data;
   MakeStore(IncomingViewsDirectory(data.path()), "rebuilt");
 
