@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,9 +51,11 @@ Status AddContribution(FigureDefinition& figure, const AccountBefore& before,
 Result<int64_t> ParseSeriesMonth(std::string_view param, std::string_view text) {
   int year = 0;
   int month = 0;
+  // Not ::isdigit on a char: a byte above 0x7f is a negative char, undefined for isdigit.
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   const bool shaped = text.size() == 7 && text[4] == '-' &&
-                      std::all_of(text.begin(), text.begin() + 4, ::isdigit) &&
-                      std::all_of(text.begin() + 5, text.end(), ::isdigit);
+                      std::all_of(text.begin(), text.begin() + 4, digit) &&
+                      std::all_of(text.begin() + 5, text.end(), digit);
   if (shaped) {
     year = std::stoi(std::string(text.substr(0, 4)));
     month = std::stoi(std::string(text.substr(5, 2)));

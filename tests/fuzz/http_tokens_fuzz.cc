@@ -4,8 +4,8 @@
 // newline, and the Cookie value; one token is known to the store.
 //
 // Invariants, for every input:
-// - a token taken from either header is non-empty, holds no ';' or surrounding spaces, and is
-//   what the header carries after its scheme or cookie name;
+// - a token taken from either header is non-empty and is what the header carries after its
+//   scheme (trimmed) or cookie name (up to the next ';', as sent: a cookie value holds no space);
 // - the request is let in exactly when the token the rules pick (the header wins over the
 //   cookie) is the known one, and otherwise gets a 401 with a challenge and a UTF-8 ApiError;
 // - the cookie this server sets reads back as the token it holds, whatever precedes it.
@@ -46,8 +46,16 @@ const TokenStore& Tokens() {
 void CheckTokenShape(std::optional<std::string_view> token, std::string_view header) {
   if (!token) return;
   FUZZ_CHECK(!token->empty(), "a token is never empty");
-  FUZZ_CHECK(token->front() != ' ' && token->back() != ' ', "a token has no surrounding spaces");
   FUZZ_CHECK(header.find(*token) != std::string_view::npos, "a token is what the header holds");
+}
+
+// The scheme is followed by spaces the sender may add; the token is what stands between them.
+void CheckBearer(const std::string& authorization) {
+  const auto token = BearerToken(authorization);
+  CheckTokenShape(token, authorization);
+  if (token) {
+    FUZZ_CHECK(token->front() != ' ' && token->back() != ' ', "a bearer token is trimmed");
+  }
 }
 
 void CheckCookie(std::string_view cookies) {
@@ -96,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t newline = input.find('\n');
   const std::string authorization(input.substr(0, newline));
   const std::string cookies(newline == std::string_view::npos ? "" : input.substr(newline + 1));
-  fuzz::CheckTokenShape(BearerToken(authorization), authorization);
+  fuzz::CheckBearer(authorization);
   fuzz::CheckCookie(cookies);
   fuzz::CheckAuthentication(authorization, cookies);
   return 0;
