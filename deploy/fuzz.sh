@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz/ (clang, ASan + UBSan, into build-fuzz/) and runs
-# each for SECONDS (default 60), one after the other. New inputs go to build-fuzz/corpus/<name>/
-# (seeded from tests/fuzz/corpus/<name>/, never written back); a crash leaves its input in
-# build-fuzz/artifacts/<name>/ and fails the run. Prints execs/s and coverage per target.
+# Builds the libFuzzer targets of tests/fuzz/ (clang, ASan + UBSan, into build-asan/, which
+# deploy/sanitize.sh address shares) and runs each for SECONDS (default 60), one after the
+# other. New inputs go to build-asan/corpus/<name>/ (seeded from tests/fuzz/corpus/<name>/,
+# never written back); a crash leaves its input in build-asan/artifacts/<name>/ and fails the
+# run. Prints execs/s and coverage per target.
 #   deploy/fuzz.sh [SECONDS] [TARGET...]      e.g. deploy/fuzz.sh 3600, deploy/fuzz.sh 60 http_tokens
+#   deploy/fuzz.sh --configure-only           configures build-asan/ and stops (sanitize.sh)
 # RELIABILITY.md ("Fuzzing") says what each target checks and how to turn a crash into a test.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
-build="$root/build-fuzz"
+build="$root/build-asan"
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ is missing; deploy/setup.sh installs clang and libclang-rt-14-dev" >&2
   exit 1
 fi
-case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 1;; esac
+case "$seconds" in --configure-only) ;; ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 1;; esac
 
 # RelWithDebInfo: optimized like the engine runs, with symbols for the reports. No -Werror: the
 # normal build (gcc) holds the warnings; clang's own extra ones must not stop a fuzz run.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DTIMELINE_FUZZ=ON "-DTIMELINE_SANITIZE=address;undefined" >/dev/null
+[ "$seconds" = --configure-only ] && exit 0
 cmake --build "$build" -j "${TIMELINE_BUILD_JOBS:-2}" --target fuzz_targets
 
 if [ $# -gt 0 ]; then

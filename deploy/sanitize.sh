@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds with a sanitizer into its own directory and runs the tests it can check there:
-#   deploy/sanitize.sh [address]   ASan + UBSan (build-asan/): every unit test (ctest -L unit),
-#                                  the fuzz corpora's replays included; any finding fails it
+#   deploy/sanitize.sh [address]   ASan + UBSan (build-asan/, clang): every unit test (ctest -L
+#                                  unit), the fuzz corpora's replays included; any finding fails
+#                                  it. deploy/fuzz.sh builds its targets in the same directory.
 #   deploy/sanitize.sh thread      TSan (build-tsan/): the threaded parts' tests: the query
 #                                  server and its connection server, the event streams, the
 #                                  worker's readiness and the state changelog publisher
@@ -22,8 +23,10 @@ configure() {  # DIR SANITIZERS: RelWithDebInfo like the engine runs; -Werror st
 
 case "$mode" in
   address)
+    # clang with libFuzzer's coverage, configured exactly as deploy/fuzz.sh does: one
+    # compilation of the libraries serves the sanitized unit tests and the fuzz targets.
     build="$root/build-asan"
-    configure "$build" "address;undefined"
+    bash "$root/deploy/fuzz.sh" --configure-only
     cmake --build "$build" -j "$jobs" --target engine_tests projections_tests consumers_tests fuzz_replays
     # ASan's defaults plus leak checking; use-after-return detection (fake stacks for every
     # frame) is left to a deliberate run: the connection server's tests hold hundreds of threads.

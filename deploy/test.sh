@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine and passes the tests: packages, build, the local Kafka
-# broker, then every ctest (unit and integration, against the real broker), then the unit tests
-# again under ASan+UBSan (deploy/sanitize.sh) and every fuzz target for 30 s (deploy/fuzz.sh).
+# Sets up a fresh Debian 12 machine and passes the tests: packages, build, lint, the local Kafka
+# broker, every ctest (unit, integration and fault against the real broker, the three-broker
+# cluster test), then the short forms of the sanitizer and fuzz runs (RELIABILITY.md).
+#
+#   deploy/test.sh            everything, as CI runs it
+#   deploy/test.sh -L unit    ctest arguments pass through; then only lint and that ctest run
+#
+# clang-tidy (minutes of parsing) runs beside the tests at low priority and is waited for at the
+# end; TIMELINE_SANITIZE_AND_FUZZ=0 skips the sanitizer and fuzz stages, TIMELINE_FUZZ_SECONDS
+# (20) sets each fuzz target's time.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+started=$SECONDS
+stage() { echo "test.sh: $1 took $((SECONDS - started)) s"; started=$SECONDS; }
+
 bash deploy/setup.sh
+stage "setup"
 bash deploy/build.sh
+stage "the build"
+# The style the tools hold: clang-format and shellcheck first (seconds), so a slip shows at once.
+bash deploy/lint.sh --quick
+nice -n 19 bash deploy/lint.sh --tidy >build/lint-tidy.out 2>&1 &
+tidy_pid=$!
 
 # Start the broker unless one is already running; stop it again only if we started it.
 started_broker=0
@@ -19,16 +35,24 @@ cleanup() { if [ "$started_broker" = 1 ]; then bash deploy/kafka.sh stop; fi; }
 trap cleanup EXIT
 
 export TIMELINE_BROKERS="${TIMELINE_BROKERS:-127.0.0.1:${TIMELINE_KAFKA_PORT:-19092}}"
-ctest --test-dir build --output-on-failure --timeout 600 "$@"
+failed=()
+ctest --test-dir build --output-on-failure --timeout 600 "$@" || failed+=("ctest")
+stage "ctest"
 
-# The short forms of the sanitizer and fuzz runs (RELIABILITY.md): the unit tests under ASan and
-# UBSan, then every fuzz target for TIMELINE_FUZZ_SECONDS (30) each. A run given ctest arguments
-# is a chosen subset, so it stops at ctest; so does TIMELINE_SANITIZE_AND_FUZZ=0.
+# The short forms: the unit tests again under ASan+UBSan, then every fuzz target in the same
+# build. A run given ctest arguments is a chosen subset, so it skips them.
 if [ $# -eq 0 ] && [ "${TIMELINE_SANITIZE_AND_FUZZ:-1}" != 0 ]; then
-  stage_started=$SECONDS
-  bash deploy/sanitize.sh address
-  echo "test.sh: unit tests under ASan+UBSan took $((SECONDS - stage_started)) s"
-  stage_started=$SECONDS
-  bash deploy/fuzz.sh "${TIMELINE_FUZZ_SECONDS:-30}"
-  echo "test.sh: the fuzz targets took $((SECONDS - stage_started)) s"
+  bash deploy/sanitize.sh address || failed+=("sanitize.sh address")
+  stage "the unit tests under ASan+UBSan (with their build)"
+  bash deploy/fuzz.sh "${TIMELINE_FUZZ_SECONDS:-20}" || failed+=("fuzz.sh")
+  stage "the fuzz targets"
 fi
+
+wait "$tidy_pid" || failed+=("lint.sh --tidy")
+cat build/lint-tidy.out
+stage "waiting for clang-tidy"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test.sh: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "test.sh: all passed"
