@@ -252,7 +252,9 @@ TEST_CASE("a record key that is not UTF-8 is dead-lettered with a readable reaso
           "[projections][projector]") {
   Fixture f;
   auto record = RecordOf(MakeHistory("acme", 1)[0], 0);
-  record.key = "\x10\xc8\x01acm";
+  record.key =
+      "\x10\xc8\x01"
+      "acm";
   REQUIRE(f.projector->ApplyBatch({record}).ok());
   const auto letters = StoredDeadLetters(*f.store);  // fails on a letter that does not parse
   REQUIRE(letters.size() == 1);
