@@ -18,7 +18,9 @@
 # digest equals a rebuild of the same log in a fresh directory; and the outage the clients saw
 # (the longest time without a successful append, around each fault) is printed.
 #
-#   tests/cluster/broker_faults_test.sh [--long] REPO_ROOT [TIMELINE_BINARY]
+#   tests/cluster/broker_faults_test.sh [--long|--single] REPO_ROOT [TIMELINE_BINARY]
+#
+# --single runs only the single-broker case (about 3 minutes, no cluster).
 #
 # Prints "ok - ..." or "not ok - ..." per check and "# ..." figures, then "N passed, M failed".
 # The short form takes about 5 minutes; --long about 15. TIMELINE_KEEP_WORK=1 keeps the work
@@ -26,9 +28,13 @@
 set -euo pipefail
 
 long=0
-if [ "${1:-}" = "--long" ]; then long=1; shift; fi
+single_only=0
+case "${1:-}" in
+  --long) long=1; shift ;;
+  --single) single_only=1; shift ;;
+esac
 if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -f "$1/deploy/kafka.sh" ]; then
-  echo "usage: $0 [--long] REPO_ROOT [TIMELINE_BINARY]" >&2
+  echo "usage: $0 [--long|--single] REPO_ROOT [TIMELINE_BINARY]" >&2
   exit 2
 fi
 root="$(cd "$1" && pwd)"
@@ -306,60 +312,62 @@ check_deployment() {
 }
 
 # --- the three-node cluster ----------------------------------------------------------------
-export TIMELINE_KAFKA_CLUSTER_BASE_PORT
-TIMELINE_KAFKA_CLUSTER_BASE_PORT="$(free_base_port 6)"
-export TIMELINE_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m"
-export TIMELINE_KAFKA_START_TIMEOUT=180
-mkdir -p "$work/cluster"
-t0=$SECONDS
-if cluster start >"$work/cluster-start.out" 2>&1; then
-  pass "a three-node KRaft cluster starts from empty storage (in $((SECONDS - t0)) s)"
-else
-  fail "a three-node KRaft cluster starts from empty storage" "$work/cluster-start.out"
-  echo "$passed passed, $failed failed"
-  exit 1
-fi
-start_deployment cluster "$(cluster bootstrap)" 3
-
-# RF 3: every node holds a replica of every partition of account-events.
-replicas=0
-for id in 1 2 3; do
-  replicas=$((replicas + $(find "$work/cluster/node-$id/data" -maxdepth 1 -type d \
-                             -name "${prefix}account-events-[0-9]*" | wc -l)))
-done
-if [ "$replicas" -eq 18 ]; then
-  pass "cluster: each of the 3 nodes holds a replica of each of account-events' 6 partitions"
-else
-  fail "cluster: each of the 3 nodes holds a replica of each of account-events' 6 partitions ($replicas of 18)"
-fi
-
-for round in $(seq 1 "$rounds"); do
-  controller="$(cluster controller 2>/dev/null || echo 0)"
-  # A different node each round, never the controller.
-  victim=$(( (round - 1) % 3 + 1 ))
-  [ "$victim" = "$controller" ] && victim=$(( victim % 3 + 1 ))
-  echo "# round $round: active controller node $controller; killing node $victim first"
-  kill_and_restart "not the controller" "$victim"
-  if controller="$(cluster controller 2>"$work/cluster/controller.err")"; then
-    kill_and_restart "the active controller" "$controller"
-    if now="$(cluster controller 2>/dev/null)"; then
-      pass "cluster: a new active controller was elected (node $now)"
-    else
-      fail "cluster: a new active controller was elected" "$work/cluster/controller.err"
-    fi
+if [ "$single_only" = 0 ]; then
+  export TIMELINE_KAFKA_CLUSTER_BASE_PORT
+  TIMELINE_KAFKA_CLUSTER_BASE_PORT="$(free_base_port 6)"
+  export TIMELINE_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m"
+  export TIMELINE_KAFKA_START_TIMEOUT=180
+  mkdir -p "$work/cluster"
+  t0=$SECONDS
+  if cluster start >"$work/cluster-start.out" 2>&1; then
+    pass "a three-node KRaft cluster starts from empty storage (in $((SECONDS - t0)) s)"
   else
-    fail "cluster: the active controller is known" "$work/cluster/controller.err"
+    fail "a three-node KRaft cluster starts from empty storage" "$work/cluster-start.out"
+    echo "$passed passed, $failed failed"
+    exit 1
   fi
-done
-if [ "$long" = 1 ]; then
-  stop_for "node 3" 30 "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster stop 3" \
-    "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster start 3"
-fi
-check_deployment
-cluster stop >/dev/null 2>&1 || true
+  start_deployment cluster "$(cluster bootstrap)" 3
 
-# --- one broker stopped for 30 s (--long) ---------------------------------------------------
-if [ "$long" = 1 ]; then
+  # RF 3: every node holds a replica of every partition of account-events.
+  replicas=0
+  for id in 1 2 3; do
+    replicas=$((replicas + $(find "$work/cluster/node-$id/data" -maxdepth 1 -type d \
+                               -name "${prefix}account-events-[0-9]*" | wc -l)))
+  done
+  if [ "$replicas" -eq 18 ]; then
+    pass "cluster: each of the 3 nodes holds a replica of each of account-events' 6 partitions"
+  else
+    fail "cluster: each of the 3 nodes holds a replica of each of account-events' 6 partitions ($replicas of 18)"
+  fi
+
+  for round in $(seq 1 "$rounds"); do
+    controller="$(cluster controller 2>/dev/null || echo 0)"
+    # A different node each round, never the controller.
+    victim=$(( (round - 1) % 3 + 1 ))
+    [ "$victim" = "$controller" ] && victim=$(( victim % 3 + 1 ))
+    echo "# round $round: active controller node $controller; killing node $victim first"
+    kill_and_restart "not the controller" "$victim"
+    if controller="$(cluster controller 2>"$work/cluster/controller.err")"; then
+      kill_and_restart "the active controller" "$controller"
+      if now="$(cluster controller 2>/dev/null)"; then
+        pass "cluster: a new active controller was elected (node $now)"
+      else
+        fail "cluster: a new active controller was elected" "$work/cluster/controller.err"
+      fi
+    else
+      fail "cluster: the active controller is known" "$work/cluster/controller.err"
+    fi
+  done
+  if [ "$long" = 1 ]; then
+    stop_for "node 3" 30 "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster stop 3" \
+      "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster start 3"
+  fi
+  check_deployment
+  cluster stop >/dev/null 2>&1 || true
+fi
+
+# --- one broker stopped for 30 s (--long, --single) ---------------------------------------------------
+if [ "$long" = 1 ] || [ "$single_only" = 1 ]; then
   read -r single_port single_controller_port < <(python3 - <<'EOF'
 import socket
 socks = [socket.socket() for _ in range(2)]
