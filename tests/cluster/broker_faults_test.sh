@@ -61,7 +61,7 @@ cleanup() {
   [ -n "$engine_pid" ] && kill -KILL "$engine_pid" 2>/dev/null
   TIMELINE_KAFKA_HOME="$work/cluster" "${kafka[@]}" cluster stop >/dev/null 2>&1
   if [ "$single_started" = 1 ]; then
-    TIMELINE_KAFKA_HOME="$work/single" TIMELINE_KAFKA_PORT="$single_port" \
+    TIMELINE_KAFKA_HOME="$work/single-broker" TIMELINE_KAFKA_PORT="$single_port" \
       TIMELINE_KAFKA_CONTROLLER_PORT="$single_controller_port" "${kafka[@]}" stop >/dev/null 2>&1
   fi
   if [ "${TIMELINE_KEEP_WORK:-0}" = 1 ]; then
@@ -377,7 +377,7 @@ print(*[s.getsockname()[1] for s in socks])
 EOF
 )
   single() {
-    TIMELINE_KAFKA_HOME="$work/single" TIMELINE_KAFKA_PORT="$single_port" \
+    TIMELINE_KAFKA_HOME="$work/single-broker" TIMELINE_KAFKA_PORT="$single_port" \
       TIMELINE_KAFKA_CONTROLLER_PORT="$single_controller_port" "${kafka[@]}" "$@"
   }
   single_started=1
@@ -387,7 +387,7 @@ EOF
     fail "a single broker starts from empty storage" "$work/single-start.out"
   fi
   start_deployment single "127.0.0.1:$single_port" 1
-  env_prefix="TIMELINE_KAFKA_HOME='$work/single' TIMELINE_KAFKA_PORT=$single_port TIMELINE_KAFKA_CONTROLLER_PORT=$single_controller_port"
+  env_prefix="TIMELINE_KAFKA_HOME='$work/single-broker' TIMELINE_KAFKA_PORT=$single_port TIMELINE_KAFKA_CONTROLLER_PORT=$single_controller_port"
   stop_for "the only broker" 30 "$env_prefix bash '$root/deploy/kafka.sh' stop" \
     "$env_prefix bash '$root/deploy/kafka.sh' start"
   check_deployment

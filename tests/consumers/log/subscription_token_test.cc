@@ -68,9 +68,9 @@ TEST_CASE("a malformed token is refused with what is wrong", "[subscription]") {
 TEST_CASE(
     "a token or start holding bytes that are not UTF-8 is refused in UTF-8, the bytes escaped",
     "[subscription]") {
-  auto token = DecodeSubscriptionToken(
+  auto token = DecodeSubscriptionToken(  // six characters: a length base64url can have
       "ab\xff"
-      "cd");
+      "cde");
   REQUIRE_FALSE(token.ok());
   CHECK(IsValidUtf8(token.status().message()));
   CHECK_THAT(token.status().message(), Catch::Contains("character 3 (\"\\xff\")"));
