@@ -102,10 +102,13 @@ class [[nodiscard]] Result {
 #define TIMELINE_ASSIGN_OR_RETURN(lhs, rexpr) \
   TIMELINE_ASSIGN_OR_RETURN_IMPL_(TIMELINE_STATUS_CONCAT_(timeline_result_, __LINE__), lhs, rexpr)
 
+// `result` names a variable and `lhs` is a declaration: neither can be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TIMELINE_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                    \
   if (!result.ok()) return result.status();                 \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define TIMELINE_STATUS_CONCAT_(a, b) TIMELINE_STATUS_CONCAT_INNER_(a, b)
 #define TIMELINE_STATUS_CONCAT_INNER_(a, b) a##b

@@ -17,6 +17,7 @@ namespace {
 struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
+  int broker_outage_seconds = 600;                           // KafkaSettings::outage_wait
   int idempotency_window_hours = 24 * 7;                     // `run` and `sequencer`
   size_t max_submission_bytes = kDefaultMaxSubmissionBytes;  // `run` and `sequencer`
   ServeFlags serve;  // `run` only: the query server in-process when --listen is given
@@ -31,13 +32,27 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
           "--instance", flags->instance_id,
           "this process's id among its peers (its transactional.id and static group membership)")
       ->capture_default_str();
+  command
+      ->add_option("--broker-outage", flags->broker_outage_seconds,
+                   "seconds a running engine waits for a broker that stopped answering (a "
+                   "restart, a network cut) before it stops; --kafka-wait bounds the waits at "
+                   "start")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   return command;
+}
+
+// The role's Kafka settings: the common ones, and how long an outage is waited out.
+KafkaSettings RoleKafka(const RunFlags& flags) {
+  KafkaSettings kafka = flags.common.Kafka();
+  kafka.outage_wait = std::chrono::seconds(flags.broker_outage_seconds);
+  return kafka;
 }
 
 // Runs one role until SIGINT/SIGTERM or a failure.
 template <typename Process, typename Options>
 int RunRole(const RunFlags& flags, Options options) {
-  options.kafka = flags.common.Kafka();
+  options.kafka = RoleKafka(flags);
   options.data_dir = flags.common.data_dir;
   options.seal_key_path = flags.common.seal_key_path;
   auto process = Process::Create(options);
@@ -85,7 +100,7 @@ void AddRunCommands(CLI::App* app, int* exit_code) {
                   "its address");
   run->callback([run_flags, exit_code] {
     RunOptions options;
-    options.kafka = run_flags->common.Kafka();
+    options.kafka = RoleKafka(*run_flags);
     options.data_dir = run_flags->common.data_dir;
     options.seal_key_path = run_flags->common.seal_key_path;
     options.instance_id = run_flags->instance_id;

@@ -29,6 +29,11 @@ struct KafkaSettings {
   // How long a command waits out transient broker states (kafka_wait.h) before it fails:
   // `--kafka-wait`.
   std::chrono::milliseconds transient_wait{std::chrono::seconds(30)};
+  // How long a running engine process (the sequencer, the worker) waits for a broker that
+  // stopped answering mid-run (a restart, a network cut) before it stops: `--broker-outage`.
+  // Longer than transient_wait: at start a wrong address should fail fast, but a deployment
+  // that ran should ride out a broker's restart.
+  std::chrono::milliseconds outage_wait{std::chrono::minutes(10)};
 
   // Every consumer group, transactional and static member id of the engine:
   // "<group_prefix>-<topic prefix><role>", e.g. "timeline-sequencer" by default and

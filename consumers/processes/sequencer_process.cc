@@ -24,6 +24,13 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kKafkaTimeout = std::chrono::seconds(30);
+// How long one call waits while a broker outage is waited out (kafka_settings.h, outage_wait):
+// short, so a stop is noticed and the wait is reported as it goes.
+constexpr auto kOutageStep = std::chrono::seconds(1);
+// How long a stopping sequencer waits for an abort: the broker may be gone, and an abort that
+// does not reach it is done by the broker anyway (transaction.timeout.ms, or the next
+// init_transactions of this transactional.id).
+constexpr auto kAbortOnStopTimeout = std::chrono::seconds(5);
 constexpr int kTransactionAttempts = 3;  // a retriable commit is tried this often
 constexpr int kMaxAbortsInARow = 10;     // then the broker is not coming back soon: stop
 constexpr auto kRewindBackoff = std::chrono::milliseconds(200);  // times the aborts in a row
@@ -131,6 +138,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   }
 
   Status Run(const std::atomic<bool>& stop) {
+    stop_ = &stop;
     while (!stop.load(std::memory_order_relaxed) && fatal_.ok()) {
       std::unique_ptr<RdKafka::Message> message(consumer_->consume(20));
       switch (message->err()) {
@@ -323,7 +331,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     if (SteadyClock::now() - last_tips_ >= options_.digest_interval) {
       TIMELINE_RETURN_IF_ERROR(PinTips());
     }
-    Status status = FromKafka(producer_->flush(timeout_ms), "flushing the batch");
+    Status status = FlushThroughOutage();
     if (!status.ok()) return Fail(status);
     // A delivery that failed inside a transaction makes it abortable.
     if (Status delivery = deliveries_.TakeError(); !delivery.ok()) {
@@ -482,9 +490,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     (void)deliveries_.TakeTooLarge();
     TransactionOutcome aborted{Status::Ok()};
     if (transaction_open_) {
-      aborted =
-          Outcome(producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000)),
-                  "abort_transaction");
+      aborted = Retrying("abort_transaction",
+                         [&] { return producer_->abort_transaction(AbortTimeoutMs()); });
       transaction_open_ = false;
     }
     if (!aborted.status.ok()) return Fatal(aborted.status);
@@ -516,7 +523,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     batch_sequenced_ = 0;
     batch_refused_.clear();
     if (transaction_open_) {
-      producer_->abort_transaction(static_cast<int>(kKafkaTimeout.count() * 1000));
+      delete producer_->abort_transaction(AbortTimeoutMs());  // failing, it stops anyway
       transaction_open_ = false;
     }
     sequencer_.Abort();
@@ -564,16 +571,67 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     return Outcome(error, what).status;
   }
 
-  // Makes `call` again while it fails with a retriable error (a timeout, a coordinator moving),
-  // as librdkafka documents for send_offsets_to_transaction and commit_transaction.
+  // Makes `call` again while it fails with a retriable error (a timeout, a coordinator moving,
+  // the broker restarting), as librdkafka documents for send_offsets_to_transaction and
+  // commit_transaction: at least kTransactionAttempts times, and for as long as a broker outage
+  // is waited out; not at all once a stop is asked (what is not committed is decided again).
   template <typename Call>
-  static TransactionOutcome Retrying(std::string_view what, Call call) {
+  TransactionOutcome Retrying(std::string_view what, Call call) {
+    const auto deadline = SteadyClock::now() + options_.kafka.outage_wait;
     TransactionOutcome outcome = Outcome(call(), what);
-    for (int attempt = 1; attempt < kTransactionAttempts && outcome.retriable; ++attempt) {
+    for (int attempt = 1; outcome.retriable; ++attempt) {
+      if (Stopping() || (attempt >= kTransactionAttempts && SteadyClock::now() >= deadline)) break;
       spdlog::warn("sequencer: {}; trying again", outcome.status.message());
       outcome = Outcome(call(), what);
     }
     return outcome;
+  }
+
+  bool Stopping() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
+
+  // Waits until the broker has acknowledged every record of the batch. A broker that went away
+  // (restarting, a network cut) leaves them queued, and librdkafka sends them once it is back
+  // (until message.timeout.ms, which the transaction timeout caps; a record that times out
+  // fails its delivery and the batch is decided again). Rather than stop the engine over a
+  // restart, this waits out the outage for up to outage_wait, saying so every kKafkaTimeout.
+  // A stop asked meanwhile gives the batch up: none of it is committed, so the next run decides
+  // its commands again.
+  Status FlushThroughOutage() {
+    const auto started = SteadyClock::now();
+    auto next_report = started + kKafkaTimeout;
+    const int step_ms = static_cast<int>(kOutageStep.count() * 1000);
+    while (true) {
+      const RdKafka::ErrorCode code = producer_->flush(step_ms);
+      if (code != RdKafka::ERR__TIMED_OUT) return FromKafka(code, "flushing the batch");
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - started);
+      if (Stopping()) {
+        return Status::KafkaError(fmt::format(
+            "stopped while the broker had not acknowledged the batch ({} s); it is decided "
+            "again on the next run",
+            waited.count()));
+      }
+      if (SteadyClock::now() - started >= options_.kafka.outage_wait) {
+        return Status::KafkaError(fmt::format(
+            "flushing the batch: the broker ({}) has not acknowledged its records for {} s "
+            "(--broker-outage)",
+            options_.kafka.brokers, waited.count()));
+      }
+      if (SteadyClock::now() >= next_report) {
+        next_report += kKafkaTimeout;
+        spdlog::warn(
+            "sequencer: the broker ({}) has not acknowledged the open batch for {} s; waiting "
+            "(up to {} s, --broker-outage)",
+            options_.kafka.brokers, waited.count(),
+            std::chrono::duration_cast<std::chrono::seconds>(options_.kafka.outage_wait).count());
+      }
+    }
+  }
+
+  // The timeout of an abort: short when stopping (the broker may be gone; see
+  // kAbortOnStopTimeout), else kKafkaTimeout.
+  int AbortTimeoutMs() const {
+    return static_cast<int>((Stopping() ? kAbortOnStopTimeout : kKafkaTimeout).count() * 1000);
   }
 
   SequencerOptions options_;
@@ -591,6 +649,7 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   // decided again (until a commit consumes them).
   std::map<std::pair<int32_t, int64_t>, std::string> unwritable_;
   int aborts_in_a_row_ = 0;
+  const std::atomic<bool>* stop_ = nullptr;  // Run()'s; read while waiting out an outage
   bool transaction_open_ = false;
   SteadyClock::time_point batch_started_;
   SteadyClock::time_point last_tips_;
