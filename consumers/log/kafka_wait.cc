@@ -113,8 +113,8 @@ namespace {
 // its leader. offsetsForTimes, not query_watermark_offsets: in librdkafka 2.0.2 the latter waits
 // for a leader whose broker is down until the broker is back, whatever its timeout (measured at
 // 45-57 s with a broker of three killed, tests/cluster/), while this one returns at its timeout.
-RdKafka::ErrorCode ListOffset(RdKafka::Handle* handle, const std::string& topic,
-                              int32_t partition, int64_t which, int timeout_ms, int64_t* offset) {
+RdKafka::ErrorCode ListOffset(RdKafka::Handle* handle, const std::string& topic, int32_t partition,
+                              int64_t which, int timeout_ms, int64_t* offset) {
   std::vector<RdKafka::TopicPartition*> asked{
       RdKafka::TopicPartition::create(topic, partition, which)};
   RdKafka::ErrorCode code = handle->offsetsForTimes(asked, timeout_ms);
@@ -138,8 +138,9 @@ Result<Watermarks> QueryWatermarks(RdKafka::Handle* handle, const std::string& t
   const std::unique_ptr<RdKafka::Topic> followed(
       RdKafka::Topic::create(handle, topic, nullptr, error));
   const RdKafka::ErrorCode code = RetryTransient(bound, [&] {
-    RdKafka::ErrorCode answer = ListOffset(handle, topic, partition, RdKafka::Topic::OFFSET_BEGINNING,
-                                           RequestTimeoutMs(deadline), &marks.low);
+    RdKafka::ErrorCode answer =
+        ListOffset(handle, topic, partition, RdKafka::Topic::OFFSET_BEGINNING,
+                   RequestTimeoutMs(deadline), &marks.low);
     if (answer == RdKafka::ERR_NO_ERROR) {
       answer = ListOffset(handle, topic, partition, RdKafka::Topic::OFFSET_END,
                           RequestTimeoutMs(deadline), &marks.high);
