@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "consumers/log/kafka_client.h"
 
@@ -105,13 +106,51 @@ Status AfterWaiting(RdKafka::ErrorCode code, std::string_view what,
       std::chrono::duration_cast<std::chrono::seconds>(bound).count()));
 }
 
+namespace {
+
+// One end of a partition (RdKafka::Topic::OFFSET_BEGINNING or OFFSET_END) by a ListOffsets to
+// its leader. offsetsForTimes, not query_watermark_offsets: in librdkafka 2.0.2 the latter waits
+// for a leader whose broker is down until the broker is back, whatever its timeout (measured at
+// 45-57 s with a broker of three killed, tests/cluster/), while this one returns at its timeout.
+RdKafka::ErrorCode ListOffset(RdKafka::Handle* handle, const std::string& topic, int32_t partition,
+                              int64_t which, int timeout_ms, int64_t* offset) {
+  std::vector<RdKafka::TopicPartition*> asked{
+      RdKafka::TopicPartition::create(topic, partition, which)};
+  RdKafka::ErrorCode code = handle->offsetsForTimes(asked, timeout_ms);
+  if (code == RdKafka::ERR_NO_ERROR) code = asked.front()->err();
+  *offset = asked.front()->offset();
+  RdKafka::TopicPartition::destroy(asked);
+  return code;
+}
+
+}  // namespace
+
 Result<Watermarks> QueryWatermarks(RdKafka::Handle* handle, const std::string& topic,
                                    int32_t partition, std::chrono::milliseconds bound) {
   Watermarks marks;
   const auto deadline = SteadyClock::now() + bound;
+  // librdkafka refreshes its metadata cache only for the topics some handle is open on: without
+  // one, a query kept going to a leader that had moved (NOT_LEADER_FOR_PARTITION until the
+  // bound, measured after a broker restart). The open handle keeps the topic's leaders
+  // followed, and after a failed query its metadata is asked for at once.
+  std::string error;
+  const std::unique_ptr<RdKafka::Topic> followed(
+      RdKafka::Topic::create(handle, topic, nullptr, error));
   const RdKafka::ErrorCode code = RetryTransient(bound, [&] {
-    return handle->query_watermark_offsets(topic, partition, &marks.low, &marks.high,
-                                           RequestTimeoutMs(deadline));
+    RdKafka::ErrorCode answer =
+        ListOffset(handle, topic, partition, RdKafka::Topic::OFFSET_BEGINNING,
+                   RequestTimeoutMs(deadline), &marks.low);
+    if (answer == RdKafka::ERR_NO_ERROR) {
+      answer = ListOffset(handle, topic, partition, RdKafka::Topic::OFFSET_END,
+                          RequestTimeoutMs(deadline), &marks.high);
+    }
+    if (answer != RdKafka::ERR_NO_ERROR && IsTransient(answer) && followed) {
+      RdKafka::Metadata* metadata = nullptr;
+      (void)handle->metadata(/*all_topics=*/false, followed.get(), &metadata,
+                             RequestTimeoutMs(deadline));
+      delete metadata;  // only the refreshed cache matters
+    }
+    return answer;
   });
   TIMELINE_RETURN_IF_ERROR(
       AfterWaiting(code, fmt::format("reading the end of {}[{}]", topic, partition), bound));

@@ -18,9 +18,7 @@
 # digest equals a rebuild of the same log in a fresh directory; and the outage the clients saw
 # (the longest time without a successful append, around each fault) is printed.
 #
-#   tests/cluster/broker_faults_test.sh [--long|--single] REPO_ROOT [TIMELINE_BINARY]
-#
-# --single runs only the single-broker case (about 3 minutes, no cluster).
+#   tests/cluster/broker_faults_test.sh [--long] REPO_ROOT [TIMELINE_BINARY]
 #
 # Prints "ok - ..." or "not ok - ..." per check and "# ..." figures, then "N passed, M failed".
 # The short form takes about 5 minutes; --long about 15. TIMELINE_KEEP_WORK=1 keeps the work
@@ -28,13 +26,17 @@
 set -euo pipefail
 
 long=0
-single_only=0
-case "${1:-}" in
-  --long) long=1; shift ;;
-  --single) single_only=1; shift ;;
-esac
-if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -f "$1/deploy/kafka.sh" ]; then
-  echo "usage: $0 [--long|--single] REPO_ROOT [TIMELINE_BINARY]" >&2
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --long) long=1; shift ;;
+    --only) only="${2:-}"; shift 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -lt 1 ] || [ $# -gt 2 ] || [ ! -f "$1/deploy/kafka.sh" ] ||
+   { [ -n "$only" ] && [ "$only" != cluster ] && [ "$only" != single ]; }; then
+  echo "usage: $0 [--long] [--only cluster|single] REPO_ROOT [TIMELINE_BINARY]" >&2
   exit 2
 fi
 root="$(cd "$1" && pwd)"
@@ -42,6 +44,9 @@ timeline="${2:-$root/build/consumers/timeline}"
 [ -x "$timeline" ] || { echo "$0: no timeline binary at $timeline (build it first)" >&2; exit 2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/timeline-broker-faults.XXXXXX")"
 kafka=(bash "$root/deploy/kafka.sh")
+# The brokers' homes, apart from the deployments' own directories ($work/cluster, $work/single).
+cluster_home="$work/kafka-cluster"
+single_home="$work/kafka-single"
 
 clients=3
 accounts_per_client=4
@@ -57,11 +62,12 @@ single_started=0
 
 cleanup() {
   set +e
-  [ ${#client_pids[@]} -gt 0 ] && kill -KILL "${client_pids[@]}" 2>/dev/null
+  local pid
+  for pid in "${client_pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done
   [ -n "$engine_pid" ] && kill -KILL "$engine_pid" 2>/dev/null
-  TIMELINE_KAFKA_HOME="$work/cluster" "${kafka[@]}" cluster stop >/dev/null 2>&1
+  TIMELINE_KAFKA_HOME="$cluster_home" "${kafka[@]}" cluster stop >/dev/null 2>&1
   if [ "$single_started" = 1 ]; then
-    TIMELINE_KAFKA_HOME="$work/single-broker" TIMELINE_KAFKA_PORT="$single_port" \
+    TIMELINE_KAFKA_HOME="$single_home" TIMELINE_KAFKA_PORT="$single_port" \
       TIMELINE_KAFKA_CONTROLLER_PORT="$single_controller_port" "${kafka[@]}" stop >/dev/null 2>&1
   fi
   if [ "${TIMELINE_KEEP_WORK:-0}" = 1 ]; then
@@ -157,8 +163,9 @@ start_deployment() {
   client_pids=()
   local c
   for c in $(seq 1 "$clients"); do
+    # Each client in its own process group, so that it goes with its `timeline append`.
     TIMELINE_BROKERS="$brokers" TIMELINE_TOPIC_PREFIX="$prefix" \
-      bash "$root/tests/cluster/append_stream.sh" "$timeline" "$c" "$accounts_per_client" \
+      setsid bash "$root/tests/cluster/append_stream.sh" "$timeline" "$c" "$accounts_per_client" \
         "$work/$name/stop" "$attempts" >"$work/$name/client-$c.log" 2>&1 &
     client_pids+=($!)
   done
@@ -181,7 +188,7 @@ fault() {
   "$@" >>"$work/$name/faults.log" 2>&1
 }
 
-cluster() { TIMELINE_KAFKA_HOME="$work/cluster" "${kafka[@]}" cluster "$@"; }
+cluster() { TIMELINE_KAFKA_HOME="$cluster_home" "${kafka[@]}" cluster "$@"; }
 
 # kill_and_restart WHICH ID: SIGKILL node ID, keep it down, restart it; checks progress.
 kill_and_restart() {
@@ -232,7 +239,7 @@ stop_clients() {
   local deadline=$((SECONDS + 240)) pid
   for pid in "${client_pids[@]}"; do
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   client_pids=()
@@ -311,27 +318,27 @@ check_deployment() {
   fi
 }
 
+export TIMELINE_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m"
+export TIMELINE_KAFKA_START_TIMEOUT=180
+
 # --- the three-node cluster ----------------------------------------------------------------
-if [ "$single_only" = 0 ]; then
+cluster_faults() {
   export TIMELINE_KAFKA_CLUSTER_BASE_PORT
   TIMELINE_KAFKA_CLUSTER_BASE_PORT="$(free_base_port 6)"
-  export TIMELINE_KAFKA_HEAP_OPTS="-Xms128m -Xmx512m"
-  export TIMELINE_KAFKA_START_TIMEOUT=180
-  mkdir -p "$work/cluster"
-  t0=$SECONDS
+  mkdir -p "$cluster_home"
+  local t0=$SECONDS
   if cluster start >"$work/cluster-start.out" 2>&1; then
     pass "a three-node KRaft cluster starts from empty storage (in $((SECONDS - t0)) s)"
   else
     fail "a three-node KRaft cluster starts from empty storage" "$work/cluster-start.out"
-    echo "$passed passed, $failed failed"
-    exit 1
+    return
   fi
   start_deployment cluster "$(cluster bootstrap)" 3
 
   # RF 3: every node holds a replica of every partition of account-events.
   replicas=0
   for id in 1 2 3; do
-    replicas=$((replicas + $(find "$work/cluster/node-$id/data" -maxdepth 1 -type d \
+    replicas=$((replicas + $(find "$cluster_home/node-$id/data" -maxdepth 1 -type d \
                                -name "${prefix}account-events-[0-9]*" | wc -l)))
   done
   if [ "$replicas" -eq 18 ]; then
@@ -347,27 +354,27 @@ if [ "$single_only" = 0 ]; then
     [ "$victim" = "$controller" ] && victim=$(( victim % 3 + 1 ))
     echo "# round $round: active controller node $controller; killing node $victim first"
     kill_and_restart "not the controller" "$victim"
-    if controller="$(cluster controller 2>"$work/cluster/controller.err")"; then
+    if controller="$(cluster controller 2>"$work/controller.err")"; then
       kill_and_restart "the active controller" "$controller"
       if now="$(cluster controller 2>/dev/null)"; then
         pass "cluster: a new active controller was elected (node $now)"
       else
-        fail "cluster: a new active controller was elected" "$work/cluster/controller.err"
+        fail "cluster: a new active controller was elected" "$work/controller.err"
       fi
     else
-      fail "cluster: the active controller is known" "$work/cluster/controller.err"
+      fail "cluster: the active controller is known" "$work/controller.err"
     fi
   done
   if [ "$long" = 1 ]; then
-    stop_for "node 3" 30 "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster stop 3" \
-      "TIMELINE_KAFKA_HOME='$work/cluster' bash '$root/deploy/kafka.sh' cluster start 3"
+    stop_for "node 3" 30 "TIMELINE_KAFKA_HOME='$cluster_home' bash '$root/deploy/kafka.sh' cluster stop 3" \
+      "TIMELINE_KAFKA_HOME='$cluster_home' bash '$root/deploy/kafka.sh' cluster start 3"
   fi
   check_deployment
   cluster stop >/dev/null 2>&1 || true
-fi
+}
 
-# --- one broker stopped for 30 s (--long, --single) ---------------------------------------------------
-if [ "$long" = 1 ] || [ "$single_only" = 1 ]; then
+# --- a single-broker deployment, its only broker stopped for 30 s ---------------------------
+single_broker_stop() {
   read -r single_port single_controller_port < <(python3 - <<'EOF'
 import socket
 socks = [socket.socket() for _ in range(2)]
@@ -377,7 +384,7 @@ print(*[s.getsockname()[1] for s in socks])
 EOF
 )
   single() {
-    TIMELINE_KAFKA_HOME="$work/single-broker" TIMELINE_KAFKA_PORT="$single_port" \
+    TIMELINE_KAFKA_HOME="$single_home" TIMELINE_KAFKA_PORT="$single_port" \
       TIMELINE_KAFKA_CONTROLLER_PORT="$single_controller_port" "${kafka[@]}" "$@"
   }
   single_started=1
@@ -387,11 +394,16 @@ EOF
     fail "a single broker starts from empty storage" "$work/single-start.out"
   fi
   start_deployment single "127.0.0.1:$single_port" 1
-  env_prefix="TIMELINE_KAFKA_HOME='$work/single-broker' TIMELINE_KAFKA_PORT=$single_port TIMELINE_KAFKA_CONTROLLER_PORT=$single_controller_port"
+  env_prefix="TIMELINE_KAFKA_HOME='$single_home' TIMELINE_KAFKA_PORT=$single_port TIMELINE_KAFKA_CONTROLLER_PORT=$single_controller_port"
   stop_for "the only broker" 30 "$env_prefix bash '$root/deploy/kafka.sh' stop" \
     "$env_prefix bash '$root/deploy/kafka.sh' start"
   check_deployment
   single stop >/dev/null 2>&1 || true
+}
+
+if [ "$only" != single ]; then cluster_faults; fi
+if [ "$only" = single ] || { [ "$long" = 1 ] && [ "$only" != cluster ]; }; then
+  single_broker_stop
 fi
 
 echo "$passed passed, $failed failed"
