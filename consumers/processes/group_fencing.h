@@ -24,6 +24,16 @@ struct StaticMembership {
   std::string instance_flag;      // the --instance value it came from
 };
 
+// The session timeout of a static member, in ms: how long the group keeps a silent member's
+// partitions, and how long the member itself waits for the coordinator before it rejoins.
+// 120 s, not librdkafka's 45 s: a broker's restart (45-60 s here, stop to ready) must not end
+// the session, because librdkafka 2.0.2 then rejoins under the same group.instance.id and is
+// fenced by its own new membership (FENCED_INSTANCE_ID, fatal; confluentinc/librdkafka#3437),
+// which would stop the process over a restart it could ride out. A restarted process takes its
+// partitions back at once whatever this is (static membership); only a process that never
+// comes back holds them this long.
+inline constexpr const char* kStaticSessionTimeoutMs = "120000";
+
 // The Status to stop with when `code`, from consume(), is fatal: Fenced when another member
 // took this one's group.instance.id, KafkaError for any other fatal error. nullopt when the
 // error is not fatal (the consumer carries on by itself).
