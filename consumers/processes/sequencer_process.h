@@ -6,8 +6,12 @@
 // HeadStore reflects to the end (read_committed), so heads are exact before any command is
 // decided, and starts the partition after the last command those records show decided (or at
 // the group's committed offset when that is further): a new group or a reset offset never
-// decides a command twice (docs/storage.md, "Where commands resume"). An event past an
-// account's head whose seal does not verify stops it (engine/sequencer.h, Replay). The seal key
+// decides a command twice (docs/storage.md, "Where commands resume"). A record there the
+// sequencer cannot have written (not an envelope or a rejection, on another account's
+// partition, a forgery once the key is proven) is dead-lettered to account-events-dlq before the
+// heads' offsets move past it, and the catch-up goes on; an event past an account's head whose
+// seal does not verify with a key not yet proven stops it (engine/sequencer.h, Replay). Heads
+// built with another key (their stored fingerprint) refuse to start. The seal key
 // is made only while account-events is empty (consumers/processes/seal_key_guard.h). It then decides
 // commands in batches; each batch's events, rejections and consumed
 // command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
