@@ -190,6 +190,9 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   submission.event().SerializeToString(envelope.mutable_body());
   LinkEvent(head.last_hash().empty() ? GenesisHash() : head.last_hash(), &envelope);
   SealEvent(*seal_key_, &envelope);
+  // The catch-up found nothing this key cannot verify past the heads, and from here the heads
+  // hold an event it sealed: the store vouches for the key (Replay).
+  key_proven_ = true;
 
   TIMELINE_RETURN_IF_ERROR(
       Advance(envelope, submission.event(), std::move(head), command.partition, /*decided=*/true));
@@ -343,6 +346,17 @@ Status Sequencer::Replay(const LogRecord& event_record) {
           "{}[{}]@{}: account {} jumps from version {} to sequence {}", event_record.topic,
           event_record.partition, event_record.offset, envelope.account_id(), head->version(),
           envelope.sequence()));
+    }
+    const std::string& linked = head->last_hash().empty() ? GenesisHash() : head->last_hash();
+    if (envelope.prev_hash() != linked) {
+      // Sealed, yet not linked to the head: never the sequencer's chain. The projections
+      // dead-letter it too, so the heads and the views stay one chain.
+      AddDeadLetter(event_record,
+                    fmt::format("account {} sequence {}: prev_hash {} does not link to the hash {} "
+                                "of the head at version {}",
+                                envelope.account_id(), envelope.sequence(),
+                                ToHex(envelope.prev_hash()), ToHex(linked), head->version()));
+      return Status::Ok();
     }
     TIMELINE_RETURN_IF_ERROR(Advance(envelope, event, std::move(head).value(),
                                      event_record.partition, /*decided=*/false));

@@ -67,7 +67,7 @@ class Sequencer {
   // sequencer cannot have written there is never a head: it is dead-lettered (dead_letters())
   // with its coordinates and the reason, counted in skipped_records(), and the catch-up goes on.
   // Such are a value that is not an EventEnvelope, an account whose murmur2 partition is another,
-  // and a record that does not verify (bad seal: not written with this key; or altered) under a
+  // a sealed event whose prev_hash does not link to the head, and a record that does not verify (bad seal: not written with this key; or altered) under a
   // sequence the head already has (a fork) or — once this key is proven the log's — past it.
   // The key is proven when it verified an event of the log or sealed one, here or in an earlier
   // run whose heads the store keeps with the key's fingerprint. Before that, an unverifiable

@@ -97,7 +97,8 @@ Result<std::string> FoldBatch::EarlierHash(const std::string& account, uint64_t 
 }
 
 void FoldBatch::NoteOffset(const LogRecord& record) {
-  auto [it, inserted] = next_offsets_.try_emplace({record.topic, record.partition}, record.offset + 1);
+  auto [it, inserted] =
+      next_offsets_.try_emplace({record.topic, record.partition}, record.offset + 1);
   if (!inserted) it->second = std::max(it->second, record.offset + 1);
 }
 
@@ -124,22 +125,22 @@ Result<FoldVerdict> FoldBatch::Fold(const LogRecord& record) {
       ++duplicates_;
       return FoldVerdict{FoldVerdict::Kind::kDuplicate, {}, false};
     }
-    return Refused(fmt::format("account {}: a second, different event under sequence {} (hash {} "
-                               "where {} was applied): the chain forks",
-                               account, envelope.sequence(), ToHex(envelope.hash()),
-                               ToHex(*earlier)));
+    return Refused(
+        fmt::format("account {}: a second, different event under sequence {} (hash {} "
+                    "where {} was applied): the chain forks",
+                    account, envelope.sequence(), ToHex(envelope.hash()), ToHex(*earlier)));
   }
   if (envelope.sequence() != state.version() + 1) {
-    return Refused(fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})",
-                               account, envelope.sequence(), state.version(),
-                               state.version() + 1));
+    return Refused(
+        fmt::format("account {}: sequence {} leaves a gap after version {} (expected {})", account,
+                    envelope.sequence(), state.version(), state.version() + 1));
   }
   const std::string applied_hash = state.version() == 0 ? ToHex(GenesisHash()) : state.last_hash();
   if (ToHex(envelope.prev_hash()) != applied_hash) {
-    return Refused(fmt::format("account {} sequence {}: prev_hash {} does not link to the hash {} "
-                               "of the applied sequence {}",
-                               account, envelope.sequence(), ToHex(envelope.prev_hash()),
-                               applied_hash, state.version()));
+    return Refused(fmt::format(
+        "account {} sequence {}: prev_hash {} does not link to the hash {} "
+        "of the applied sequence {}",
+        account, envelope.sequence(), ToHex(envelope.prev_hash()), applied_hash, state.version()));
   }
   // FoldEvent refuses (Corruption) before it changes anything; other errors are the store's.
   if (Status folded = FoldEvent(envelope, &(*pending)->state, &entities_); !folded.ok()) {
@@ -193,10 +194,10 @@ Status FoldBatch::AddCheckpoints() {
     auto stored = store_->NextOffset(topic, partition);
     if (!stored.ok()) return stored.status();
     if (stored->has_value() && **stored >= next_offset) continue;  // never move backwards
-    TIMELINE_RETURN_IF_ERROR(FromRocks(batch_->Put(store_->checkpoints_family(),
-                                                   EncodeCheckpointKey(topic, partition),
-                                                   EncodeCheckpointValue(next_offset)),
-                                       "batching a checkpoint"));
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch_->Put(store_->checkpoints_family(), EncodeCheckpointKey(topic, partition),
+                              EncodeCheckpointValue(next_offset)),
+                  "batching a checkpoint"));
   }
   return Status::Ok();
 }
@@ -214,9 +215,9 @@ Status FoldBatch::Finish() {
                   "batching a state outbox entry"));
   }
   for (const auto& [key, entity] : entities_.Changed()) {
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch_->Put(store_->entities_family(), key, entity->SerializeAsString()),
-        "batching an entity"));
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch_->Put(store_->entities_family(), key, entity->SerializeAsString()),
+                  "batching an entity"));
   }
   TIMELINE_RETURN_IF_ERROR(snapshots_.AddToBatch(entities_, batch_.get()));
   // A purge drops the account's entities and as-of caches, after anything this batch put there
@@ -225,17 +226,17 @@ Status FoldBatch::Finish() {
   for (const auto& account : purged_) {
     for (auto* family : {store_->entities_family(), store_->snapshots_family(),
                          store_->snapshot_entities_family(), store_->open_segments_family()}) {
-      TIMELINE_RETURN_IF_ERROR(FromRocks(
-          batch_->DeleteRange(family, EventKeyPrefix(account), EventKeyLimit(account)),
-          "batching a purge"));
+      TIMELINE_RETURN_IF_ERROR(
+          FromRocks(batch_->DeleteRange(family, EventKeyPrefix(account), EventKeyLimit(account)),
+                    "batching a purge"));
     }
   }
   for (const auto& [coordinates, digest] : digests_) {
-    TIMELINE_RETURN_IF_ERROR(FromRocks(
-        batch_->Put(store_->digests_family(),
-                    EncodeCurrentDigestKey(coordinates.first, coordinates.second),
-                    digest.SerializeAsString()),
-        "batching a digest"));
+    TIMELINE_RETURN_IF_ERROR(
+        FromRocks(batch_->Put(store_->digests_family(),
+                              EncodeCurrentDigestKey(coordinates.first, coordinates.second),
+                              digest.SerializeAsString()),
+                  "batching a digest"));
   }
   return Status::Ok();
 }

@@ -39,7 +39,7 @@ class ViewStore;
 struct FoldVerdict {
   enum class Kind { kApplied, kDuplicate, kRefused };
   Kind kind = Kind::kApplied;
-  std::string reason;        // kRefused: why, for the dead letter
+  std::string reason;         // kRefused: why, for the dead letter
   bool out_of_order = false;  // kApplied: its partition's digest had folded a later offset
 };
 
