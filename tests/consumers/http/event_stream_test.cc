@@ -12,10 +12,8 @@
 
 #include "consumers/http/portfolio_cursor.h"
 #include "engine/quoted_text.h"
-#include "tests/consumers/api_fixture.h"
 #include "tests/consumers/http/api_fixture.h"
 #include "tests/consumers/http/sse_reader.h"
-#include "tests/consumers/sse_reader.h"
 #include "timeline/v1/query.pb.h"
 
 namespace timeline {
