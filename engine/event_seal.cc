@@ -93,6 +93,10 @@ Result<SealKey> SealKey::Load(const std::string& path) {
 
 std::string SealKey::Seal(std::string_view hash) const { return HmacSha256(key_, hash); }
 
+std::string SealKey::Fingerprint() const {
+  return ToHex(HmacSha256(key_, "timeline seal key fingerprint").substr(0, 16));
+}
+
 void SealEvent(const SealKey& key, v1::EventEnvelope* envelope) {
   envelope->set_seal(key.Seal(envelope->hash()));
 }

@@ -40,6 +40,9 @@ class SealKey {
 
   // HMAC-SHA256(key, hash).
   std::string Seal(std::string_view hash) const;
+  // Names the key without revealing it: the hex of HMAC-SHA256(key, "timeline seal key
+  // fingerprint"), the first 16 bytes. Two stores built with one key show the same fingerprint.
+  std::string Fingerprint() const;
 
  private:
   explicit SealKey(std::string key) : key_(std::move(key)) {}

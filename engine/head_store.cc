@@ -20,6 +20,8 @@ constexpr size_t kIdempotency = 2;
 constexpr size_t kCheckpoints = 3;
 constexpr size_t kEntities = 4;
 constexpr size_t kDigests = 5;
+// In the default family: the seal key fingerprint of the heads.
+constexpr char kSealKeyFingerprintKey[] = "seal-key-fingerprint";
 
 }  // namespace
 
@@ -141,6 +143,14 @@ Result<std::optional<int64_t>> HeadStore::Checkpoint(const std::string& topic,
   return std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(value)));
 }
 
+Result<std::optional<std::string>> HeadStore::SealKeyFingerprint() const {
+  std::string value;
+  auto status = db_->Get(rocksdb::ReadOptions(), handles_[0], kSealKeyFingerprintKey, &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, "reading the seal key fingerprint");
+  return std::optional<std::string>(std::move(value));
+}
+
 Result<std::optional<int64_t>> HeadStore::NextEventOffset(int32_t partition) const {
   return Checkpoint(topics_.events, partition);
 }
@@ -200,6 +210,10 @@ Status HeadStore::Write(const HeadUpdate& update) {
   TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.events, update.next_event_offsets));
   TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.rejections, update.next_rejection_offsets));
   TIMELINE_RETURN_IF_ERROR(put_checkpoints(topics_.commands, update.next_command_offsets));
+  if (!update.seal_key_fingerprint.empty()) {
+    TIMELINE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(handles_[0], kSealKeyFingerprintKey, update.seal_key_fingerprint), "batching"));
+  }
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing sequencer heads");
 }
 

@@ -51,10 +51,14 @@ struct HeadUpdate {
   std::map<int32_t, v1::ChainDigest> digests;
   // Serialized v1::Entity by entity key (engine/entity_keys.h).
   std::vector<std::pair<std::string, std::string>> entities;
+  // The fingerprint of the seal key that verified or sealed these heads (SealKey::Fingerprint);
+  // empty: unchanged.
+  std::string seal_key_fingerprint;
 
   bool empty() const {
     return heads.empty() && idempotency.empty() && next_event_offsets.empty() && entities.empty() &&
-           digests.empty() && next_rejection_offsets.empty() && next_command_offsets.empty();
+           digests.empty() && next_rejection_offsets.empty() && next_command_offsets.empty() &&
+           seal_key_fingerprint.empty();
   }
 };
 
@@ -95,6 +99,10 @@ class HeadStore {
   // The offset after the last account-commands record decided on `partition`, as the log's
   // events and rejections show it; nullopt when none is known.
   Result<std::optional<int64_t>> NextCommandOffset(int32_t partition) const;
+
+  // The fingerprint of the seal key the heads were built with (SealKey::Fingerprint); nullopt
+  // when no head was written since stores kept one.
+  Result<std::optional<std::string>> SealKeyFingerprint() const;
 
   // The chain digest of `partition` over the events the heads reflect (engine/chain_digest.h);
   // EmptyChainDigest when the partition has none yet.

@@ -184,6 +184,9 @@ Status Sequencer::Accept(const LogRecord& command, const v1::SubmitEvent& submis
   submission.event().SerializeToString(envelope.mutable_body());
   LinkEvent(head.last_hash().empty() ? GenesisHash() : head.last_hash(), &envelope);
   SealEvent(*seal_key_, &envelope);
+  // The catch-up found nothing this key cannot verify past the heads, and from here the heads
+  // hold an event it sealed: the store vouches for the key (Replay).
+  key_proven_ = true;
 
   TIMELINE_RETURN_IF_ERROR(
       Advance(envelope, submission.event(), std::move(head), command.partition, /*decided=*/true));
@@ -237,39 +240,95 @@ void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submissi
       {command.partition, rejection.account_id(), rejection.SerializeAsString(), submission_id});
 }
 
-Status Sequencer::Replay(const LogRecord& event_record) {
-  v1::EventEnvelope envelope;
-  v1::Event event;
-  if (!envelope.ParseFromString(event_record.value) || !event.ParseFromString(envelope.body())) {
-    return Status::Corruption(fmt::format("{}[{}]@{} is not an EventEnvelope with an Event body",
-                                          event_record.topic, event_record.partition,
-                                          event_record.offset));
+void Sequencer::AddDeadLetter(const LogRecord& record, std::string reason) {
+  spdlog::warn("{}[{}]@{} dead-lettered on catch-up: {}", record.topic, record.partition,
+               record.offset, reason);
+  v1::DeadLetter letter;
+  letter.set_topic(record.topic);
+  letter.set_partition(record.partition);
+  letter.set_offset(record.offset);
+  letter.set_key(record.key);
+  letter.set_value(record.value);
+  letter.set_value_size(record.value.size());
+  letter.set_reason(std::move(reason));
+  letter.set_reader("sequencer catch-up");
+  *letter.mutable_recorded_at() = clock_->Now();
+  dead_letters_.push_back(std::move(letter));
+  ++skipped_records_;
+}
+
+Result<bool> Sequencer::KeyProven() {
+  if (key_proven_) return true;
+  TIMELINE_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->SealKeyFingerprint());
+  key_proven_ = stored.has_value() && *stored == seal_key_->Fingerprint();
+  fingerprint_stored_ = key_proven_;
+  return key_proven_;
+}
+
+Status Sequencer::ReplayUnverifiable(const LogRecord& record, const v1::EventEnvelope& envelope,
+                                     const Status& integrity) {
+  TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(envelope.account_id()));
+  if (envelope.sequence() <= head.version()) {
+    // A fork of a sequence the head already has: someone else wrote it; the projections
+    // dead-letter it too and `timeline verify` names it. The heads follow only what was sealed.
+    AddDeadLetter(record, fmt::format("{} (a fork of sequence {}, which the head already has)",
+                                      integrity.message(), envelope.sequence()));
+    return Status::Ok();
   }
+  TIMELINE_ASSIGN_OR_RETURN(bool proven, KeyProven());
+  if (proven) {
+    // This key sealed or verified the log before: the record is a forgery, not a sign of a
+    // wrong key. The sequencer's next event for the account takes this sequence, sealed.
+    AddDeadLetter(record, fmt::format("{} (past the head at version {}; this seal key is proven "
+                                      "on the log, so the sequencer did not write it)",
+                                      integrity.message(), head.version()));
+    return Status::Ok();
+  }
+  // The log holds this sequence already; deciding the account's next command would write a
+  // second one. Either the key is not the one that sealed the log (lost, replaced) or a forger
+  // extended the chain before this key verified anything: a human must look.
+  return Status::Corruption(fmt::format(
+      "{}[{}]@{}: account {} sequence {} is already on {} but does not verify with this "
+      "sequencer's seal key ({}), and it is past the head the sequencer trusts (version {}): "
+      "the sequencer stops rather than write a second sequence {}. If the deployment's seal "
+      "key was lost or replaced, restore the original key file and start again with "
+      "--seal-key FILE (or TIMELINE_SEAL_KEY_FILE); otherwise run `timeline verify` to name "
+      "the records that were not written by the sequencer",
+      record.topic, record.partition, record.offset, envelope.account_id(), envelope.sequence(),
+      record.topic, integrity.message(), head.version(), envelope.sequence()));
+}
+
+Status Sequencer::Replay(const LogRecord& event_record) {
   int64_t& next = pending_.next_event_offsets[event_record.partition];
   next = std::max(next, event_record.offset + 1);
-  if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
-    TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(envelope.account_id()));
-    if (envelope.sequence() > head.version()) {
-      // The log holds this sequence already; deciding the account's next command would write a
-      // second one. Either the key is not the one that sealed the log (lost, replaced) or a
-      // forger extended the chain: a human must look, the sequencer must not write.
-      return Status::Corruption(fmt::format(
-          "{}[{}]@{}: account {} sequence {} is already on {} but does not verify with this "
-          "sequencer's seal key ({}), and it is past the head the sequencer trusts (version {}): "
-          "the sequencer stops rather than write a second sequence {}. If the deployment's seal "
-          "key was lost or replaced, restore the original key file and start again with "
-          "--seal-key FILE (or TIMELINE_SEAL_KEY_FILE); otherwise run `timeline verify` to name "
-          "the records that were not written by the sequencer",
-          event_record.topic, event_record.partition, event_record.offset, envelope.account_id(),
-          envelope.sequence(), event_record.topic, integrity.message(), head.version(),
-          envelope.sequence()));
-    }
-    // A fork of a sequence the head already has: someone else wrote it; the projections
-    // dead-letter it and `timeline verify` names it. The heads follow only what was sealed.
-    spdlog::warn("{}[{}]@{} skipped on catch-up: {}", event_record.topic, event_record.partition,
-                 event_record.offset, integrity.message());
-    ++skipped_records_;
+  v1::EventEnvelope envelope;
+  if (!envelope.ParseFromString(event_record.value)) {
+    AddDeadLetter(event_record,
+                  fmt::format("the value ({} bytes) is not a timeline.v1.EventEnvelope",
+                              event_record.value.size()));
     return Status::Ok();
+  }
+  // The sequencer writes an account's events on its murmur2 partition only.
+  const int32_t home = PartitionForKey(envelope.account_id(), partition_count_);
+  if (home != event_record.partition) {
+    AddDeadLetter(event_record,
+                  fmt::format("account {} belongs on partition {} of {}, not {}: the sequencer "
+                              "did not write it here",
+                              Quoted(envelope.account_id(), kMaxQuotedKeyBytes), home,
+                              partition_count_, event_record.partition));
+    return Status::Ok();
+  }
+  if (Status integrity = CheckIntegrity(*seal_key_, envelope); !integrity.ok()) {
+    return ReplayUnverifiable(event_record, envelope, integrity);
+  }
+  key_proven_ = true;  // the key verified an event of the log
+  v1::Event event;
+  if (!event.ParseFromString(envelope.body())) {
+    return Status::Corruption(fmt::format(
+        "{}[{}]@{}: account {} sequence {} is sealed with this key but its body is not an Event "
+        "this build reads; run the sequencer of the build that wrote it",
+        event_record.topic, event_record.partition, event_record.offset, envelope.account_id(),
+        envelope.sequence()));
   }
   TIMELINE_ASSIGN_OR_RETURN(v1::SequencerHead head, CurrentHead(envelope.account_id()));
   if (envelope.sequence() > head.version()) {
@@ -278,6 +337,17 @@ Status Sequencer::Replay(const LogRecord& event_record) {
           fmt::format("{}[{}]@{}: account {} jumps from version {} to sequence {}",
                       event_record.topic, event_record.partition, event_record.offset,
                       envelope.account_id(), head.version(), envelope.sequence()));
+    }
+    const std::string& linked = head.last_hash().empty() ? GenesisHash() : head.last_hash();
+    if (envelope.prev_hash() != linked) {
+      // Sealed, yet not linked to the head: never the sequencer's chain. The projections
+      // dead-letter it too, so the heads and the views stay one chain.
+      AddDeadLetter(event_record,
+                    fmt::format("account {} sequence {}: prev_hash {} does not link to the hash "
+                                "{} of the head at version {}",
+                                envelope.account_id(), envelope.sequence(),
+                                ToHex(envelope.prev_hash()), ToHex(linked), head.version()));
+      return Status::Ok();
     }
     TIMELINE_RETURN_IF_ERROR(
         Advance(envelope, event, std::move(head), event_record.partition, /*decided=*/false));
@@ -301,9 +371,9 @@ void Sequencer::ReplayRejection(const LogRecord& rejection_record) {
   v1::Rejection rejection;
   if (!rejection.ParseFromString(rejection_record.value) ||
       rejection.command_partition() != rejection_record.partition) {
-    spdlog::warn("{}[{}]@{} skipped on catch-up: not a Rejection of a command of partition {}",
-                 rejection_record.topic, rejection_record.partition, rejection_record.offset,
-                 rejection_record.partition);
+    AddDeadLetter(rejection_record,
+                  fmt::format("not a timeline.v1.Rejection of a command of partition {} ({} bytes)",
+                              rejection_record.partition, rejection_record.value.size()));
     return;
   }
   NoteDecided(rejection.command_partition(), rejection.command_offset());
@@ -322,7 +392,11 @@ Status Sequencer::Commit(const std::map<int32_t, int64_t>& next_event_offsets,
   for (const auto& [key, entity] : entities_.Changed()) {
     pending_.entities.emplace_back(key, entity->SerializeAsString());
   }
+  // Heads this key verified or sealed: from now on the store vouches for the key (Replay).
+  const bool new_fingerprint = key_proven_ && !fingerprint_stored_ && !pending_.heads.empty();
+  if (new_fingerprint) pending_.seal_key_fingerprint = seal_key_->Fingerprint();
   Status status = pending_.empty() ? Status::Ok() : store_->Write(pending_);
+  if (status.ok() && new_fingerprint) fingerprint_stored_ = true;
   Abort();  // the batch is done either way; on failure the caller stops and recovers on restart
   return status;
 }

@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/clock.h"
@@ -29,6 +30,7 @@
 #include "engine/status.h"
 #include "engine/submission_validation.h"
 #include "timeline/v1/commands.pb.h"
+#include "timeline/v1/dead_letter.pb.h"
 #include "timeline/v1/envelope.pb.h"
 
 namespace timeline {
@@ -61,18 +63,26 @@ class Sequencer {
   // A non-OK Status means the head store failed: abort the batch.
   Status Decide(const LogRecord& command);
 
-  // Folds one record already on account-events into the pending heads (catch-up). A record
-  // that does not verify (bad seal: not written with this key; or altered) must never become a
-  // head: when its sequence is one the head already has (a fork), it is skipped and counted in
-  // skipped_records(); when it is past the head, Corruption naming the account, the record and
-  // the seal key to restore, because deciding on would write that sequence a second time (a
-  // lost or replaced key looks exactly like this). Corruption too when a sealed record leaves a
-  // gap in the account's sequence.
+  // Folds one record already on account-events into the pending heads (catch-up). A record the
+  // sequencer cannot have written there is never a head: it is dead-lettered (TakeDeadLetters())
+  // with its coordinates and the reason, counted in skipped_records(), and the catch-up goes on.
+  // Such are a value that is not an EventEnvelope, an account whose murmur2 partition is another,
+  // a sealed event whose prev_hash does not link to the head, and a record that does not verify
+  // (bad seal: not written with this key; or altered) under a sequence the head already has (a
+  // fork) or — once this key is proven the log's — past it. The key is proven when it verified an
+  // event of the log or sealed one, here or in an earlier run whose heads the store keeps with the
+  // key's fingerprint. Before that, an unverifiable record past the head is Corruption naming the
+  // account, the record and the seal key to restore: a lost or replaced key looks exactly like a
+  // forgery, and deciding on would write that sequence a second time. Corruption too when a sealed
+  // record leaves a gap in the account's sequence or holds a body that is not an Event (written by
+  // a newer sequencer).
   Status Replay(const LogRecord& event_record);
   // Folds one record already on account-rejections (catch-up): the command it names was decided.
-  // A record that is not a Rejection is skipped with a warning (nothing the sequencer wrote).
+  // A record that is not a Rejection of a command of its partition is dead-lettered.
   void ReplayRejection(const LogRecord& rejection_record);
   uint64_t skipped_records() const { return skipped_records_; }
+  // The records the catch-up dead-lettered since the last call, for account-events-dlq.
+  std::vector<v1::DeadLetter> TakeDeadLetters() { return std::exchange(dead_letters_, {}); }
 
   // Refuses `command` as TOO_LARGE without deciding it: what deciding it produced could not be
   // written to Kafka (`why`, e.g. the producer's MSG_SIZE_TOO_LARGE). The rejection is small.
@@ -104,6 +114,13 @@ class Sequencer {
   void NoteDecided(int32_t partition, int64_t offset);
   Result<std::optional<v1::IdempotencyRecord>> FirstOutcome(const std::string& account,
                                                             const std::string& key) const;
+  // Dead-letters `record`, which the catch-up read but cannot use, for `reason`.
+  void AddDeadLetter(const LogRecord& record, std::string reason);
+  // Whether this key is proven to be the one that sealed the log (see Replay).
+  Result<bool> KeyProven();
+  // An unverifiable event record past its account's head (Replay).
+  Status ReplayUnverifiable(const LogRecord& record, const v1::EventEnvelope& envelope,
+                            const Status& integrity);
   // Records a refusal of `command`; `submission` is null when it did not decode.
   void Refuse(const LogRecord& command, const v1::SubmitEvent* submission, const Refusal& refusal,
               const v1::IdempotencyRecord* original = nullptr);
@@ -123,6 +140,9 @@ class Sequencer {
   std::chrono::seconds idempotency_window_ = kDefaultIdempotencyWindow;
   size_t max_submission_bytes_ = kDefaultMaxSubmissionBytes;
   uint64_t skipped_records_ = 0;
+  bool key_proven_ = false;
+  bool fingerprint_stored_ = false;  // this run wrote (or found) the key's fingerprint
+  std::vector<v1::DeadLetter> dead_letters_;
   HeadUpdate pending_;
   EntityCache entities_;  // over the store: what this batch's rules and fold see
   std::vector<OutgoingRecord> events_;

@@ -8,6 +8,12 @@
 // partition's checkpoint past it, never backwards. What decides each fate, what a purge deletes
 // and how the digests are kept: docs/storage.md, "One WriteBatch per Kafka batch".
 // Dead letters go to the sink, when one is set, before the batch is written (at-least-once).
+// ReplayDeadLetters() folds stored dead letters again through the same checks (after a fix:
+// the right seal key, a build whose fold knows the event): each letter's record is applied,
+// found already applied, or refused again, and the letter, marked with that outcome, is
+// rewritten in the same WriteBatch as what it applied. Exactly once: the fold applies a
+// sequence only as the account's next, and a resolved letter is never folded again.
+// Both build their WriteBatch with a FoldBatch (fold_batch.h).
 // Kafka-free: the worker hands it records, tests drive it directly.
 // Concurrency: not thread-safe. One Projector per store: it must be the store's only writer.
 #pragma once
@@ -39,6 +45,7 @@ struct ProjectorStats {
   uint64_t applied = 0;
   uint64_t duplicates = 0;
   uint64_t dead_lettered = 0;
+  uint64_t replayed = 0;  // dead letters folded again by ReplayDeadLetters, whatever came of it
 };
 
 class Projector {
@@ -54,6 +61,14 @@ class Projector {
   // secondary, or a record has a negative partition or offset). The caller may retry the batch.
   Status ApplyBatch(const std::vector<LogRecord>& records);
 
+  // Folds each open letter of `letters` (a stored v1::DeadLetter, whole) again, in the order
+  // given: sort by (topic, partition, offset) to keep the log's order. Returns every letter as
+  // it now stands: last_replay says what happened (APPLIED, ALREADY_APPLIED, REFUSED_AGAIN); a
+  // letter already resolved (APPLIED or ALREADY_APPLIED) is returned unchanged and not folded.
+  // Checkpoints do not move, and nothing goes to the dead-letter sink. Errors as ApplyBatch;
+  // InvalidArgument when a letter holds a cut value (value_size larger than the value).
+  Result<std::vector<v1::DeadLetter>> ReplayDeadLetters(const std::vector<v1::DeadLetter>& letters);
+
   const ProjectorStats& stats() const { return stats_; }
 
   void set_dead_letter_sink(DeadLetterSink sink) { dead_letter_sink_ = std::move(sink); }
@@ -61,6 +76,8 @@ class Projector {
  private:
   // Adds a written batch's counts to stats_.
   void Count(const ProjectorStats& batch);
+  // A dead letter of `record`, refused for `reason`, stamped now.
+  v1::DeadLetter LetterOf(const LogRecord& record, std::string reason) const;
 
   ViewStore* store_;
   const SealKey* seal_key_;

@@ -1,6 +1,7 @@
 #include "projections/view_digest.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,21 @@
 namespace timeline {
 namespace {
 
-// The value as it is hashed: what legitimately differs between two equal stores taken out.
-std::string Normalised(std::string_view family, std::string_view value) {
+// The value as it is hashed: what legitimately differs between two equal stores taken out;
+// nullopt for an entry that is left out.
+std::optional<std::string> Normalised(std::string_view family, std::string_view value) {
   if (family == kDeadLettersFamily) {
     v1::DeadLetter letter;
     if (letter.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      // A letter a replay resolved is history: its event is in the views now, as in a store
+      // that never refused it.
+      const auto outcome = letter.last_replay().outcome();
+      if (outcome == v1::DeadLetterReplay::APPLIED ||
+          outcome == v1::DeadLetterReplay::ALREADY_APPLIED) {
+        return std::nullopt;
+      }
       letter.clear_recorded_at();
+      letter.clear_last_replay();
       return letter.SerializeAsString();
     }
   }
@@ -35,7 +45,9 @@ Result<v1::ViewDigest> DigestFamily(const ViewStore& store, const std::string& f
   std::string length;
   TIMELINE_RETURN_IF_ERROR(
       store.ScanFamily(family, [&](std::string_view key, std::string_view raw_value) {
-        const std::string value = Normalised(family, raw_value);
+        const std::optional<std::string> normalised = Normalised(family, raw_value);
+        if (!normalised) return true;
+        const std::string& value = *normalised;
         length.clear();
         AppendBigEndian64(key.size(), &length);
         hash.Update(length);

@@ -11,8 +11,10 @@
 //     worker may be further on; an idle partition has no checkpoint). They are reported as
 //     `positions`, never hashed, so a caller can check that two digests were taken at the same
 //     log position.
-//   - a dead letter's `recorded_at`: the wall-clock moment the worker met the record. The dead
-//     letter is hashed with that field cleared (a value that is not a DeadLetter is hashed raw).
+//   - a dead letter's `recorded_at`: the wall-clock moment the worker met the record, and its
+//     `last_replay`. The dead letter is hashed with those fields cleared (a value that is not a
+//     DeadLetter is hashed raw). A letter a replay resolved (APPLIED, ALREADY_APPLIED) is left
+//     out: its event is in the views now, as in a store that never refused it.
 //   - the as-of snapshots (`snapshots`, `snapshot_entities`, `open_segments`): a cache, not a
 //     view. Where a snapshot falls depends on where the worker's batches ended, so a live worker
 //     and a rebuild place them differently; what they answer is the same, which the

@@ -21,5 +21,6 @@ void AddServeCommand(CLI::App* app, int* exit_code);      // serve: the HTTP/JSO
 void AddTokenCommand(CLI::App* app, int* exit_code);      // token new NAME
 void AddSubscribeCommand(CLI::App* app, int* exit_code);  // subscribe: filtered account-events
 void AddWaitCommand(CLI::App* app, int* exit_code);       // wait: until the views hold the log
+void AddDlqCommand(CLI::App* app, int* exit_code);        // dlq list|show|replay: dead letters
 
 }  // namespace timeline::cli

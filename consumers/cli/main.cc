@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   timeline::cli::AddTokenCommand(&app, &exit_code);
   timeline::cli::AddSubscribeCommand(&app, &exit_code);
   timeline::cli::AddWaitCommand(&app, &exit_code);
+  timeline::cli::AddDlqCommand(&app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -7,6 +7,16 @@
 namespace timeline {
 namespace {
 constexpr auto kFlushTimeout = std::chrono::seconds(30);
+
+// The letter as the topic takes it: a record that was as large as Kafka allows could not be
+// quoted whole beside a reason, so its value is cut (value_size keeps the length).
+v1::DeadLetter ForTheTopic(const v1::DeadLetter& letter) {
+  v1::DeadLetter sent = letter;
+  if (sent.value_size() < sent.value().size()) sent.set_value_size(sent.value().size());
+  if (sent.value().size() > kMaxDeadLetterValueBytes)
+    sent.mutable_value()->resize(kMaxDeadLetterValueBytes);
+  return sent;
+}
 }  // namespace
 
 // Keeps the first delivery error of a Publish().
@@ -46,7 +56,7 @@ Status DeadLetterPublisher::Publish(const std::vector<v1::DeadLetter>& letters) 
     const std::string key =
         fmt::format("{}/{}/{}", letter.topic(), letter.partition(), letter.offset());
     TIMELINE_RETURN_IF_ERROR(Produce(producer_.get(), topic_, RdKafka::Topic::PARTITION_UA, key,
-                                     letter.SerializeAsString(), {}));
+                                     ForTheTopic(letter).SerializeAsString(), {}));
   }
   const auto flushed = producer_->flush(static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(kFlushTimeout).count()));

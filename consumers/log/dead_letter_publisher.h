@@ -1,11 +1,15 @@
-// DeadLetterPublisher: sends the projection worker's dead letters to the dead-letter topic
-// (account-events-dlq), so that operators and other services see every record the views
-// refused, with its coordinates and the reason (DESIGN.md, "nothing is skipped silently").
+// DeadLetterPublisher: sends dead letters to the dead-letter topic (account-events-dlq), so
+// that operators and other services see every record a reader refused — the projection
+// worker's folds and the sequencer's catch-up — with its coordinates and the reason (DESIGN.md,
+// "nothing is skipped silently"; RELIABILITY.md, "Poison records").
 //
 // Operation: Publish() produces one record per dead letter (key "<topic>/<partition>/<offset>",
 // value the serialized v1::DeadLetter, partition chosen by key) with an idempotent producer and
 // waits until every one is acknowledged; the Projector calls it before it writes the batch, so
-// a crash in between sends them again: at-least-once, and the key identifies a repeat.
+// a crash in between sends them again: at-least-once, and the key identifies a repeat. A value
+// larger than kMaxDeadLetterValueBytes is cut to that many bytes (value_size keeps its length),
+// so that the letter of a record as large as Kafka takes still fits on the topic; the worker's
+// views keep it whole.
 // Concurrency: one thread (the worker's).
 #pragma once
 
@@ -17,6 +21,9 @@
 #include "timeline/v1/dead_letter.pb.h"
 
 namespace timeline {
+
+// How much of a refused record's value a dead letter on the topic carries.
+inline constexpr size_t kMaxDeadLetterValueBytes = 256 * 1024;
 
 class DeadLetterPublisher {
  public:

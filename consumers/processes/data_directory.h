@@ -13,6 +13,8 @@
 //                          (consumers/processes/view_swap.h)
 //   <data>/views.old-*     views replaced by a rebuild, kept for the operator to delete
 //   <data>/rebuild.lock    held (flock) by the one `timeline rebuild` running on this directory
+//   <data>/dlq-replay/     `timeline dlq replay` requests for the running worker, and its
+//                          results (consumers/processes/dead_letter_replay.h)
 #pragma once
 
 #include <string>
@@ -32,6 +34,10 @@ inline std::string IncomingViewsDirectory(const std::string& data_dir) {
 }
 inline std::string RebuildLockPath(const std::string& data_dir) {
   return data_dir + "/rebuild.lock";
+}
+
+inline std::string ReplayRequestsDirectory(const std::string& data_dir) {
+  return data_dir + "/dlq-replay";
 }
 
 // `explicit_path` when given, else <data_dir>/seal.key.

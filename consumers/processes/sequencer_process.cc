@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "consumers/log/dead_letter_publisher.h"
 #include "consumers/log/kafka_client.h"
 #include "consumers/log/kafka_wait.h"
 #include "consumers/metrics/metrics_registry.h"
@@ -111,7 +112,12 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
         aborted_(metrics_
                      ->AddCounter("timeline_sequencer_transactions_aborted_total",
                                   "Transactions the sequencer aborted and decided again")
-                     .With()) {
+                     .With()),
+        dead_lettered_(metrics_
+                           ->AddCounter("timeline_sequencer_dead_lettered_total",
+                                        "Records of account-events and account-rejections the "
+                                        "sequencer's catch-up could not use, dead-lettered")
+                           .With()) {
     sequencer_.set_idempotency_window(options.idempotency_window);
     sequencer_.set_max_submission_bytes(options.max_submission_bytes);
   }
@@ -434,7 +440,23 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     if (replayed > 0) {
       spdlog::info("sequencer: replayed {} event(s) the heads had not seen", replayed);
     }
+    // What the catch-up could not use goes to the dead-letter topic before the heads' offsets
+    // move past it: a crash in between dead-letters it again (at-least-once), never loses it.
+    TIMELINE_RETURN_IF_ERROR(PublishDeadLetters());
     return sequencer_.Commit({});
+  }
+
+  Status PublishDeadLetters() {
+    const std::vector<v1::DeadLetter> letters = sequencer_.TakeDeadLetters();
+    if (letters.empty()) return Status::Ok();
+    if (!dead_letters_) {
+      TIMELINE_ASSIGN_OR_RETURN(dead_letters_, DeadLetterPublisher::Create(options_.kafka));
+    }
+    TIMELINE_RETURN_IF_ERROR(dead_letters_->Publish(letters));
+    dead_lettered_.Increment(letters.size());
+    spdlog::warn("sequencer: dead-lettered {} record(s) on catch-up to {} (`timeline dlq list`)",
+                 letters.size(), options_.kafka.topics.dead_letters);
+    return Status::Ok();
   }
 
   // Sets where each assigned account-commands partition resumes: after the last command the log
@@ -660,8 +682,10 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
   Counter& sequenced_;
   MetricFamily<Counter>& refused_;
   Counter& aborted_;
-  uint64_t batch_sequenced_ = 0;                   // in the open transaction
-  std::map<std::string, uint64_t> batch_refused_;  // reason → count, in the open transaction
+  Counter& dead_lettered_;
+  std::unique_ptr<DeadLetterPublisher> dead_letters_;  // made at the first dead letter
+  uint64_t batch_sequenced_ = 0;                       // in the open transaction
+  std::map<std::string, uint64_t> batch_refused_;      // reason → count, in the open transaction
 };
 
 Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
@@ -685,6 +709,8 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
       {options.kafka.topics.events, options.kafka.topics.rejections, options.kafka.topics.commands},
       options.idempotency_window);
   if (!store.ok()) return store.status();
+  auto built_with = (*store)->SealKeyFingerprint();
+  if (!built_with.ok()) return built_with.status();
 
   // Commands and events must be partitioned alike: an account's commands and events share a
   // partition number (DESIGN.md).
@@ -709,6 +735,15 @@ Result<std::unique_ptr<SequencerProcess>> SequencerProcess::Create(
   auto seal_key = LoadOrCreateSequencerSealKey(SealKeyPath(options.data_dir, options.seal_key_path),
                                                options.kafka, probe->get(), kKafkaTimeout);
   if (!seal_key.ok()) return seal_key.status();
+  // Heads built with another key would take that key's events as forgeries (issue 15).
+  if (built_with->has_value() && **built_with != seal_key->Fingerprint()) {
+    return Status::InvalidArgument(fmt::format(
+        "the sequencer's heads in {} were built with the seal key whose fingerprint is {}, but "
+        "the key file {} has the fingerprint {}: start with the deployment's key file "
+        "(--seal-key FILE or TIMELINE_SEAL_KEY_FILE)",
+        dir, **built_with, SealKeyPath(options.data_dir, options.seal_key_path),
+        seal_key->Fingerprint()));
+  }
 
   auto impl = std::make_unique<Impl>(options, std::move(store).value(), std::move(seal_key).value(),
                                      *commands);

@@ -6,15 +6,18 @@
 // HeadStore reflects to the end (read_committed), so heads are exact before any command is
 // decided, and starts the partition after the last command those records show decided (or at
 // the group's committed offset when that is further): a new group or a reset offset never
-// decides a command twice (docs/storage.md, "Where commands resume"). An event past an
-// account's head whose seal does not verify stops it (engine/sequencer.h, Replay). The seal key
-// is made only while account-events is empty (consumers/processes/seal_key_guard.h). It then
-// decides commands in batches; each batch's events, rejections and consumed
-// command offsets go out in ONE Kafka transaction (send_offsets_to_transaction), and only after
-// the commit are heads and account-events offsets written to RocksDB. A batch is also finished
-// before partitions are revoked. Chain digest pins (engine/chain_digest.h) go to chain-digests in
-// the same transactions as the events they pin; an idle partition's last events are pinned by a
-// transaction of their own after digest_interval.
+// decides a command twice (docs/storage.md, "Where commands resume"). A record there the sequencer
+// cannot have written (not an envelope or a rejection, on another account's partition, a forgery
+// once the key is proven) is dead-lettered to account-events-dlq before the heads' offsets move
+// past it, and the catch-up goes on; an event past an account's head whose seal does not verify
+// with a key not yet proven stops it (engine/sequencer.h, Replay). Heads built with another key
+// (their stored fingerprint) refuse to start. The seal key is made only while account-events is
+// empty (consumers/processes/seal_key_guard.h). It then decides commands in batches; each batch's
+// events, rejections and consumed command offsets go out in ONE Kafka transaction
+// (send_offsets_to_transaction), and only after the commit are heads and account-events offsets
+// written to RocksDB. A batch is also finished before partitions are revoked. Chain digest pins
+// (engine/chain_digest.h) go to chain-digests in the same transactions as the events they pin;
+// an idle partition's last events are pinned by a transaction of their own after digest_interval.
 // Size: a command larger than max_submission_bytes is refused as TOO_LARGE unread. Should a
 // command's event or rejection still be a record Kafka refuses (MSG_SIZE_TOO_LARGE, from the
 // producer at once or from the broker in a delivery report), the transaction is aborted and that

@@ -13,6 +13,7 @@
 #include "consumers/log/dead_letter_publisher.h"
 #include "consumers/log/kafka_client.h"
 #include "consumers/log/state_changelog_publisher.h"
+#include "consumers/processes/dead_letter_replay.h"
 #include "consumers/processes/file_lock.h"
 #include "consumers/processes/group_fencing.h"
 #include "consumers/processes/seal_key_guard.h"
@@ -31,6 +32,8 @@ constexpr std::chrono::seconds kRebuildCheckEvery{1};
 constexpr std::chrono::seconds kViewsLockPatience{30};
 // What a worker writes into views.lock: another worker finding it there stops at once.
 constexpr std::string_view kWorkerLockNote = "timeline worker";
+// How often the worker looks for `timeline dlq replay` requests: one readdir(3) at most.
+constexpr std::chrono::seconds kReplayCheckEvery{1};
 // How often the lag gauges are refreshed.
 constexpr std::chrono::seconds kLagEvery{1};
 // How long a stopping worker waits for the state changelog's records in flight.
@@ -104,6 +107,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
         TIMELINE_RETURN_IF_ERROR(ApplyBatch());
       }
       TIMELINE_RETURN_IF_ERROR(SwapInRebuiltViewsIfReady());
+      TIMELINE_RETURN_IF_ERROR(ServeReplayRequests());
       TIMELINE_RETURN_IF_ERROR(PublishStates(/*outbox_changed=*/false));
       UpdateLag();
     }
@@ -286,6 +290,47 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     return Status::Ok();
   }
 
+  // `timeline dlq replay` left requests in <data>/dlq-replay (dead_letter_replay.h): fold what
+  // is read, then replay each with this worker's Projector, so the views keep one writer. A
+  // request that cannot be served (an unknown id, a cut letter) is answered with why; only a
+  // failing store stops the worker. Looks at most once a second.
+  Status ServeReplayRequests() {
+    if (SteadyClock::now() - last_replay_check_ < kReplayCheckEvery) return Status::Ok();
+    last_replay_check_ = SteadyClock::now();
+    const std::vector<std::string> pending = PendingReplayRequests(options_.data_dir);
+    if (pending.empty()) return Status::Ok();
+    TIMELINE_RETURN_IF_ERROR(ApplyBatch());
+    const ProjectorStats before = projector_.stats();
+    for (const std::string& path : pending) {
+      auto request = ReadReplayRequest(path);
+      Result<std::vector<v1::DeadLetter>> letters =
+          request.ok() ? ReplayDeadLettersInViews(projector_, *store_, *request)
+                       : Result<std::vector<v1::DeadLetter>>(request.status());
+      const StatusCode code = letters.status().code();
+      if (code == StatusCode::kIoError || code == StatusCode::kCorruption) {
+        fatal_ = letters.status();
+        return fatal_;
+      }
+      if (letters.ok()) LogReplay(*letters);
+      if (Status finished = FinishReplayRequest(path, letters.status()); !finished.ok()) {
+        spdlog::error("worker: {}", finished.message());
+      }
+    }
+    metrics_.applied.Increment(projector_.stats().applied - before.applied);
+    return PublishStates(/*outbox_changed=*/true);
+  }
+
+  static void LogReplay(const std::vector<v1::DeadLetter>& letters) {
+    std::map<std::string, int> outcomes;
+    for (const auto& letter : letters) {
+      ++outcomes[v1::DeadLetterReplay::Outcome_Name(letter.last_replay().outcome())];
+    }
+    std::vector<std::string> counts;
+    for (const auto& [outcome, count] : outcomes)
+      counts.push_back(fmt::format("{} {}", count, outcome));
+    spdlog::info("worker: replayed {} dead letter(s): {}", letters.size(), fmt::join(counts, ", "));
+  }
+
   // The consumer read to the end of `partition`: its lag is 0, and once every assigned partition
   // got there the worker has caught up (and stays so for /readyz).
   void ReachedEnd(int32_t partition) {
@@ -337,6 +382,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
   SteadyClock::time_point batch_started_;
   Status fatal_;
   SteadyClock::time_point last_rebuild_check_;
+  SteadyClock::time_point last_replay_check_;
   std::shared_ptr<MetricsRegistry> registry_;
   WorkerMetrics metrics_;
   std::set<int32_t> assigned_;  // partitions of account-events this worker holds

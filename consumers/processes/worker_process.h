@@ -11,10 +11,12 @@
 // views' outbox (consumers/log/state_changelog_publisher.h), for the accounts of the partitions
 // assigned here, with progress markers once a partition's changes are all acknowledged; a stop
 // waits up to 10 s for them, and what is left goes on the next run.
-// The worker holds <data>/views.lock for its life. Between batches, at most once a second, it
-// looks for views that `timeline rebuild` left READY and swaps them in
-// (consumers/processes/view_swap.h), then resumes from their checkpoints; at start it finishes
-// a swap a crash interrupted.
+// The worker holds <data>/views.lock for its life. Between batches, at most once a second, it looks
+// for views that `timeline rebuild` left READY and swaps them in (consumers/processes/view_swap.h),
+// then resumes from their checkpoints; at start it finishes a swap a crash interrupted. Between
+// batches, at most once a second, it also serves `timeline dlq replay` requests left in
+// <data>/dlq-replay (consumers/processes/dead_letter_replay.h): its own Projector folds the dead
+// letters again, so the views keep one writer.
 // Lag: once a second, each assigned partition's high watermark minus the consumer's position
 // (0 once the consumer has reached the partition's end, since a transaction's commit marker
 // takes the last offset and is never delivered). Caught up: the consumer has reached the end of

@@ -1,5 +1,6 @@
 #include "engine/sequencer.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -556,16 +557,9 @@ TEST_CASE("Replay skips a forged fork of a sequence the head already has") {
   CHECK(offset->value_or(-1) == 4);
 }
 
-TEST_CASE("Replay stops at an unverifiable record past the head, naming it and the key") {
-  std::vector<LogRecord> written;
-  {
-    Fixture elsewhere;
-    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
-    DecideInvoicedAccount(writer);
-    written = AsEventRecords(writer);
-  }
-  // A forger appends sequence 4 with a correct chain hash but no valid seal: deciding the next
-  // command would write a second sequence 4.
+// A forger appends sequence 4 to acme's sealed history with a correct chain hash but no valid
+// seal: deciding the next command would write a second sequence 4.
+LogRecord ForgedFourth(const std::vector<LogRecord>& written) {
   v1::EventEnvelope forged = EnvelopeOf({0, "acme", written[2].value, ""});
   forged.set_sequence(4);
   forged.set_body(ServiceCaseOpened("case-forged").SerializeAsString());
@@ -574,16 +568,185 @@ TEST_CASE("Replay stops at an unverifiable record past the head, naming it and t
   LogRecord forged_record = written[2];
   forged_record.offset = 3;
   forged_record.value = forged.SerializeAsString();
+  return forged_record;
+}
 
+TEST_CASE(
+    "Replay dead-letters a forgery past the head once the key verified the log, and goes on") {
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  const LogRecord forged_record = ForgedFourth(written);
   Fixture fixture;
   Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
-  for (const LogRecord& record : {written[0], written[1], written[2]}) {
-    REQUIRE(sequencer.Replay(record).ok());
+  for (const LogRecord& record : {written[0], written[1], written[2], forged_record}) {
+    const Status replayed = sequencer.Replay(record);
+    INFO(replayed.ToString());
+    REQUIRE(replayed.ok());
   }
-  const Status stopped = sequencer.Replay(forged_record);
+  const std::vector<v1::DeadLetter> letters = sequencer.TakeDeadLetters();
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].topic() == kEvents);
+  CHECK(letters[0].partition() == 0);
+  CHECK(letters[0].offset() == 3);
+  CHECK(letters[0].value() == forged_record.value);
+  CHECK(letters[0].reader() == "sequencer catch-up");
+  CHECK_THAT(letters[0].reason(),
+             Contains("forged: account acme sequence 4") && Contains("past the head at version 3"));
+  CHECK(sequencer.skipped_records() == 1);
+  CHECK(sequencer.TakeDeadLetters().empty());  // taken once
+  // The genuine sequence 4 follows the sealed sequence 3.
+  Decide(sequencer, Command(ServiceCaseOpened("case-1"), "sub-1", 3));
+  CHECK(LastEvent(sequencer, 1).sequence() == 4);
+}
+
+TEST_CASE(
+    "the key's fingerprint in the head store proves it to a later catch-up, and a store "
+    "built with another key does not") {
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  Fixture fixture;
+  {
+    Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+    for (const LogRecord& record : written) REQUIRE(sequencer.Replay(record).ok());
+    REQUIRE(sequencer.Commit({}).ok());
+  }
+  auto fingerprint = fixture.store()->SealKeyFingerprint();
+  REQUIRE(fingerprint.ok());
+  CHECK(fingerprint->value_or("") == testing::TestSealKey().Fingerprint());
+
+  // A restart whose catch-up reads only the forgery: the store vouches for the key.
+  fixture.Reopen();
+  Sequencer restarted(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  REQUIRE(restarted.Replay(ForgedFourth(written)).ok());
+  CHECK(restarted.TakeDeadLetters().size() == 1);
+
+  // Another key on the same store proves nothing: the sequencer stops.
+  const SealKey other_key = SealKey::FromBytes(std::string(32, 'o'));
+  Sequencer other(fixture.store(), &fixture.clock(), &other_key, 1);
+  const Status stopped = other.Replay(ForgedFourth(written));
   CHECK(stopped.code() == StatusCode::kCorruption);
   CHECK_THAT(stopped.message(), Contains("account-events[0]@3: account acme sequence 4"));
   CHECK_THAT(stopped.message(), Contains("--seal-key"));
+}
+
+TEST_CASE("a store whose heads hold an event this key sealed keeps the key's fingerprint") {
+  Fixture fixture;
+  {
+    Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+    REQUIRE(sequencer.Commit({}).ok());  // nothing sealed or verified yet: nothing to vouch for
+    auto none = fixture.store()->SealKeyFingerprint();
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
+    Decide(sequencer, Command(AccountOpened(), "sub-open", 0));
+    REQUIRE(sequencer.Commit({{0, 1}}).ok());
+  }
+  auto fingerprint = fixture.store()->SealKeyFingerprint();
+  REQUIRE(fingerprint.ok());
+  CHECK(fingerprint->value_or("") == testing::TestSealKey().Fingerprint());
+  CHECK(testing::TestSealKey().Fingerprint().size() == 32);
+  CHECK(SealKey::FromBytes(std::string(32, 'o')).Fingerprint() !=
+        testing::TestSealKey().Fingerprint());
+}
+
+TEST_CASE(
+    "Replay dead-letters bytes that are not an envelope and an event on another account's "
+    "partition, and goes on") {
+  constexpr int32_t kPartitions = 3;
+  const int32_t home = PartitionForKey("acme", kPartitions);
+  const int32_t other = (home + 1) % kPartitions;
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), kPartitions);
+    Decide(writer, Command(Submission(AccountOpened()), "sub-open", 0, home));
+    Decide(writer, Command(Submission(ServiceCaseOpened("case-1")), "sub-case", 1, home));
+    written = AsEventRecords(writer);
+  }
+  LogRecord garbage{kEvents, home, 2, "acme", std::string("\xff\xff\xff garbage", 11), {}};
+  LogRecord copied = written[1];  // a sealed event produced again onto another partition
+  copied.partition = other;
+  copied.offset = 0;
+
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), kPartitions);
+  for (const LogRecord& record : {written[0], garbage, copied, written[1]}) {
+    const Status replayed = sequencer.Replay(record);
+    INFO(replayed.ToString());
+    REQUIRE(replayed.ok());
+  }
+  const auto letters = sequencer.TakeDeadLetters();
+  REQUIRE(letters.size() == 2);
+  CHECK(letters[0].partition() == home);
+  CHECK(letters[0].offset() == 2);
+  CHECK_THAT(letters[0].reason(), Contains("(11 bytes) is not a timeline.v1.EventEnvelope"));
+  CHECK(letters[1].partition() == other);
+  CHECK(letters[1].offset() == 0);
+  CHECK_THAT(letters[1].reason(),
+             Contains("account \"acme\" belongs on partition " + std::to_string(home) + " of 3"));
+  // The heads followed the sealed events only, and both partitions' offsets moved past.
+  Decide(sequencer, Command(Submission(ServiceCaseOpened("case-2")), "sub-3", 2, home));
+  CHECK(LastEvent(sequencer, 1).sequence() == 3);
+  REQUIRE(sequencer.Commit({}).ok());
+  auto next_home = fixture.store()->NextEventOffset(home);
+  auto next_other = fixture.store()->NextEventOffset(other);
+  REQUIRE(next_home.ok());
+  REQUIRE(next_other.ok());
+  CHECK(next_home->value_or(-1) == 3);
+  CHECK(next_other->value_or(-1) == 1);
+}
+
+TEST_CASE("Replay dead-letters a sealed event that does not link to the head, as the views do") {
+  std::vector<LogRecord> written;
+  {
+    Fixture elsewhere;
+    Sequencer writer(elsewhere.store(), &elsewhere.clock(), &testing::TestSealKey(), 1);
+    DecideInvoicedAccount(writer);
+    written = AsEventRecords(writer);
+  }
+  v1::EventEnvelope unlinked = EnvelopeOf({0, "acme", written[1].value, ""});
+  testing::ChainAndSeal(std::string(32, '\x07'), &unlinked);  // sealed, linked elsewhere
+  LogRecord unlinked_record = written[1];
+  unlinked_record.value = unlinked.SerializeAsString();
+
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  REQUIRE(sequencer.Replay(written[0]).ok());
+  REQUIRE(sequencer.Replay(unlinked_record).ok());
+  const auto letters = sequencer.TakeDeadLetters();
+  REQUIRE(letters.size() == 1);
+  CHECK_THAT(letters[0].reason(), Contains("account acme sequence 2: prev_hash 0707") &&
+                                      Contains("of the head at version 1"));
+  // The genuine sequence 2 still links and extends the head.
+  REQUIRE(sequencer.Replay(written[1]).ok());
+  Decide(sequencer, Command(ServiceCaseOpened("case-1"), "sub-1", 3));
+  CHECK(LastEvent(sequencer, 1).sequence() == 3);
+}
+
+TEST_CASE("ReplayRejection dead-letters a record that is not a rejection of its partition") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  sequencer.ReplayRejection(
+      {"account-rejections", 0, 5, "acme", "\xff\xff\xff not a rejection", {}});
+  const auto letters = sequencer.TakeDeadLetters();
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].topic() == "account-rejections");
+  CHECK(letters[0].offset() == 5);
+  CHECK_THAT(letters[0].reason(),
+             Contains("not a timeline.v1.Rejection of a command of partition 0"));
+  REQUIRE(sequencer.Commit({}).ok());
+  auto next = fixture.store()->NextRejectionOffset(0);
+  REQUIRE(next.ok());
+  CHECK(next->value_or(-1) == 6);
 }
 
 TEST_CASE("a sequencer with another seal key stops on the log's first event, never re-sequencing") {
@@ -644,9 +807,16 @@ TEST_CASE("Replay of a record that leaves a gap in the account's sequence is cor
   CHECK(gap.code() == StatusCode::kCorruption);
   CHECK_THAT(gap.message(), Contains("account acme jumps from version 1 to sequence 3"));
 
-  LogRecord garbage = written[1];
-  garbage.value = "not an envelope";
-  CHECK(sequencer.Replay(garbage).code() == StatusCode::kCorruption);
+  // A sealed event whose body this build cannot read (a newer sequencer wrote it) stops too:
+  // skipping it would let the next command take its sequence.
+  v1::EventEnvelope unreadable = EnvelopeOf({0, "acme", written[1].value, ""});
+  unreadable.set_body("\xff\xff not an event");
+  testing::ChainAndSeal(unreadable.prev_hash(), &unreadable);
+  LogRecord newer = written[1];
+  newer.value = unreadable.SerializeAsString();
+  const Status stopped = sequencer.Replay(newer);
+  CHECK(stopped.code() == StatusCode::kCorruption);
+  CHECK_THAT(stopped.message(), Contains("is sealed with this key but its body is not an Event"));
 }
 
 // The sequencer's rejections as they would sit on account-rejections partition 0 from offset 0.
@@ -767,6 +937,42 @@ TEST_CASE("a command on a partition that is not its account's is refused with WR
   Decide(sequencer, Command(Submission(AccountOpened()), "sub-2", 8, home));
   REQUIRE(sequencer.events().size() == 1);
   CHECK(sequencer.events()[0].partition == home);
+}
+
+TEST_CASE(
+    "poison on account-commands is refused with its coordinates and a reason, and the next "
+    "command is decided") {
+  Fixture fixture;
+  Sequencer sequencer(fixture.store(), &fixture.clock(), &testing::TestSealKey(), 1);
+  LogRecord undecodable{
+      "account-commands", 0, 10, "acme", std::string("\xff\xff\xff garbage", 11), {}};
+  LogRecord wrong_key = Command(Submission(AccountOpened()), "sub-key", 11);
+  wrong_key.key = "globex";
+  LogRecord oversized{
+      "account-commands", 0, 12, "acme", std::string(kDefaultMaxSubmissionBytes + 1, '{'), {}};
+  v1::SubmitEvent unknown = Submission(AccountOpened());
+  unknown.mutable_event()->Clear();
+  v1::Event* newer = unknown.mutable_event();
+  newer->GetReflection()->MutableUnknownFields(newer)->AddLengthDelimited(9999, "a newer event");
+  const LogRecord unknown_type = Command(unknown, "sub-unknown", 13);
+  for (const LogRecord& command : {undecodable, wrong_key, oversized, unknown_type}) {
+    Decide(sequencer, command);
+  }
+  REQUIRE(sequencer.rejections().size() == 4);
+  const v1::RejectionCode expected[] = {v1::MALFORMED_SUBMISSION, v1::INVALID_FIELD, v1::TOO_LARGE,
+                                        v1::UNKNOWN_EVENT_TYPE};
+  for (size_t i = 0; i < 4; ++i) {
+    const v1::Rejection rejection = RejectionOf(sequencer.rejections()[i]);
+    INFO("rejection " << i << ": " << rejection.message());
+    CHECK(rejection.code() == expected[i]);
+    CHECK(rejection.command_partition() == 0);
+    CHECK(rejection.command_offset() == static_cast<int64_t>(10 + i));
+    CHECK_FALSE(rejection.message().empty());
+  }
+  CHECK_THAT(RejectionOf(sequencer.rejections()[1]).message(),
+             Contains("the record key \"globex\" differs from accountId \"acme\""));
+  Decide(sequencer, Command(AccountOpened(), "sub-good", 14));
+  CHECK(LastEvent(sequencer, 1).sequence() == 1);
 }
 
 }  // namespace
