@@ -6,13 +6,17 @@
 #   deploy/sanitize.sh thread      TSan (build-tsan/): the threaded parts' tests: the query
 #                                  server and its connection server, the event streams, the
 #                                  worker's readiness and the state changelog publisher
-# Extra arguments go to ctest (address) or to the Catch2 test binary (thread).
+# --build-only (right after the mode) builds and stops; deploy/test.sh builds beside the tests
+# and runs them after. Extra arguments go to ctest (address) or to the Catch2 test binary
+# (thread).
 # What each covers, and what it cannot, is in RELIABILITY.md ("Sanitizers"); the suppressions,
 # each with its reason, are in tests/sanitizers/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-address}"
 shift || true
+build_only=0
+if [ "${1:-}" = --build-only ]; then build_only=1; shift; fi
 jobs="${TIMELINE_BUILD_JOBS:-2}"
 supp="$root/tests/sanitizers"
 
@@ -28,6 +32,7 @@ case "$mode" in
     build="$root/build-asan"
     bash "$root/deploy/fuzz.sh" --configure-only
     cmake --build "$build" -j "$jobs" --target engine_tests projections_tests consumers_tests fuzz_replays
+    [ "$build_only" = 1 ] && exit 0
     # ASan's defaults plus leak checking; use-after-return detection (fake stacks for every
     # frame) is left to a deliberate run: the connection server's tests hold hundreds of threads.
     export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:suppressions=$supp/asan.supp}"
@@ -39,6 +44,7 @@ case "$mode" in
     build="$root/build-tsan"
     configure "$build" "thread"
     cmake --build "$build" -j "$jobs" --target consumers_tests
+    [ "$build_only" = 1 ] && exit 0
     export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
     # Catch2's -# tags each test with its file's name, so the threaded parts' files are chosen.
     threaded="[#connection_server_test],[#query_server_test],[#event_stream_test],[#worker_readiness_test],[#state_changelog_publisher_test],[#token_file_test]"
