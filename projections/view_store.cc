@@ -147,6 +147,8 @@ Status ViewStore::CatchUp() {
 Result<std::optional<v1::AccountState>> ViewStore::GetState(std::string_view account) const {
   std::string value;
   auto status = db_->Get(rocksdb::ReadOptions(), state_, EncodeStateKey(account), &value);
+  // No state is an answer, not an error: the account is new to the fold (or unknown), and the
+  // caller decides what that means (the first event's version 0, a 404).
   if (status.IsNotFound()) return std::optional<v1::AccountState>();
   if (!status.ok()) {
     return FromRocks(status, fmt::format("reading the state of account {}", account));
@@ -164,6 +166,8 @@ Result<std::optional<int64_t>> ViewStore::NextOffset(std::string_view topic,
   std::string value;
   auto status =
       db_->Get(rocksdb::ReadOptions(), checkpoints_, EncodeCheckpointKey(topic, partition), &value);
+  // No checkpoint: the partition was never folded into these views, and the worker reads it from
+  // its beginning (never from the group's advisory offset, see worker_process.cc).
   if (status.IsNotFound()) return std::optional<int64_t>();
   if (!status.ok()) {
     return FromRocks(status, fmt::format("reading the checkpoint of {}/{}", topic, partition));
@@ -366,6 +370,8 @@ Status ViewStore::ScanOpenSegmentChanges(
 Status ViewStore::ScanEntityBytes(
     const std::string& prefix,
     const std::function<bool(const std::string&, std::string_view)>& visit) const {
+  // Unparsed: snapshots copy the bytes as stored, and a parse and reserialization could change
+  // them (unknown fields of a newer build, field order), and with them a digest.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), entities_));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (!visit(it->key().ToString(), std::string_view(it->value().data(), it->value().size()))) {
@@ -402,6 +408,8 @@ Result<std::optional<uint64_t>> ViewStore::OutboxVersion(std::string_view accoun
 Status ViewStore::RemovePublishedStates(
     const std::vector<std::pair<std::string, uint64_t>>& published) {
   rocksdb::WriteBatch removals;
+  // Read then delete without a lock: this and the Projector's Write() run on the worker's one
+  // thread (view_store.h), so no batch can change an outbox entry between the two.
   for (const auto& [account, version] : published) {
     auto waiting = OutboxVersion(account);
     if (!waiting.ok()) return waiting.status();
