@@ -16,9 +16,13 @@ namespace timeline::demo {
 void AccountSimulation::Start(int64_t end) {
   end_ = end;
   const int open_month = static_cast<int>(rng_.Range(0, 3));
-  Schedule(
-      MonthStart(open_month) + rng_.Range(0, 9) * kDay + 9 * kHour + rng_.Range(0, 50) * kMinute,
-      [this, open_month] { Open(open_month); });
+  // Drawn one statement at a time: the operands of + (and a call's arguments) are evaluated in
+  // an unspecified order, which gcc and clang choose differently, and the demo must be the same
+  // history whatever compiled it.
+  const int64_t day = rng_.Range(0, 9);
+  const int64_t minute = rng_.Range(0, 50);
+  Schedule(MonthStart(open_month) + day * kDay + 9 * kHour + minute * kMinute,
+           [this, open_month] { Open(open_month); });
 }
 
 void AccountSimulation::AdvanceTo(int64_t until) {
@@ -56,7 +60,9 @@ int64_t AccountSimulation::Later(int64_t lo, int64_t hi) {
 }
 
 int64_t AccountSimulation::InMonth(int month) {
-  return MonthStart(month) + rng_.Range(0, 27) * kDay + rng_.Range(8 * 60, 17 * 60) * kMinute;
+  const int64_t day = rng_.Range(0, 27);  // then the minute: see Start()
+  const int64_t minute = rng_.Range(8 * 60, 17 * 60);
+  return MonthStart(month) + day * kDay + minute * kMinute;
 }
 
 void AccountSimulation::Emit(const std::string& actor, v1::Event event) {
@@ -78,7 +84,10 @@ std::string AccountSimulation::Member(v1::TeamRole role) const {
 
 std::string AccountSimulation::NewPerson() {
   for (;;) {
-    std::string person = rng_.Pick(FirstNames()) + "." + rng_.Pick(LastNames());
+    // The last name first, as gcc evaluated the operator+ calls' arguments: see Start().
+    const std::string& last = rng_.Pick(LastNames());
+    const std::string& first = rng_.Pick(FirstNames());
+    std::string person = first + "." + last;
     if (people_.insert(person).second) return person;
   }
 }

@@ -32,8 +32,13 @@ void AccountSimulation::LaunchProgramme() {
       if (closing_) return;
       v1::Event completed;
       completed.mutable_marketing_programme_completed()->set_programme_id(id);
-      completed.mutable_marketing_programme_completed()->set_outcome(fmt::format(
-          "{} qualified leads, {} follow-up orders", rng_.Range(5, 60), rng_.Range(0, 6)));
+      // Drawn one statement at a time, in the order gcc evaluated the arguments (right to
+      // left): a call's arguments are evaluated in an unspecified order, which clang chooses
+      // differently, and the demo must be the same history whatever compiled it.
+      const int64_t follow_ups = rng_.Range(0, 6);
+      const int64_t leads = rng_.Range(5, 60);
+      completed.mutable_marketing_programme_completed()->set_outcome(
+          fmt::format("{} qualified leads, {} follow-up orders", leads, follow_ups));
       Emit(manager_, std::move(completed));
     });
   }

@@ -264,6 +264,8 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
     }
     for (size_t i = rejections_before; i < sequencer_.rejections().size() && !too_large; ++i) {
       TIMELINE_RETURN_IF_ERROR(send(options_.kafka.topics.rejections, sequencer_.rejections()[i]));
+      // Too large: the batch was rewound, and with it the rejections this loop walks (freed).
+      if (too_large) break;
       v1::Rejection rejection;
       const bool parsed = rejection.ParseFromString(sequencer_.rejections()[i].value);
       ++batch_refused_[parsed ? v1::RejectionCode_Name(rejection.code()) : "unknown"];

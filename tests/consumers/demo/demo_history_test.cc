@@ -255,7 +255,11 @@ std::string FirstBrokenRule(const std::vector<const v1::SubmitEvent*>& events) {
 // The compliance rules, computed from the history alone: what a compliance view must find.
 std::vector<std::string> ComplianceFindings(const DemoHistory& history) {
   std::vector<std::string> found;
-  for (const auto& [account, events] : ByAccount(history)) {
+  for (const auto& per_account : ByAccount(history)) {
+    // References, not a structured binding: clang 14 (the sanitizer build) cannot capture a
+    // binding in a lambda.
+    const std::string& account = per_account.first;
+    const auto& events = per_account.second;
     struct Version {
       int64_t from;
       v1::ContractTerms terms;
@@ -393,7 +397,11 @@ TEST_CASE("each account's events are in non-decreasing occurred_at") {
 }
 
 TEST_CASE("ids are unique per account and kind") {
-  for (const auto& [account, events] : ByAccount(Standard())) {
+  for (const auto& per_account : ByAccount(Standard())) {
+    // References, not a structured binding: clang 14 (the sanitizer build) cannot capture a
+    // binding in a lambda.
+    const std::string& account = per_account.first;
+    const auto& events = per_account.second;
     std::map<std::string, std::set<std::string>> ids;
     auto fresh = [&](const std::string& kind, const std::string& id) {
       INFO(account << " " << kind << " " << id);
