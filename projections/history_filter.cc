@@ -23,10 +23,12 @@ const google::protobuf::OneofDescriptor& EventOneof() {
 std::vector<std::string> EventTypeNames() {
   const auto& oneof = EventOneof();
   std::vector<const google::protobuf::FieldDescriptor*> fields;
+  fields.reserve(oneof.field_count());
   for (int i = 0; i < oneof.field_count(); ++i) fields.push_back(oneof.field(i));
   std::sort(fields.begin(), fields.end(),
             [](const auto* a, const auto* b) { return a->number() < b->number(); });
   std::vector<std::string> names;
+  names.reserve(fields.size());
   for (const auto* field : fields) names.push_back(field->json_name());
   return names;
 }

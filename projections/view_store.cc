@@ -91,6 +91,7 @@ Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& dir,
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.reserve(names.size());
   for (const auto& name : names) families.emplace_back(name, family_options);
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

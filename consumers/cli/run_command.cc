@@ -24,7 +24,7 @@ struct RunFlags {
 };
 
 CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::string& help,
-                         std::shared_ptr<RunFlags> flags) {
+                         const std::shared_ptr<RunFlags>& flags) {
   auto* command = app->add_subcommand(name, help);
   AddCommonOptions(command, &flags->common);
   command

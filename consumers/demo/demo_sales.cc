@@ -50,7 +50,7 @@ void AccountSimulation::Propose() {
   std::vector<std::string> candidates;
   for (const auto& item : Catalogue()) {
     const bool bought = contract != nullptr && contract->versions.back().prices.count(item.sku);
-    if (!bought && !proposed_.count(item.sku)) candidates.push_back(item.sku);
+    if (!bought && !proposed_.count(item.sku)) candidates.emplace_back(item.sku);
   }
   const bool co_design = rng_.Percent(15);
   std::string sku;

@@ -72,7 +72,7 @@ void InstallErrorReplies(httplib::Server* server, const ConnectionLimits& limits
         return httplib::Server::HandlerResponse::Handled;
       }));
   server->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& thrown) {
         std::string what = "unknown exception";
         try {
           if (thrown) std::rethrow_exception(thrown);

@@ -31,7 +31,6 @@
 namespace timeline {
 namespace {
 
-using google::protobuf::Timestamp;
 using httplib::Request;
 using httplib::Response;
 

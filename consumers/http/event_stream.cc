@@ -142,7 +142,7 @@ class EventStreams {
   }
 
  private:
-  void Open(Response& res, std::shared_ptr<StreamSource> source) {
+  void Open(Response& res, const std::shared_ptr<StreamSource>& source) {
     auto slot = slots_.TryAcquire();
     if (!slot) {
       return ReplyError(res, 503, "unavailable",

@@ -239,6 +239,7 @@ Status CreateTopics(const KafkaSettings& settings, int partitions, int replicati
   // Created is not yet usable: until each partition has a leader, producers and readers are
   // refused (NOT_LEADER_FOR_PARTITION, UNKNOWN_TOPIC_OR_PART).
   std::vector<std::string> names;
+  names.reserve(specs.size());
   for (const auto& spec : specs) names.push_back(spec.name);
   return WaitForLeaders(producer->get(), names, settings.transient_wait);
 }

@@ -71,6 +71,7 @@ Status ReadTopicToEnd(const KafkaSettings& settings, const std::string& topic,
       last_progress = std::chrono::steady_clock::now();  // the streak has its own bound
     }
     std::vector<RdKafka::TopicPartition*> positions;
+    positions.reserve(ends.size());
     for (const auto& [partition, end] : ends) {
       positions.push_back(RdKafka::TopicPartition::create(topic, partition));
     }

@@ -107,7 +107,9 @@ MetricFamily<Histogram>& MetricsRegistry::AddHistogram(const std::string& name,
     return *static_cast<MetricFamily<Histogram>*>(entry->family.get());
   }
   auto family = std::make_shared<MetricFamily<Histogram>>(
-      std::move(label_names), [upper_bounds] { return std::make_unique<Histogram>(upper_bounds); });
+      std::move(label_names), [upper_bounds = std::move(upper_bounds)] {
+        return std::make_unique<Histogram>(upper_bounds);
+      });
   entries_.push_back(std::make_unique<Entry>(Entry{name, help, MetricType::kHistogram, family}));
   return *family;
 }

@@ -85,9 +85,9 @@ constexpr double kReadyLagRecords = 1000;
 // /readyz of a server beside the worker `instance` that shares `registry`: ready while the broker
 // answers (`broker`, when given), the worker owns at least one partition, has read and folded
 // every assigned partition to its end once, and is now at most kReadyLagRecords behind.
-inline std::function<Readiness()> WorkerReadiness(std::shared_ptr<MetricsRegistry> registry,
-                                                  const std::string& instance,
-                                                  std::shared_ptr<BrokerProbe> broker = nullptr) {
+inline std::function<Readiness()> WorkerReadiness(
+    const std::shared_ptr<MetricsRegistry>& registry, const std::string& instance,
+    const std::shared_ptr<BrokerProbe>& broker = nullptr) {
   WorkerMetrics metrics(*registry, instance);
   Gauge* caught_up = &metrics.caught_up;
   Gauge* assigned = &metrics.assigned_partitions;

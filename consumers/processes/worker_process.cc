@@ -176,6 +176,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     std::map<int32_t, int64_t> next;
     for (const auto& record : batch_) next[record.partition] = record.offset + 1;
     std::vector<RdKafka::TopicPartition*> offsets;
+    offsets.reserve(next.size());
     for (const auto& [partition, offset] : next) {
       offsets.push_back(
           RdKafka::TopicPartition::create(options_.kafka.topics.events, partition, offset));
@@ -326,6 +327,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
       ++outcomes[v1::DeadLetterReplay::Outcome_Name(letter.last_replay().outcome())];
     }
     std::vector<std::string> counts;
+    counts.reserve(outcomes.size());
     for (const auto& [outcome, count] : outcomes)
       counts.push_back(fmt::format("{} {}", count, outcome));
     spdlog::info("worker: replayed {} dead letter(s): {}", letters.size(), fmt::join(counts, ", "));
