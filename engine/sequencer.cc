@@ -9,6 +9,7 @@
 #include "engine/account_fold.h"
 #include "engine/account_rules.h"
 #include "engine/chain_digest.h"
+#include "engine/dead_letter.h"
 #include "engine/hash_chain.h"
 #include "engine/ids.h"
 #include "engine/partitioning.h"
@@ -243,15 +244,7 @@ void Sequencer::Refuse(const LogRecord& command, const v1::SubmitEvent* submissi
 void Sequencer::AddDeadLetter(const LogRecord& record, std::string reason) {
   spdlog::warn("{}[{}]@{} dead-lettered on catch-up: {}", record.topic, record.partition,
                record.offset, reason);
-  v1::DeadLetter letter;
-  letter.set_topic(record.topic);
-  letter.set_partition(record.partition);
-  letter.set_offset(record.offset);
-  letter.set_key(record.key);
-  letter.set_value(record.value);
-  letter.set_value_size(record.value.size());
-  letter.set_reason(std::move(reason));
-  letter.set_reader("sequencer catch-up");
+  v1::DeadLetter letter = DeadLetterOf(record, std::move(reason), "sequencer catch-up");
   *letter.mutable_recorded_at() = clock_->Now();
   dead_letters_.push_back(std::move(letter));
   ++skipped_records_;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/dead_letter.h"
 #include "projections/fold_batch.h"
 #include "projections/view_store.h"
 #include "timeline/v1/dead_letter.pb.h"
@@ -121,15 +122,7 @@ Result<std::vector<v1::DeadLetter>> Projector::ReplayDeadLetters(
 }
 
 v1::DeadLetter Projector::LetterOf(const LogRecord& record, std::string reason) const {
-  v1::DeadLetter letter;
-  letter.set_topic(record.topic);
-  letter.set_partition(record.partition);
-  letter.set_offset(record.offset);
-  letter.set_key(record.key);
-  letter.set_value(record.value);
-  letter.set_value_size(record.value.size());
-  letter.set_reason(std::move(reason));
-  letter.set_reader("projection worker");
+  v1::DeadLetter letter = DeadLetterOf(record, std::move(reason), "projection worker");
   *letter.mutable_recorded_at() = clock_->Now();
   return letter;
 }

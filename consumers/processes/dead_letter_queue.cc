@@ -8,6 +8,7 @@
 
 #include "consumers/log/topic_reader.h"
 #include "consumers/processes/read_only_views.h"
+#include "engine/dead_letter.h"
 
 namespace timeline {
 namespace {
@@ -64,16 +65,11 @@ Result<std::vector<v1::DeadLetter>> DeadLettersOnTopic(const KafkaSettings& kafk
         v1::DeadLetter letter;
         if (!letter.ParseFromString(record.value)) {
           // Poison on the dead-letter topic itself is shown, not skipped.
-          letter.Clear();
-          letter.set_topic(record.topic);
-          letter.set_partition(record.partition);
-          letter.set_offset(record.offset);
-          letter.set_key(record.key);
-          letter.set_value(record.value);
-          letter.set_value_size(record.value.size());
-          letter.set_reason(
-              fmt::format("the value ({} bytes) on {} is not a timeline.v1.DeadLetter",
-                          record.value.size(), record.topic));
+          letter =
+              DeadLetterOf(record,
+                           fmt::format("the value ({} bytes) on {} is not a timeline.v1.DeadLetter",
+                                       record.value.size(), record.topic),
+                           "");
         }
         if (seen.emplace(letter.topic(), letter.partition(), letter.offset(), letter.reader())
                 .second) {
