@@ -13,6 +13,7 @@
 #include "consumers/http/query_params.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
+#include "consumers/http/stale_answers.h"
 #include "consumers/http/stream_slots.h"
 #include "consumers/json/json_views.h"
 #include "consumers/processes/served_views.h"
@@ -88,6 +89,7 @@ class ApiHandlers {
       return true;
     });
     if (!status.ok()) return ReplyStatus(res, status);
+    MarkStalePartitions(ctx_.standing, res);
     ReplyMessage(res, list);
   }
 
@@ -97,7 +99,7 @@ class ApiHandlers {
     auto cut = CutParams(req);
     if (!cut.ok()) return ReplyStatus(res, cut.status());
     const std::string account = req.matches[1];
-    auto state = VisibleAccount(store, *grant, account, res);
+    auto state = VisibleAccount(store, *grant, account, req, res);
     if (!state) return;
     if (!cut->occurred_through && !cut->recorded_through) return ReplyMessage(res, *state);
     auto snapshot = LoadAccountSnapshotAt(store, account, *cut);
@@ -116,7 +118,7 @@ class ApiHandlers {
     if (!query.ok()) return ReplyStatus(res, query.status());
     const uint64_t limit = query->limit;
     const std::string account = req.matches[1];
-    if (!VisibleAccount(store, *grant, account, res)) return;
+    if (!VisibleAccount(store, *grant, account, req, res)) return;
     v1::HistoryPage page;
     Status failure;
     Status status =
@@ -144,7 +146,7 @@ class ApiHandlers {
     auto months = SeriesParams(req);
     if (!months.ok()) return ReplyStatus(res, months.status());
     const std::string account = req.matches[1];
-    if (!VisibleAccount(store, *grant, account, res)) return;
+    if (!VisibleAccount(store, *grant, account, req, res)) return;
     auto series = MonthlyMoneySeries(store, account, *months);
     if (!series.ok()) return ReplyStatus(res, series.status());
     ReplyMessage(res, *series);
@@ -177,9 +179,10 @@ class ApiHandlers {
       return ReplyStatus(res, Status::InvalidArgument(std::string("account: the ") + info->name +
                                                       " view covers every account; leave it out"));
     }
-    if (info->per_account && !VisibleAccount(store, *grant, request->account, res)) return;
+    if (info->per_account && !VisibleAccount(store, *grant, request->account, req, res)) return;
     auto view = RunView(store, name, *request);
     if (!view.ok()) return ReplyStatus(res, view.status());
+    if (!info->per_account) MarkStalePartitions(ctx_.standing, res);
     const auto* portfolio = dynamic_cast<const v1::PortfolioView*>(view->get());
     if (portfolio != nullptr && !grant->all_accounts) {
       std::set<std::string> visible;
@@ -201,7 +204,7 @@ class ApiHandlers {
                                      RoleName(grant->role) + " token");
     }
     const std::string account = req.matches[1];
-    if (!VisibleAccount(store, *grant, account, res)) return;
+    if (!VisibleAccount(store, *grant, account, req, res)) return;
     v1::AccountVerification verification;
     verification.set_account_id(account);
     AuditOptions options;
@@ -249,6 +252,7 @@ class ApiHandlers {
       }
       return ReplyStatus(res, status);
     }
+    MarkStalePartitions(ctx_.standing, res);
     ReplyMessage(res, *digest);
   }
 
@@ -257,8 +261,12 @@ class ApiHandlers {
     return AuthenticateRequest(req, res, ctx_.tokens);
   }
 
-  static std::optional<v1::AccountState> VisibleAccount(const ViewStore& store, const Grant& grant,
-                                                        const std::string& account, Response& res) {
+  // The account's state when these views answer for it now (stale_answers.h) and the token
+  // may see it; else replies (503, 403 or 404) and returns nullopt.
+  std::optional<v1::AccountState> VisibleAccount(const ViewStore& store, const Grant& grant,
+                                                 const std::string& account, const Request& req,
+                                                 Response& res) const {
+    if (!MayAnswerFor(ctx_.standing, account, req, res)) return std::nullopt;
     return VisibleAccountOrReply(store, grant, account, res);
   }
 

@@ -14,6 +14,7 @@
 #include "consumers/http/query_params.h"
 #include "consumers/http/request_access.h"
 #include "consumers/http/request_metrics.h"
+#include "consumers/http/stale_answers.h"
 #include "consumers/http/stream_slots.h"
 #include "consumers/json/json_views.h"
 #include "consumers/processes/served_views.h"
@@ -115,6 +116,7 @@ class EventStreams {
     const Grant* grant = AuthenticateRequest(req, res, ctx_.tokens);
     if (grant == nullptr) return;
     const std::string account = req.matches[1];
+    if (!MayAnswerFor(ctx_.standing, account, req, res)) return;
     auto state = VisibleAccountOrReply(*ctx_.views->Current(), *grant, account, res);
     if (!state) return;
     auto next = StreamStartSequence(req, state->version());

@@ -32,6 +32,7 @@
 namespace timeline {
 
 class MetricsRegistry;
+class PartitionStanding;
 class ServedViews;
 class TokenStore;
 
@@ -44,6 +45,8 @@ struct EventStreamContext {
   std::chrono::milliseconds heartbeat_every{15000};
   size_t max_streams = 32;
   MetricsRegistry* metrics = nullptr;  // null: not counted (request_metrics.h)
+  // An account's stream opens only where its partition is current (stale_answers.h); null: any.
+  const PartitionStanding* standing = nullptr;
 };
 
 // Registers the two routes above; `context` is copied, its pointers must outlive the server.

@@ -13,6 +13,7 @@
 #include "consumers/http/session_routes.h"
 #include "consumers/http/subscription_stream.h"
 #include "consumers/processes/served_views.h"
+#include "consumers/processes/views_holder.h"
 #include "projections/view_store.h"
 
 namespace timeline {
@@ -121,6 +122,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
   context.metrics = opts.metrics.get();
   context.max_heavy_requests = opts.max_heavy_requests;
+  context.standing = opts.standing;
   RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
   RegisterApiRoutes(server->server_.get(), context);
   EventStreamContext streams;
@@ -131,6 +133,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   streams.heartbeat_every = opts.stream_heartbeat;
   streams.max_streams = opts.max_event_streams;
   streams.metrics = opts.metrics.get();
+  streams.standing = opts.standing;
   RegisterEventStreamRoutes(server->server_.get(), streams);
   RegisterSubscriptionStreamRoute(
       server->server_.get(),
@@ -171,9 +174,19 @@ Result<std::unique_ptr<QueryServer>> QueryServer::StartOnDataDir(QueryServerOpti
     check = std::move(made).value();
     options.readiness = [check] { return check->Check(); };
   }
+  // Whether these views answer for each partition now, or another worker folds it.
+  std::unique_ptr<PartitionStanding> standing;
+  if (options.check_partition_standing) {
+    auto started = PartitionStanding::Start(options.kafka, views->get(),
+                                            [data_dir] { return ReadViewsHolder(data_dir); });
+    if (!started.ok()) return started.status();
+    standing = std::move(started).value();
+  }
+  options.standing = standing.get();
   auto server = Start(std::move(options), std::move(views).value());
   if (!server.ok()) return server.status();
   (*server)->catch_up_check_ = std::move(check);
+  (*server)->standing_ = std::move(standing);
   return server;
 }
 

@@ -30,6 +30,7 @@
 #include "consumers/http/ops_routes.h"
 #include "consumers/log/kafka_settings.h"
 #include "consumers/metrics/metrics_registry.h"
+#include "consumers/processes/partition_standing.h"
 #include "engine/event_seal.h"
 #include "engine/status.h"
 
@@ -65,6 +66,11 @@ struct QueryServerOptions {
   std::function<Readiness()> readiness;
   // The dashboard's page and chart library (`--dashboard`, `--chart-library`).
   DashboardFiles dashboard = DashboardFiles::Defaults();
+  // StartOnDataDir: ask the broker which partitions the views' worker holds, and answer for an
+  // account only where the views are current (consumers/http/stale_answers.h).
+  bool check_partition_standing = true;
+  // Start: the check to answer with (not owned; must outlive the server); null: none.
+  const PartitionStanding* standing = nullptr;
 };
 
 // "HOST:PORT" (e.g. "127.0.0.1:8080", "0.0.0.0:0") into options.host and options.port.
@@ -103,6 +109,7 @@ class QueryServer {
   QueryServerOptions options_;
   std::shared_ptr<ServedViews> views_;
   std::shared_ptr<ViewsCatchUpCheck> catch_up_check_;  // StartOnDataDir without a readiness
+  std::unique_ptr<PartitionStanding> standing_;        // StartOnDataDir: options_.standing
   std::unique_ptr<httplib::Server> server_;
   std::mutex catch_up_mutex_;
   std::atomic<int64_t> last_catch_up_ns_{0};

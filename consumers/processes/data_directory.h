@@ -8,6 +8,8 @@
 //                      (consumers/processes/seal_key_guard.h)
 //   <data>/views.lock  held (flock) by whoever writes <data>/views: the worker for its life, a
 //                      rebuild for the moment it swaps
+//   <data>/views.holder  the group member name of the worker writing <data>/views, for servers
+//                        that read them (consumers/processes/views_holder.h)
 //   <data>/views.rebuild   a rebuild in progress; complete only once it holds READY
 //   <data>/views.incoming  a complete rebuild claimed for the swap
 //                          (consumers/processes/view_swap.h)
@@ -23,6 +25,9 @@ namespace timeline {
 
 inline std::string ViewsDirectory(const std::string& data_dir) { return data_dir + "/views"; }
 inline std::string ViewsLockPath(const std::string& data_dir) { return data_dir + "/views.lock"; }
+inline std::string ViewsHolderPath(const std::string& data_dir) {
+  return data_dir + "/views.holder";
+}
 inline std::string RebuildDirectory(const std::string& data_dir) {
   return data_dir + "/views.rebuild";
 }

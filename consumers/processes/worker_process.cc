@@ -18,6 +18,7 @@
 #include "consumers/processes/group_fencing.h"
 #include "consumers/processes/seal_key_guard.h"
 #include "consumers/processes/view_swap.h"
+#include "consumers/processes/views_holder.h"
 #include "consumers/processes/worker_metrics.h"
 #include "engine/event_seal.h"
 #include "projections/projector.h"
@@ -64,9 +65,12 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     changelog_ = std::move(changelog).value();
     // Static membership, as for the sequencer: a restart resumes at once.
     const std::string group = options_.kafka.GroupId("projections");
+    const std::string member = WorkerMemberName(group, options_.instance_id);
+    // Servers reading these views ask the group which partitions this member holds.
+    TIMELINE_RETURN_IF_ERROR(WriteViewsHolder(options_.data_dir, member));
     auto consumer =
         MakeConsumer(options_.kafka, group, this,
-                     {{"group.instance.id", group + "-" + options_.instance_id},
+                     {{"group.instance.id", member},
                       {"session.timeout.ms", kStaticSessionTimeoutMs},
                       {"enable.partition.eof", "true"}});  // tells when a partition is caught up
     if (!consumer.ok()) return consumer.status();

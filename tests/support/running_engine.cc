@@ -44,6 +44,7 @@ Status RunningEngine::TryStart() {
   options.kafka = kafka_;
   options.data_dir = data_.path();
   options.seal_key_path = seal_key_path_;
+  options.instance_id = instance_id_;
   options.metrics = metrics_;
   auto started = EngineRunner::Start(options);
   if (!started.ok()) return started.status();

@@ -35,6 +35,9 @@ class RunningEngine {
   // it is still running after `patience`.
   Status WaitForFailure(std::chrono::seconds patience = std::chrono::seconds(60));
 
+  // The engine's --instance (its roles' static group membership); "0" unless set. Two engines
+  // on one kafka() with distinct instances share the work of one group.
+  void set_instance_id(std::string id) { instance_id_ = std::move(id); }
   // The seal key file the engine uses (--seal-key); empty: <data>/seal.key.
   void set_seal_key_path(std::string path) { seal_key_path_ = std::move(path); }
   // Deletes everything in the data directory (a lost --data); the engine must be stopped.
@@ -61,6 +64,7 @@ class RunningEngine {
   KafkaSettings kafka_ = IsolatedKafkaSettings();
   TempDir data_;
   std::string seal_key_path_;
+  std::string instance_id_ = "0";
   std::shared_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<EngineRunner> runner_;
 };
