@@ -1,5 +1,6 @@
 // SHA-256 and HMAC-SHA256 through OpenSSL's EVP interface (never hand-written).
-// Concurrency: each object is used by one thread; the free functions are thread-safe.
+// Concurrency: each object is used by one thread; the free functions are thread-safe
+// (HmacSha256 keeps a context per thread, keyed with the last key it was given).
 #pragma once
 
 #include <string>

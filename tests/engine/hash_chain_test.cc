@@ -45,6 +45,22 @@ TEST_CASE("HmacSha256 matches RFC 4231 test case 2") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_CASE("HmacSha256 switches keys on one thread and takes an empty key (RFC 4231, RFC 2104)") {
+  // The keyed context is kept per thread (engine/sha256.cc): a new key must re-key it, the same
+  // key again must not carry the last message over.
+  const std::string key1(20, '\x0b');
+  const std::string case1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  const std::string case2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  for (int round = 0; round < 3; ++round) {
+    CHECK(ToHex(HmacSha256(key1, "Hi There")) == case1);
+    CHECK(ToHex(HmacSha256(key1, "Hi There")) == case1);
+    CHECK(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")) == case2);
+  }
+  CHECK(ToHex(HmacSha256("", "")) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  CHECK(ToHex(HmacSha256(key1, "Hi There")) == case1);
+}
+
 TEST_CASE("the hash input is the documented length-prefixed layout") {
   v1::EventEnvelope envelope;
   envelope.set_prev_hash(GenesisHash());
