@@ -16,6 +16,10 @@ void AddServeOptions(CLI::App* command, ServeFlags* flags, const std::string& li
                     "experiments only)");
   command->add_option("--tls-cert", flags->tls_cert_path, "PEM certificate: serve HTTPS");
   command->add_option("--tls-key", flags->tls_key_path, "PEM private key of --tls-cert");
+  command->add_option("--peer", flags->peers,
+                      "another server's URL (http://HOST:PORT), repeated: an account whose "
+                      "partition another worker folds is answered by the peer reading that "
+                      "worker's views");
   command
       ->add_option("--dashboard", flags->dashboard.page_dir,
                    "the dashboard's folder (index.html, assets/), served at /")
@@ -47,6 +51,7 @@ Result<QueryServerOptions> MakeQueryServerOptions(const ServeFlags& flags,
   options.tls_cert_path = flags.tls_cert_path;
   options.tls_key_path = flags.tls_key_path;
   options.dashboard = flags.dashboard;
+  options.peers = flags.peers;
   options.kafka = common.Kafka();
   auto key = ExistingSealKey(common);
   if (!key.ok()) return key.status();

@@ -1,11 +1,13 @@
 // The query server's flags, shared by `timeline serve` and `timeline run --listen`:
-// --listen, --tokens, --insecure-no-auth, --tls-cert, --tls-key, --dashboard, --chart-library.
+// --listen, --tokens, --insecure-no-auth, --tls-cert, --tls-key, --dashboard, --chart-library,
+// --peer.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "consumers/cli/common_options.h"
 #include "consumers/http/query_server.h"
@@ -19,6 +21,7 @@ struct ServeFlags {
   std::string tls_cert_path;
   std::string tls_key_path;
   DashboardFiles dashboard = DashboardFiles::Defaults();
+  std::vector<std::string> peers;  // --peer URL, repeated
 };
 
 // Adds the flags to `command`; `listen_help` says what --listen means there.

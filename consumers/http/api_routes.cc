@@ -89,7 +89,7 @@ class ApiHandlers {
       return true;
     });
     if (!status.ok()) return ReplyStatus(res, status);
-    MarkStalePartitions(ctx_.standing, res);
+    MarkStalePartitions(ctx_.stale_answers, res);
     ReplyMessage(res, list);
   }
 
@@ -182,7 +182,7 @@ class ApiHandlers {
     if (info->per_account && !VisibleAccount(store, *grant, request->account, req, res)) return;
     auto view = RunView(store, name, *request);
     if (!view.ok()) return ReplyStatus(res, view.status());
-    if (!info->per_account) MarkStalePartitions(ctx_.standing, res);
+    if (!info->per_account) MarkStalePartitions(ctx_.stale_answers, res);
     const auto* portfolio = dynamic_cast<const v1::PortfolioView*>(view->get());
     if (portfolio != nullptr && !grant->all_accounts) {
       std::set<std::string> visible;
@@ -252,7 +252,7 @@ class ApiHandlers {
       }
       return ReplyStatus(res, status);
     }
-    MarkStalePartitions(ctx_.standing, res);
+    MarkStalePartitions(ctx_.stale_answers, res);
     ReplyMessage(res, *digest);
   }
 
@@ -266,7 +266,7 @@ class ApiHandlers {
   std::optional<v1::AccountState> VisibleAccount(const ViewStore& store, const Grant& grant,
                                                  const std::string& account, const Request& req,
                                                  Response& res) const {
-    if (!MayAnswerFor(ctx_.standing, account, req, res)) return std::nullopt;
+    if (!MayAnswerFor(ctx_.stale_answers, account, req, res)) return std::nullopt;
     return VisibleAccountOrReply(store, grant, account, res);
   }
 

@@ -16,7 +16,8 @@
 // parameter, 401 without a valid bearer token, 403 for an account or endpoint the token may not
 // use, 404 for an unknown account, view or route, 503 when max_heavy_requests series, views,
 // verifications and digests are being answered already or when the account's partition is
-// folded by another worker (stale_answers.h: ?stale=ok reads these views as they are, marked),
+// folded by another worker and no peer answers for it (stale_answers.h: forwarded to the peer
+// beside that worker; ?stale=ok reads these views as they are, marked),
 // 500 for anything else (logged).
 // Access rules: access_control.h. The event streams: event_stream.h; /metrics and /readyz:
 // ops_routes.h; /api/session: session_routes.h; the dashboard's files: dashboard_routes.h.
@@ -27,13 +28,13 @@
 
 #include <cstddef>
 
+#include "consumers/http/stale_answers.h"
 #include "consumers/log/kafka_settings.h"
 #include "engine/event_seal.h"
 
 namespace timeline {
 
 class MetricsRegistry;
-class PartitionStanding;
 class ServedViews;
 class TokenStore;
 
@@ -45,8 +46,9 @@ struct ApiContext {
   const SealKey* seal_key = nullptr;   // null: verify checks chains and digests, not seals
   MetricsRegistry* metrics = nullptr;  // null: requests are not counted (request_metrics.h)
   size_t max_heavy_requests = 8;       // series, views, verify, digest at once; 503 beyond
-  // Whether the views are current for each partition (stale_answers.h); null: always.
-  const PartitionStanding* standing = nullptr;
+  // Whether the views are current for each partition, and the peers to forward to when they are
+  // not (stale_answers.h); null members: always current, no forwarding.
+  StaleAnswers stale_answers;
 };
 
 // Registers the routes above on `server`; `context` is copied, its pointers must outlive it.

@@ -116,7 +116,7 @@ class EventStreams {
     const Grant* grant = AuthenticateRequest(req, res, ctx_.tokens);
     if (grant == nullptr) return;
     const std::string account = req.matches[1];
-    if (!MayAnswerFor(ctx_.standing, account, req, res)) return;
+    if (!MayAnswerFor(StaleAnswers{ctx_.standing, nullptr}, account, req, res)) return;
     auto state = VisibleAccountOrReply(*ctx_.views->Current(), *grant, account, res);
     if (!state) return;
     auto next = StreamStartSequence(req, state->version());

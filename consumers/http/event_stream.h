@@ -45,7 +45,8 @@ struct EventStreamContext {
   std::chrono::milliseconds heartbeat_every{15000};
   size_t max_streams = 32;
   MetricsRegistry* metrics = nullptr;  // null: not counted (request_metrics.h)
-  // An account's stream opens only where its partition is current (stale_answers.h); null: any.
+  // An account's stream opens only where its partition is current (stale_answers.h; never
+  // forwarded: a stream is not one reply); null: any.
   const PartitionStanding* standing = nullptr;
 };
 

@@ -20,6 +20,13 @@ void RegisterOpsRoutes(httplib::Server* server, const OpsContext& context) {
     if (now.ready) return res.set_content("ready", "text/plain");
     ReplyError(res, 503, "not_ready", now.reason);
   });
+  auto holder = context.views_holder;
+  routes.Get(
+      "/api/holder", "/api/holder", [holder](const httplib::Request&, httplib::Response& res) {
+        const std::string member = holder ? holder() : "";
+        if (!member.empty()) return res.set_content(member, "text/plain");
+        ReplyError(res, 404, "not_found", "no worker has named itself in these views' directory");
+      });
 }
 
 }  // namespace timeline

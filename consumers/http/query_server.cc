@@ -10,6 +10,7 @@
 #include "consumers/http/connection_server.h"
 #include "consumers/http/dashboard_routes.h"
 #include "consumers/http/event_stream.h"
+#include "consumers/http/peer_directory.h"
 #include "consumers/http/session_routes.h"
 #include "consumers/http/subscription_stream.h"
 #include "consumers/processes/served_views.h"
@@ -122,8 +123,10 @@ Result<std::unique_ptr<QueryServer>> QueryServer::Start(QueryServerOptions optio
   context.seal_key = opts.seal_key ? &*opts.seal_key : nullptr;
   context.metrics = opts.metrics.get();
   context.max_heavy_requests = opts.max_heavy_requests;
-  context.standing = opts.standing;
-  RegisterOpsRoutes(server->server_.get(), OpsContext{opts.metrics.get(), opts.readiness});
+  server->peers_ = PeerDirectory::Start(opts.peers);
+  context.stale_answers = {opts.standing, server->peers_.get()};
+  RegisterOpsRoutes(server->server_.get(),
+                    OpsContext{opts.metrics.get(), opts.readiness, opts.views_holder});
   RegisterApiRoutes(server->server_.get(), context);
   EventStreamContext streams;
   streams.views = served;
@@ -183,6 +186,7 @@ Result<std::unique_ptr<QueryServer>> QueryServer::StartOnDataDir(QueryServerOpti
     standing = std::move(started).value();
   }
   options.standing = standing.get();
+  options.views_holder = [data_dir] { return ReadViewsHolder(data_dir); };
   auto server = Start(std::move(options), std::move(views).value());
   if (!server.ok()) return server.status();
   (*server)->catch_up_check_ = std::move(check);

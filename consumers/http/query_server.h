@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "consumers/http/access_control.h"
 #include "consumers/http/api_routes.h"
@@ -40,6 +41,7 @@ class Server;
 
 namespace timeline {
 
+class PeerDirectory;
 class ServedViews;
 class ViewStore;
 
@@ -71,6 +73,12 @@ struct QueryServerOptions {
   bool check_partition_standing = true;
   // Start: the check to answer with (not owned; must outlive the server); null: none.
   const PartitionStanding* standing = nullptr;
+  // The other servers (`--peer URL`), asked which worker's views each reads: an account folded
+  // by another worker is forwarded to the peer beside it (consumers/http/stale_answers.h).
+  std::vector<std::string> peers;
+  // GET /api/holder: the member name of the worker whose views this server reads
+  // (StartOnDataDir sets it from <data>/views.holder); empty: the route answers 404.
+  std::function<std::string()> views_holder;
 };
 
 // "HOST:PORT" (e.g. "127.0.0.1:8080", "0.0.0.0:0") into options.host and options.port.
@@ -110,6 +118,7 @@ class QueryServer {
   std::shared_ptr<ServedViews> views_;
   std::shared_ptr<ViewsCatchUpCheck> catch_up_check_;  // StartOnDataDir without a readiness
   std::unique_ptr<PartitionStanding> standing_;        // StartOnDataDir: options_.standing
+  std::unique_ptr<PeerDirectory> peers_;               // options_.peers
   std::unique_ptr<httplib::Server> server_;
   std::mutex catch_up_mutex_;
   std::atomic<int64_t> last_catch_up_ns_{0};

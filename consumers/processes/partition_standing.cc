@@ -56,6 +56,11 @@ Result<std::unique_ptr<PartitionStanding>> PartitionStanding::Start(
   standing->views_ = views;
   standing->own_holder_ = std::move(own_holder);
   standing->client_ = std::move(client).value();
+  // The first comparison before any request: a server just started knows at once which of its
+  // views are stale (unless the broker does not answer, see the header).
+  auto first = standing->Compare();
+  if (first.ok())
+    standing->last_.store(std::make_shared<const Comparison>(std::move(first).value()));
   standing->thread_ = std::thread([raw = standing.get()] { raw->Loop(); });
   return standing;
 }
@@ -73,6 +78,7 @@ PartitionStanding::~PartitionStanding() {
 void PartitionStanding::Loop() {
   std::string last_failure;
   std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, kCompareEvery, [this] { return stopping_; });  // Start compared once
   while (!stopping_) {
     lock.unlock();
     auto compared = Compare();

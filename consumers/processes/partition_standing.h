@@ -14,7 +14,8 @@
 // or none does (the group is rebalancing, or every worker is stopped) while records wait past
 // the views' checkpoint.
 //
-// Operation: a thread asks the broker once a second (each partition's end, the group's holders)
+// Operation: Start() compares once, then a thread asks the broker once a second (each
+// partition's end, the group's holders)
 // and compares with the views' checkpoints; a request reads the last comparison without waiting,
 // so a partition that just moved may be served as current for about a second more. When the
 // broker has not answered for 10 s nothing is called stale (/readyz says the broker is away):

@@ -1,6 +1,7 @@
 // Two engines in one group on the real broker: once the second takes partitions from the first,
 // a server on the first one's views never answers for a moved account as if current (issue 17:
-// the old owner served 16 of 30 moved accounts at their old versions).
+// the old owner served 16 of 30 moved accounts at their old versions); given the server beside
+// the second as a peer, it forwards those accounts there.
 #include <google/protobuf/util/json_util.h>
 #include <httplib.h>
 
@@ -84,7 +85,7 @@ uint64_t VersionIn(const std::string& body) {
   return state.version();
 }
 
-TEST_CASE("a server never answers for an account whose partition moved to another worker",
+TEST_CASE("a server never answers for a moved account from its own views, a peer beside it does",
           "[integration]") {
   testing::RunningEngine first;
   first.Start();
@@ -160,6 +161,41 @@ TEST_CASE("a server never answers for an account whose partition moved to anothe
   REQUIRE(list);
   CHECK(list->status == 200);
   CHECK(list->get_header_value("Timeline-Stale").find(group + "-b") != std::string::npos);
+
+  // With a server beside the second worker as its peer, a server on the first one's views
+  // answers for the moved accounts too: forwarded, the peer's current answer.
+  QueryServerOptions beside_second;
+  beside_second.port = 0;
+  beside_second.read_pins = false;
+  beside_second.kafka = first.kafka();
+  auto second_server = QueryServer::StartOnDataDir(std::move(beside_second), second.data_dir());
+  REQUIRE(second_server.ok());
+  QueryServerOptions forwarding;
+  forwarding.port = 0;
+  forwarding.read_pins = false;
+  forwarding.kafka = first.kafka();
+  forwarding.peers = {(*second_server)->url()};
+  auto forwarding_server = QueryServer::StartOnDataDir(std::move(forwarding), first.data_dir());
+  REQUIRE(forwarding_server.ok());
+  httplib::Client forwarder("127.0.0.1", (*forwarding_server)->port());
+  for (const auto& account : moved) {
+    INFO(account);
+    auto answered = AwaitStatus(forwarder, "/api/accounts/" + account, 200, 15s);
+    REQUIRE(answered);
+    REQUIRE(answered->status == 200);
+    CHECK(answered->get_header_value("Timeline-Answered-By") == (*second_server)->url());
+    CHECK(VersionIn(answered->body) == 2);
+    // A request that was itself forwarded is never forwarded again (no loops between peers).
+    auto again = forwarder.Get("/api/accounts/" + account, {{"Timeline-Forwarded", "1"}});
+    REQUIRE(again);
+    CHECK(again->status == 503);
+  }
+  for (const auto& account : kept) {
+    auto here = forwarder.Get("/api/accounts/" + account);
+    REQUIRE(here);
+    CHECK(here->status == 200);
+    CHECK_FALSE(here->has_header("Timeline-Answered-By"));
+  }
 }
 
 }  // namespace
