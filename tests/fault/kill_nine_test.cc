@@ -1,13 +1,20 @@
-// Fault test against the real broker: runs the real `timeline run` binary as a child process,
-// kills it with SIGKILL at random moments while it sequences and projects a known workload,
-// restarts it each time, and then proves exactly-once end to end (DESIGN.md, "Exactly once,
-// nothing lost"): account-events holds every accepted command once, in order, chained;
-// account-rejections holds every refused one once; the views equal a fold of the log.
+// Fault test against the real broker: runs the real `timeline` binary as child processes, kills
+// one of them with SIGKILL at random moments while a known workload streams in, restarts it each
+// time, and then proves exactly-once end to end (DESIGN.md, "Exactly once, nothing lost"):
+// account-events holds every accepted command once, in order, chained; account-rejections holds
+// every refused one once; the views equal a fold of the log; `timeline verify` finds every chain
+// and seal intact in the log and the views; `timeline digest` of the views equals that of
+// `timeline rebuild` of the same log into a fresh directory.
+//
+// One test case per role killed: `timeline run` (both roles in one process); `timeline
+// sequencer` with a `timeline worker` running beside it; the worker with a sequencer beside it;
+// `timeline serve` (the query API over the views, asked for states throughout) beside a `run`.
 //
 // TIMELINE_FAULT_SEED reproduces a run's kill moments; TIMELINE_FAULT_KILLS sets how many kills
-// (default 8). The head store and the views are also rolled back once to an earlier kill's state
-// (see below). The engine's static group membership lets each restart take its partitions back
-// at once (about 1 s), instead of waiting out the killed members' sessions.
+// for every case (the long form, RELIABILITY.md: 20); TIMELINE_FAULT_KEEP=DIR keeps the
+// processes' logs. The killed process's store (head store, views) is also rolled back once to an
+// earlier kill's state (see below). Static group membership lets each restart take its
+// partitions back at once (about 1 s), instead of waiting out the killed member's session.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -18,7 +25,9 @@
 
 #include <fmt/format.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +38,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -63,7 +73,10 @@ constexpr int kAccounts = 10;
 constexpr int kOrdersPerAccount = 150;
 constexpr auto kActiveTimeout = 120s;  // generous: a restart normally owns its partitions in ~1 s
 constexpr auto kSettleTimeout = 60s;
-constexpr auto kBurstSpread = 1500ms;  // each burst is produced over this long
+// Each burst is produced over this long; a kill comes 50 ms to this long after the start. A
+// freshly started sequencer commits its first batch about a second after it owns its
+// partitions, so a shorter window often killed a process with nothing in hand.
+constexpr auto kBurstSpread = 2500ms;
 
 // ------------------------------------------------------------------ the workload
 
@@ -282,6 +295,7 @@ class EngineProcess {
   }
 
   pid_t pid() const { return pid_; }
+  const std::string& command() const { return args_.front(); }
   const std::string& log_path() const { return log_path_; }
 
  private:
@@ -291,30 +305,41 @@ class EngineProcess {
   std::optional<int> exited_status_;
 };
 
-// Waits until both roles of the child started at log offset `from` own their partitions (the
-// sequencer logs that after its heads caught up). When `kill_at` passes first, kills the child
-// there instead and returns nullopt; else returns how long the wait took.
+// The log lines that say a `timeline` process of this command is at work: the roles own their
+// partitions (the sequencer logs that after its heads caught up); serve prints its address.
+std::vector<std::string> ActiveMarkers(const std::string& command) {
+  if (command == "run") return {"sequencer: assigned", "worker: assigned"};
+  if (command == "sequencer") return {"sequencer: assigned"};
+  if (command == "worker") return {"worker: assigned"};
+  return {"http://"};
+}
+
+// Waits until the child started at log offset `from` is at work (ActiveMarkers). When `kill_at`
+// passes first, kills the child there instead and returns nullopt; else returns how long the
+// wait took.
 std::optional<double> WaitUntilActive(EngineProcess& engine, std::streamoff from,
                                       std::optional<Clock::time_point> kill_at = std::nullopt) {
   const auto started = Clock::now();
   const auto deadline = started + kActiveTimeout;
+  const std::vector<std::string> markers = ActiveMarkers(engine.command());
   while (true) {
     const std::string log = ReadFileFrom(engine.log_path(), from);
-    if (log.find("sequencer: assigned") != std::string::npos &&
-        log.find("worker: assigned") != std::string::npos) {
-      return std::chrono::duration<double>(Clock::now() - started).count();
-    }
+    bool active = true;
+    for (const auto& marker : markers) active = active && log.find(marker) != std::string::npos;
+    if (active) return std::chrono::duration<double>(Clock::now() - started).count();
     if (auto status = engine.Poll()) {
-      INFO("engine log:\n" << Tail(log, 40));
-      FAIL("timeline run ended by itself (wait status " << *status << ") before it was active");
+      INFO("log:\n" << Tail(log, 40));
+      FAIL("timeline " << engine.command() << " ended by itself (wait status " << *status
+                       << ") before it was active");
     }
     if (kill_at && Clock::now() >= *kill_at) {
       engine.Kill9();
       return std::nullopt;
     }
     if (Clock::now() > deadline) {
-      INFO("engine log:\n" << Tail(log, 40));
-      FAIL("timeline run did not own its partitions within " << kActiveTimeout.count() << " s");
+      INFO("log:\n" << Tail(log, 40));
+      FAIL("timeline " << engine.command() << " was not active within " << kActiveTimeout.count()
+                       << " s");
     }
     std::this_thread::sleep_for(kill_at ? 1ms : 20ms);
   }
@@ -334,10 +359,11 @@ class DeliveryErrors : public RdKafka::DeliveryReportCb {
   std::string last;
 };
 
-// Produces `commands` over about kBurstSpread; calls `at_moment` once `moment` has passed.
+// Produces `commands` over about `spread`; calls `at_moment` once `moment` has passed.
 void ProduceBurst(RdKafka::Producer* producer, const KafkaSettings& kafka,
                   const std::vector<const Command*>& commands,
-                  std::optional<Clock::time_point> moment, const std::function<void()>& at_moment) {
+                  std::optional<Clock::time_point> moment, const std::function<void()>& at_moment,
+                  std::chrono::milliseconds spread = kBurstSpread) {
   const auto started = Clock::now();
   bool done = !moment.has_value();
   for (size_t i = 0; i < commands.size(); ++i) {
@@ -350,7 +376,7 @@ void ProduceBurst(RdKafka::Producer* producer, const KafkaSettings& kafka,
     REQUIRE(status.ok());
     producer->poll(0);
     // Pace the burst so the engine is busy throughout the kill window.
-    const auto due = started + kBurstSpread * (i + 1) / commands.size();
+    const auto due = started + spread * (i + 1) / commands.size();
     while (Clock::now() < due) {
       if (!done && Clock::now() >= *moment) {
         at_moment();
@@ -420,8 +446,9 @@ struct Problems {
 
 // Waits until the views show every account at its expected version. Empty when they do, else
 // what is missing (the log checks then run anyway: they say more precisely what went wrong).
+// `ended` names a process that ended by itself, empty while every one runs.
 std::string WaitForViews(const std::string& data_dir, const Workload& workload,
-                         EngineProcess& engine) {
+                         const std::function<std::string()>& ended) {
   TempDir scratch;
   const auto deadline = Clock::now() + kSettleTimeout;
   std::unique_ptr<ViewStore> views;
@@ -446,10 +473,7 @@ std::string WaitForViews(const std::string& data_dir, const Workload& workload,
       }
       if (last_gap.empty()) return "";
     }
-    if (auto status = engine.Poll()) {
-      return "timeline run ended by itself (wait status " + std::to_string(*status) +
-             ") before the views settled";
-    }
+    if (std::string gone = ended(); !gone.empty()) return gone + " before the views settled";
     if (Clock::now() > deadline) {
       return "the views did not reach the expected versions in " +
              std::to_string(kSettleTimeout.count()) + " s: " + last_gap;
@@ -463,14 +487,87 @@ int EnvInt(const char* name, int fallback) {
   return value != nullptr && *value != '\0' ? std::atoi(value) : fallback;
 }
 
-TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
+// `timeline ARGS` run to its end, at most `timeout`: its exit code (-1 when it had to be killed)
+// and what it wrote (stdout and stderr in one).
+struct Finished {
+  int exit_code = -1;
+  std::string output;
+};
+
+Finished RunTimeline(std::vector<std::string> args, const std::string& log_path,
+                     std::chrono::seconds timeout) {
+  std::string banner = "timeline";
+  for (const auto& arg : args) banner += " " + arg;
+  EngineProcess command(std::move(args), log_path);
+  const std::streamoff from = command.Start(banner);
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (auto status = command.Poll()) {
+      const int code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+      return {code, ReadFileFrom(log_path, from)};
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  command.Kill9();
+  return {-1, ReadFileFrom(log_path, from) + "\n(no end within " + std::to_string(timeout.count()) +
+                  " s: killed)"};
+}
+
+// The port `timeline serve` printed in its address line, after log offset `from`; 0 if none.
+int ServedPort(const std::string& log_path, std::streamoff from) {
+  const std::string log = ReadFileFrom(log_path, from);
+  const std::string prefix = "http://127.0.0.1:";
+  const size_t at = log.find(prefix);
+  return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + prefix.size());
+}
+
+// An account's version as `timeline serve` answers it (GET /api/accounts/{id}); nullopt when it
+// does not answer 200 with a version.
+std::optional<uint64_t> ServedVersion(int port, const std::string& account) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  auto answer = client.Get(("/api/accounts/" + account).c_str());
+  if (!answer || answer->status != 200) return std::nullopt;
+  static const std::regex kVersion(R"("version"\s*:\s*"?([0-9]+))");
+  std::smatch match;
+  if (!std::regex_search(answer->body, match, kVersion)) return std::nullopt;
+  return std::stoull(match[1].str());
+}
+
+// Which process the kills hit; the others of the deployment run beside it throughout.
+enum class Role { kRun, kSequencer, kWorker, kServe };
+
+// One deployment of the test: the process killed again and again, and those left running.
+struct Deployment {
+  std::unique_ptr<EngineProcess> killed;
+  std::vector<std::unique_ptr<EngineProcess>> beside;
+  std::string rewound_dir;  // what the killed process writes (empty: nothing, for serve)
+
+  // Names the process that ended by itself, or empty while all run.
+  std::string Ended() {
+    std::vector<EngineProcess*> all = {killed.get()};
+    for (auto& process : beside) all.push_back(process.get());
+    for (EngineProcess* process : all) {
+      if (auto status = process->Poll()) {
+        return "timeline " + process->command() + " ended by itself (wait status " +
+               std::to_string(*status) + "); its log ends:\n" +
+               Tail(ReadFileFrom(process->log_path(), 0), 40);
+      }
+    }
+    return "";
+  }
+};
+
+// Kills one role's process with SIGKILL at random moments while a workload streams in (see the
+// file's comment), then checks the log, the views, `timeline verify` and that `timeline digest`
+// equals a rebuild of the same log. TIMELINE_FAULT_KILLS (else `default_kills`) sets how many.
+void KillAtRandomMoments(Role role, int default_kills) {
   const auto test_started = Clock::now();
   const uint32_t seed = static_cast<uint32_t>(
       EnvInt("TIMELINE_FAULT_SEED", static_cast<int>(std::random_device{}() & 0x7fffffff)));
-  const int kills = std::max(1, EnvInt("TIMELINE_FAULT_KILLS", 8));
+  const int kills = std::max(1, EnvInt("TIMELINE_FAULT_KILLS", default_kills));
   std::mt19937 random(seed);
-  std::cout << "kill -9 fault test: seed " << seed << " (TIMELINE_FAULT_SEED), " << kills
-            << " kill(s)" << std::endl;
 
   KafkaSettings kafka = IsolatedKafkaSettings();
   const std::string commands_suffix = TopicNames().commands;
@@ -481,21 +578,72 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   REQUIRE(CreateTopics(kafka, kPartitions, 1, 30s).ok());
 
   TempDir dir;
-  const std::string data_dir = dir.path() + "/data";
-  const std::string log_path = dir.path() + "/timeline.log";
-  const std::string snapshot_dir = dir.path() + "/data-at-kill-1";
+  const std::string data_dir = dir.path() + "/data";  // the views (and for `run`, the heads)
+  const std::string sequencer_dir = dir.path() + "/sequencer-data";  // a separate sequencer's
+  const std::string seal_key = dir.path() + "/seal.key";  // one key, outside both, as deployed
+  const std::string snapshot_dir = dir.path() + "/rewound-at-kill-1";
+  const std::vector<std::string> common = {"--brokers",  kafka.brokers,    "--topic-prefix",
+                                           topic_prefix, "--group-prefix", kafka.group_prefix,
+                                           "--seal-key", seal_key};
+  auto process = [&](const std::string& command, const std::string& data,
+                     std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {command, "--data", data};
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<EngineProcess>(args, dir.path() + "/" + command + ".log");
+  };
+  auto start_and_wait = [](EngineProcess& engine, const std::string& banner) {
+    const std::streamoff from = engine.Start(banner);
+    return std::make_pair(from, *WaitUntilActive(engine, from));
+  };
+
+  // The deployment; the processes beside the killed one start first and stay up.
+  Deployment deployment;
+  switch (role) {
+    case Role::kRun:
+      deployment.killed = process("run", data_dir);
+      deployment.rewound_dir = data_dir;
+      break;
+    case Role::kSequencer: {
+      deployment.killed = process("sequencer", sequencer_dir);
+      deployment.rewound_dir = sequencer_dir;
+      deployment.beside.push_back(process("worker", data_dir));
+      // Only the sequencer makes the seal key the worker needs: it starts once before the worker.
+      start_and_wait(*deployment.killed, "first start, to make the seal key");
+      start_and_wait(*deployment.beside.back(), "start");
+      const auto stopped = deployment.killed->Terminate(30s);
+      REQUIRE(stopped.has_value());
+      break;
+    }
+    case Role::kWorker:
+      deployment.killed = process("worker", data_dir);
+      deployment.rewound_dir = data_dir;
+      deployment.beside.push_back(process("sequencer", sequencer_dir));
+      start_and_wait(*deployment.beside.back(), "start");
+      break;
+    case Role::kServe:
+      deployment.killed =
+          process("serve", data_dir, {"--listen", "127.0.0.1:0", "--insecure-no-auth"});
+      deployment.beside.push_back(process("run", data_dir));
+      start_and_wait(*deployment.beside.back(), "start");
+      break;
+  }
+  EngineProcess& engine = *deployment.killed;
+  const std::string& log_path = engine.log_path();
+  std::cout << "kill -9 fault test of timeline " << engine.command() << ": seed " << seed
+            << " (TIMELINE_FAULT_SEED), " << kills << " kill(s)" << std::endl;
+
+  // The head store or the views are also put back once to an earlier kill's state (below).
   size_t events_at_snapshot = 0;
-  bool rolled_back = false;
+  bool rolled_back = deployment.rewound_dir.empty();
   auto roll_back = [&] {
-    std::filesystem::remove_all(data_dir);
-    std::filesystem::copy(snapshot_dir, data_dir, std::filesystem::copy_options::recursive);
+    std::filesystem::remove_all(deployment.rewound_dir);
+    std::filesystem::copy(snapshot_dir, deployment.rewound_dir,
+                          std::filesystem::copy_options::recursive);
     rolled_back = true;
-    std::printf("  rolled the head store and the views back to their state at kill 1\n");
+    std::printf("  rolled %s back to its state at kill 1\n", deployment.rewound_dir.c_str());
     std::ofstream(log_path, std::ios::app) << "=== stores rolled back to kill 1 ===\n";
   };
-  EngineProcess engine({"run", "--brokers", kafka.brokers, "--data", data_dir, "--topic-prefix",
-                        topic_prefix, "--group-prefix", kafka.group_prefix},
-                       log_path);
 
   const Workload workload = MakeWorkload(topic_prefix);
   std::vector<std::vector<const Command*>> bursts(kills + 1);
@@ -507,22 +655,58 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   auto producer = MakeProducer(kafka, {{"acks", "all"}}, &delivery_errors);
   REQUIRE(producer.ok());
 
-  // Each cycle: start, wait until the engine owns its partitions, produce a burst, and kill -9
-  // at a random moment while the burst is sequenced and projected. One cycle in four instead
-  // kills at a random moment after the process started: during start-up, fencing, joining the
-  // groups or the heads' catch-up, or early in the work; its burst then waits on the topic.
-  std::uniform_int_distribution<int> delay_ms(50, 1500);
+  // A query server is killed while it answers: a reader asks it for an account's state, one
+  // request after another, at whatever port its current start printed (0: none yet).
+  std::atomic<int> served_port{0};
+  std::atomic<bool> reading{role == Role::kServe};
+  std::atomic<int> served_answers{0};
+  std::thread reader([&] {
+    for (int i = 0; reading.load(); ++i) {
+      const int port = served_port.load();
+      if (port == 0 || !ServedVersion(port, "fault-acct-" + std::to_string(i % kAccounts))) {
+        std::this_thread::sleep_for(5ms);
+      } else {
+        ++served_answers;
+      }
+    }
+  });
+  struct StopReader {
+    std::atomic<bool>& reading;
+    std::thread& reader;
+    ~StopReader() {
+      reading.store(false);
+      reader.join();
+    }
+  } stop_reader{reading, reader};
+  auto note_active = [&](std::streamoff from) {
+    if (role == Role::kServe) served_port.store(ServedPort(log_path, from));
+  };
+
+  // Each cycle: start, wait until the process is at work, produce a burst, and kill -9 at a
+  // random moment while the burst is sequenced and projected (or served). One cycle in four
+  // instead kills at a random moment after the process started: during start-up, fencing,
+  // joining the groups or the heads' catch-up, or early in the work; its burst then waits on the
+  // topic (or, for serve, is applied by the engine beside it).
+  size_t events_seen = 0;
+  int kills_while_moving = 0;  // kills in cycles whose process committed events
+  std::uniform_int_distribution<int> delay_ms(50, static_cast<int>(kBurstSpread.count()));
   std::uniform_int_distribution<int> one_in_four(0, 3);
   for (int cycle = 0; cycle < kills; ++cycle) {
     const bool from_start = one_in_four(random) == 0;
     const int delay = delay_ms(random);
+    // A third of the burst waits on the topic before the start: a fresh consumer's first fetch
+    // of an idle partition waits about a second, so without it most kills found nothing to do.
+    const std::vector<const Command*>& whole = bursts[cycle];
+    const auto split = whole.begin() + static_cast<std::ptrdiff_t>(whole.size() / 3);
+    ProduceBurst(
+        producer->get(), kafka, {whole.begin(), split}, std::nullopt, [] {}, 0ms);
+    const std::vector<const Command*> burst(split, whole.end());
+    const size_t events_before = events_seen;
     const auto started = Clock::now();
+    served_port.store(0);
     const std::streamoff from = engine.Start("start " + std::to_string(cycle + 1));
     auto kill_now = [&] {
-      if (auto status = engine.Poll()) {
-        INFO("engine log:\n" << Tail(ReadFileFrom(log_path, from), 40));
-        FAIL("timeline run ended by itself (wait status " << *status << ")");
-      }
+      if (std::string gone = deployment.Ended(); !gone.empty()) FAIL(gone);
       engine.Kill9();
     };
     std::string when;
@@ -530,39 +714,45 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       const auto moment = started + std::chrono::milliseconds(delay);
       const auto waited = WaitUntilActive(engine, from, moment);
       if (waited) {
-        when = fmt::format("{} ms after start, {:.1f} s to own its partitions", delay, *waited);
-        ProduceBurst(producer->get(), kafka, bursts[cycle], moment, kill_now);
+        note_active(from);
+        when = fmt::format("{} ms after start, {:.1f} s to be at work", delay, *waited);
+        ProduceBurst(producer->get(), kafka, burst, moment, kill_now);
       } else {
-        when = fmt::format("{} ms after start, before it owned its partitions", delay);
-        ProduceBurst(producer->get(), kafka, bursts[cycle], std::nullopt, [] {});
+        when = fmt::format("{} ms after start, before it was at work", delay);
+        ProduceBurst(producer->get(), kafka, burst, std::nullopt, [] {});
       }
     } else {
       const double waited = *WaitUntilActive(engine, from);
-      when =
-          fmt::format("{} ms after it owned its partitions ({:.1f} s after start)", delay, waited);
-      ProduceBurst(producer->get(), kafka, bursts[cycle],
-                   Clock::now() + std::chrono::milliseconds(delay), kill_now);
+      note_active(from);
+      when = fmt::format("{} ms after it was at work ({:.1f} s after start)", delay, waited);
+      ProduceBurst(producer->get(), kafka, burst, Clock::now() + std::chrono::milliseconds(delay),
+                   kill_now);
     }
-    std::printf("  kill %d: %s; %zu commands in the burst\n", cycle + 1, when.c_str(),
-                bursts[cycle].size());
+    // How far the log was when the kill came: a kill while nothing moves proves little.
+    const size_t events_now = ReadAll(kafka, kafka.topics.events).size();
+    events_seen = events_now;
+    if (events_now > events_before) ++kills_while_moving;
+    std::printf("  kill %d: %s; %zu commands in the burst, %zu events on the log\n", cycle + 1,
+                when.c_str(), whole.size(), events_now);
     std::fflush(stdout);
     std::ofstream(log_path, std::ios::app) << "=== kill -9 " << when << " ===\n";
 
     // A kill between the Kafka commit and the RocksDB write is a window of a millisecond or
-    // less, so random kills seldom land in it. Make it certain: keep the head store and the
-    // views as the first kill left them, and put them back before the last restart but one
-    // (or later, once batches were committed since). Kafka then holds committed batches, and
-    // their consumed command offsets, that the local stores never saw: that window's state for
-    // several batches at once. The restarted engine must replay them, not repeat or lose them.
-    if (kills >= 2 && cycle == 0) {
+    // less, so random kills seldom land in it. Make it certain: keep the killed process's store
+    // (the head store, the views) as the first kill left it, and put it back before the last
+    // restart but one (or later, once batches were committed since). Kafka then holds committed
+    // batches, and their consumed offsets, that the local store never saw: that window's state
+    // for several batches at once. The restarted process must replay them, not repeat or lose
+    // them.
+    if (!rolled_back && kills >= 2 && cycle == 0) {
       std::filesystem::create_directories(snapshot_dir);
-      if (std::filesystem::exists(data_dir)) {
-        std::filesystem::copy(data_dir, snapshot_dir, std::filesystem::copy_options::recursive);
+      if (std::filesystem::exists(deployment.rewound_dir)) {
+        std::filesystem::copy(deployment.rewound_dir, snapshot_dir,
+                              std::filesystem::copy_options::recursive);
       }
-      events_at_snapshot = ReadAll(kafka, kafka.topics.events).size();
+      events_at_snapshot = events_now;
     }
-    if (kills >= 2 && !rolled_back && cycle >= kills - 2 &&
-        ReadAll(kafka, kafka.topics.events).size() > events_at_snapshot) {
+    if (kills >= 2 && !rolled_back && cycle >= kills - 2 && events_now > events_at_snapshot) {
       roll_back();
     }
   }
@@ -572,22 +762,48 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   // The last start runs to the end: the last burst, then every account must settle.
   const std::streamoff from = engine.Start("final start");
   const double waited = *WaitUntilActive(engine, from);
-  std::printf("  final start owned its partitions after %.1f s\n", waited);
+  note_active(from);
+  std::printf("  final start was at work after %.1f s\n", waited);
   ProduceBurst(producer->get(), kafka, bursts[kills], std::nullopt, [] {});
   REQUIRE((*producer)->flush(30000) == RdKafka::ERR_NO_ERROR);
   {
     INFO("delivery: " << delivery_errors.last);
     REQUIRE(delivery_errors.failed == 0);
   }
-  const std::string settled = WaitForViews(data_dir, workload, engine);
+  const std::string settled = WaitForViews(data_dir, workload, [&] { return deployment.Ended(); });
+  Problems served_problems;
+  if (role == Role::kServe) {
+    // The last server answers every account as the views hold it, and answered between kills.
+    if (served_answers.load() == 0) served_problems.Add("serve never answered between the kills");
+    for (const auto& [account, expected] : workload.accounts) {
+      const auto version = ServedVersion(served_port.load(), account);
+      if (version != expected.version) {
+        served_problems.Add(account + ": serve answers version " +
+                            (version ? std::to_string(*version) : "none") + ", expected " +
+                            std::to_string(expected.version));
+      }
+    }
+    std::printf("  serve answered %d state request(s) between the kills\n", served_answers.load());
+  }
   {
-    INFO("engine log:\n" << Tail(ReadFileFrom(log_path, from), 40));
+    INFO("log:\n" << Tail(ReadFileFrom(log_path, from), 40));
     INFO(settled);
     CHECK(settled.empty());
-    const auto terminated = engine.Terminate(30s);
-    REQUIRE(terminated.has_value());
-    CHECK(WIFEXITED(*terminated));
-    CHECK(WEXITSTATUS(*terminated) == 0);
+    INFO(served_problems.Summary());
+    CHECK(served_problems.list.empty());
+    for (EngineProcess* process : {deployment.killed.get()}) {
+      const auto terminated = process->Terminate(30s);
+      REQUIRE(terminated.has_value());
+      CHECK(WIFEXITED(*terminated));
+      CHECK(WEXITSTATUS(*terminated) == 0);
+    }
+    for (auto& process : deployment.beside) {
+      INFO("timeline " << process->command() << " on SIGTERM");
+      const auto terminated = process->Terminate(30s);
+      REQUIRE(terminated.has_value());
+      CHECK(WIFEXITED(*terminated));
+      CHECK(WEXITSTATUS(*terminated) == 0);
+    }
   }
 
   // ---------------------------------------------------------------- (1) account-events
@@ -792,6 +1008,42 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
     CHECK(view_problems.list.empty());
   }
 
+  // ---------------------------------------------------------------- (4) the operator's audits
+  // What an operator runs after an incident: every chain and seal verifies, in the log and in
+  // the views, and the views equal a rebuild of the same log into a fresh directory.
+  Problems audit_problems;
+  const std::string audit_log = dir.path() + "/audits.log";
+  auto timeline = [&](std::vector<std::string> args, const std::string& data) {
+    args.insert(args.end(), {"--data", data});
+    args.insert(args.end(), common.begin(), common.end());
+    return RunTimeline(std::move(args), audit_log, 120s);
+  };
+  for (const std::string source : {"log", "view"}) {
+    const Finished verified = timeline({"verify", "--all", "--source", source}, data_dir);
+    if (verified.exit_code != 0) {
+      audit_problems.Add("timeline verify --all --source " + source + " exited " +
+                         std::to_string(verified.exit_code) + ":\n" + Tail(verified.output, 20));
+    }
+  }
+  const std::string rebuilt_dir = dir.path() + "/rebuilt";
+  const Finished rebuilt = timeline({"rebuild"}, rebuilt_dir);
+  if (rebuilt.exit_code != 0) {
+    audit_problems.Add("timeline rebuild exited " + std::to_string(rebuilt.exit_code) + ":\n" +
+                       Tail(rebuilt.output, 20));
+  }
+  const Finished live_digest = RunTimeline({"digest", "--data", data_dir}, audit_log, 120s);
+  const Finished rebuilt_digest = RunTimeline({"digest", "--data", rebuilt_dir}, audit_log, 120s);
+  if (live_digest.exit_code != 0 || live_digest.output.find("\"sha256\"") == std::string::npos ||
+      live_digest.output != rebuilt_digest.output) {
+    audit_problems.Add("timeline digest of the views:\n" + live_digest.output +
+                       "\ndiffers from the digest of a rebuild of the same log:\n" +
+                       rebuilt_digest.output);
+  }
+  {
+    INFO(audit_problems.Summary());
+    CHECK(audit_problems.list.empty());
+  }
+
   // Evidence of where the kills landed: records of transactions the restarts aborted, and
   // catch-ups that found events the heads had not persisted (a kill between commit and write).
   const size_t aborted_records = ReadAll(kafka, kafka.topics.events, true).size() +
@@ -807,28 +1059,62 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   }
   std::printf(
       "  %zu record(s) of aborted transactions on the log; %zu restart(s) replayed events "
-      "the heads had not persisted\n",
-      aborted_records, heads_replays);
+      "the heads had not persisted; %d of %d kills came after their start had committed events\n",
+      aborted_records, heads_replays, kills_while_moving, kills);
 
   const auto seconds =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - test_started).count() /
       1000.0;
   std::printf(
-      "kill -9 fault test: %zu commands, %zu events, %zu rejections, %d kills, %.1f s "
-      "(seed %u)\n",
-      workload.commands.size(), event_records.size(), rejection_records.size(), kills, seconds,
-      seed);
-  if (settled.empty() && events_problems.list.empty() && rejection_problems.list.empty() &&
-      view_problems.list.empty()) {
+      "kill -9 fault test of timeline %s: %zu commands, %zu events, %zu rejections, %d kills, "
+      "%.1f s (seed %u)\n",
+      engine.command().c_str(), workload.commands.size(), event_records.size(),
+      rejection_records.size(), kills, seconds, seed);
+  // TIMELINE_FAULT_KEEP=DIR keeps every process's log (DIR/<role>-<seed>/), passed or not.
+  if (const char* keep = std::getenv("TIMELINE_FAULT_KEEP"); keep != nullptr && *keep != '\0') {
+    const std::string kept_dir =
+        std::string(keep) + "/" + engine.command() + "-" + std::to_string(seed);
+    std::filesystem::create_directories(kept_dir);
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      if (entry.path().extension() == ".log") {
+        std::filesystem::copy_file(entry.path(), kept_dir + "/" + entry.path().filename().string(),
+                                   std::filesystem::copy_options::overwrite_existing);
+      }
+    }
+    std::printf("  logs kept in %s\n", kept_dir.c_str());
+  }
+  if (settled.empty() && served_problems.list.empty() && events_problems.list.empty() &&
+      rejection_problems.list.empty() && view_problems.list.empty() &&
+      audit_problems.list.empty()) {
     return;
   }
   // Keep the engine's log for a post-mortem: the temp dir goes away with the test.
-  const std::string kept = "/tmp/timeline-fault-" + std::to_string(seed) + ".log";
+  const std::string kept =
+      "/tmp/timeline-fault-" + engine.command() + "-" + std::to_string(seed) + ".log";
   std::error_code ignored;
   std::filesystem::copy_file(log_path, kept, std::filesystem::copy_options::overwrite_existing,
                              ignored);
   std::cout << "engine log kept in " << kept << "; its end:\n"
             << Tail(ReadFileFrom(log_path, 0), 60) << std::endl;
+}
+
+TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
+  KillAtRandomMoments(Role::kRun, 8);
+}
+
+// The roles as their own processes, each killed while the others run on (short forms; the long
+// form is TIMELINE_FAULT_KILLS=20, RELIABILITY.md).
+TEST_CASE("a kill -9 of timeline sequencer at random moments loses and repeats nothing",
+          "[fault]") {
+  KillAtRandomMoments(Role::kSequencer, 4);
+}
+
+TEST_CASE("a kill -9 of timeline worker at random moments loses and repeats nothing", "[fault]") {
+  KillAtRandomMoments(Role::kWorker, 4);
+}
+
+TEST_CASE("a kill -9 of timeline serve at random moments changes nothing it serves", "[fault]") {
+  KillAtRandomMoments(Role::kServe, 4);
 }
 
 }  // namespace
