@@ -474,23 +474,47 @@ struct Finished {
   std::string output;
 };
 
+// Several `timeline` commands, each (ARGS, its own log file), run side by side to their ends,
+// at most `timeout`; their results in the same order.
+inline std::vector<Finished> RunTimelinesTogether(
+    std::vector<std::pair<std::vector<std::string>, std::string>> commands,
+    std::chrono::seconds timeout) {
+  std::vector<std::unique_ptr<EngineProcess>> running;
+  std::vector<std::streamoff> from;
+  for (auto& [args, log_path] : commands) {
+    std::string banner = "timeline";
+    for (const auto& arg : args) banner += " " + arg;
+    running.push_back(std::make_unique<EngineProcess>(args, log_path));
+    from.push_back(running.back()->Start(banner));
+  }
+  std::vector<Finished> results(commands.size());
+  std::vector<bool> done(commands.size(), false);
+  const auto deadline = Clock::now() + timeout;
+  size_t remaining = commands.size();
+  while (remaining > 0 && Clock::now() < deadline) {
+    for (size_t i = 0; i < running.size(); ++i) {
+      if (done[i]) continue;
+      if (auto status = running[i]->Poll()) {
+        const int code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+        results[i] = {code, ReadFileFrom(commands[i].second, from[i])};
+        done[i] = true;
+        --remaining;
+      }
+    }
+    if (remaining > 0) std::this_thread::sleep_for(50ms);
+  }
+  for (size_t i = 0; i < running.size(); ++i) {
+    if (done[i]) continue;
+    running[i]->Kill9();
+    results[i] = {-1, ReadFileFrom(commands[i].second, from[i]) + "\n(no end within " +
+                          std::to_string(timeout.count()) + " s: killed)"};
+  }
+  return results;
+}
+
 inline Finished RunTimeline(std::vector<std::string> args, const std::string& log_path,
                             std::chrono::seconds timeout) {
-  std::string banner = "timeline";
-  for (const auto& arg : args) banner += " " + arg;
-  EngineProcess command(std::move(args), log_path);
-  const std::streamoff from = command.Start(banner);
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (auto status = command.Poll()) {
-      const int code = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
-      return {code, ReadFileFrom(log_path, from)};
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  command.Kill9();
-  return {-1, ReadFileFrom(log_path, from) + "\n(no end within " + std::to_string(timeout.count()) +
-                  " s: killed)"};
+  return RunTimelinesTogether({{std::move(args), log_path}}, timeout).front();
 }
 
 // TIMELINE_FAULT_KEEP=DIR: copies every *.log of `from` to DIR/`name`/, passed or not, for a
