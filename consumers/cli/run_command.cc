@@ -45,7 +45,7 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
                    "seconds the consumer group keeps a silent (hung, partitioned) instance's "
                    "partitions before the others take them; a restarted instance takes its own "
                    "back at once whatever this is. Below a broker restart's length (about a "
-                   "minute) the instance stops after such a restart (group_fencing.h)")
+                   "minute) the instance may stop after such a restart (group_fencing.h)")
       ->check(CLI::Range(6, 1800))
       ->capture_default_str();
   return command;

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -517,20 +518,40 @@ inline Finished RunTimeline(std::vector<std::string> args, const std::string& lo
   return RunTimelinesTogether({{std::move(args), log_path}}, timeout).front();
 }
 
-// TIMELINE_FAULT_KEEP=DIR: copies every *.log of `from` to DIR/`name`/, passed or not, for a
-// post-mortem (the test's temporary directory goes away with it).
-inline void KeepLogs(const std::string& from, const std::string& name) {
-  const char* keep = std::getenv("TIMELINE_FAULT_KEEP");
-  if (keep == nullptr || *keep == '\0') return;
-  const std::string kept_dir = std::string(keep) + "/" + name;
-  std::filesystem::create_directories(kept_dir);
-  for (const auto& entry : std::filesystem::directory_iterator(from)) {
+// Copies every *.log of `from` into `to` (made if missing).
+inline void CopyLogs(const std::string& from, const std::string& to) {
+  std::error_code ignored;
+  std::filesystem::create_directories(to, ignored);
+  for (const auto& entry : std::filesystem::directory_iterator(from, ignored)) {
     if (entry.path().extension() == ".log") {
-      std::filesystem::copy_file(entry.path(), kept_dir + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
+      std::filesystem::copy_file(entry.path(), to + "/" + entry.path().filename().string(),
+                                 std::filesystem::copy_options::overwrite_existing, ignored);
     }
   }
-  std::printf("  logs kept in %s\n", kept_dir.c_str());
 }
+
+// Keeps the logs of a test's directory past its end (the directory goes with the test): when a
+// REQUIRE or FAIL unwinds through it, in /tmp/timeline-fault-<name>/ (said on stdout); passed or
+// not, in $TIMELINE_FAULT_KEEP/<name>/ when that is set. Declare it after the TempDir.
+class LogKeeper {
+ public:
+  LogKeeper(std::string dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+  LogKeeper(const LogKeeper&) = delete;
+  LogKeeper& operator=(const LogKeeper&) = delete;
+  ~LogKeeper() {
+    if (std::uncaught_exceptions() > 0) {
+      CopyLogs(dir_, "/tmp/timeline-fault-" + name_);
+      std::printf("  the failed run's logs are in /tmp/timeline-fault-%s/\n", name_.c_str());
+    }
+    const char* keep = std::getenv("TIMELINE_FAULT_KEEP");
+    if (keep == nullptr || *keep == '\0') return;
+    CopyLogs(dir_, std::string(keep) + "/" + name_);
+    std::printf("  logs kept in %s/%s\n", keep, name_.c_str());
+  }
+
+ private:
+  std::string dir_;
+  std::string name_;
+};
 
 }  // namespace timeline::fault

@@ -130,6 +130,8 @@ void KillAtRandomMoments(Role role, int default_kills) {
   REQUIRE(CreateTopics(kafka, kPartitions, 1, 30s).ok());
 
   TempDir dir;
+  const char* role_names[] = {"run", "sequencer", "worker", "serve"};
+  LogKeeper keeper(dir.path(), fmt::format("{}-{}", role_names[static_cast<int>(role)], seed));
   const std::string data_dir = dir.path() + "/data";  // the views (and for `run`, the heads)
   const std::string sequencer_dir = dir.path() + "/sequencer-data";  // a separate sequencer's
   const std::string seal_key = dir.path() + "/seal.key";  // one key, outside both, as deployed
@@ -627,7 +629,6 @@ void KillAtRandomMoments(Role role, int default_kills) {
       "%.1f s (seed %u)\n",
       engine.command().c_str(), workload.commands.size(), event_records.size(),
       rejection_records.size(), kills, seconds, seed);
-  KeepLogs(dir.path(), engine.command() + "-" + std::to_string(seed));
   if (settled.empty() && served_problems.list.empty() && events_problems.list.empty() &&
       rejection_problems.list.empty() && view_problems.list.empty() &&
       audit_problems.list.empty()) {

@@ -185,6 +185,7 @@ void Rebalance(int workers, const std::vector<int>& stops, const std::vector<int
   REQUIRE(CreateTopics(kafka, kPartitions, 1, 30s).ok());
 
   TempDir dir;
+  LogKeeper keeper(dir.path(), fmt::format("rebalance-{}-workers", workers));
   const std::string seal_key = dir.path() + "/seal.key";
   const std::vector<std::string> common = {"--brokers",  kafka.brokers,    "--topic-prefix",
                                            topic_prefix, "--group-prefix", kafka.group_prefix,
@@ -347,7 +348,6 @@ void Rebalance(int workers, const std::vector<int>& stops, const std::vector<int
     std::printf("  partition %d: worker %d's views equal a single worker's rebuild (%zu events)\n",
                 p, owner + 1, log_events[p]);
   }
-  KeepLogs(dir.path(), fmt::format("rebalance-{}-workers", workers));
   INFO(problems.Summary());
   CHECK(problems.list.empty());
   std::printf(
