@@ -17,8 +17,9 @@ namespace {
 struct RunFlags {
   CommonOptions common;
   std::string instance_id = "0";
-  int broker_outage_seconds = 600;                           // KafkaSettings::outage_wait
-  int idempotency_window_hours = 24 * 7;                     // `run` and `sequencer`
+  int broker_outage_seconds = 600;        // KafkaSettings::outage_wait
+  int session_timeout_seconds = 120;      // KafkaSettings::static_session_timeout
+  int idempotency_window_hours = 24 * 7;  // `run` and `sequencer`
   size_t max_submission_bytes = kDefaultMaxSubmissionBytes;  // `run` and `sequencer`
   ServeFlags serve;  // `run` only: the query server in-process when --listen is given
 };
@@ -39,6 +40,14 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
                    "start")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  command
+      ->add_option("--session-timeout", flags->session_timeout_seconds,
+                   "seconds the consumer group keeps a silent (hung, partitioned) instance's "
+                   "partitions before the others take them; a restarted instance takes its own "
+                   "back at once whatever this is. Below a broker restart's length (about a "
+                   "minute) the instance may stop after such a restart (group_fencing.h)")
+      ->check(CLI::Range(6, 1800))
+      ->capture_default_str();
   return command;
 }
 
@@ -46,6 +55,7 @@ CLI::App* AddRoleCommand(CLI::App* app, const std::string& name, const std::stri
 KafkaSettings RoleKafka(const RunFlags& flags) {
   KafkaSettings kafka = flags.common.Kafka();
   kafka.outage_wait = std::chrono::seconds(flags.broker_outage_seconds);
+  kafka.static_session_timeout = std::chrono::seconds(flags.session_timeout_seconds);
   return kafka;
 }
 

@@ -34,6 +34,10 @@ struct KafkaSettings {
   // Longer than transient_wait: at start a wrong address should fail fast, but a deployment
   // that ran should ride out a broker's restart.
   std::chrono::milliseconds outage_wait{std::chrono::minutes(10)};
+  // The session of the sequencer's and the worker's static group membership: how long the group
+  // keeps a silent member's partitions before it gives them to the others (`--session-timeout`;
+  // consumers/processes/group_fencing.h says why 120 s by default).
+  std::chrono::milliseconds static_session_timeout{std::chrono::seconds(120)};
 
   // Every consumer group, transactional and static member id of the engine:
   // "<group_prefix>-<topic prefix><role>", e.g. "timeline-sequencer" by default and

@@ -135,9 +135,9 @@ class SequencerProcess::Impl : public RdKafka::RebalanceCb {
 
     // Static membership: a restarted instance takes its partitions back at once instead of
     // waiting for the dead one's session to time out.
-    auto consumer = MakeConsumer(
-        options_.kafka, options_.kafka.GroupId("sequencer"), this,
-        {{"group.instance.id", transactional_id}, {"session.timeout.ms", kStaticSessionTimeoutMs}});
+    auto consumer = MakeConsumer(options_.kafka, options_.kafka.GroupId("sequencer"), this,
+                                 {{"group.instance.id", transactional_id},
+                                  {"session.timeout.ms", StaticSessionTimeoutMs(options_.kafka)}});
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();
     return FromKafka(consumer_->subscribe({options_.kafka.topics.commands}),

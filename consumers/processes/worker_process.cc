@@ -71,7 +71,7 @@ class WorkerProcess::Impl : public RdKafka::RebalanceCb {
     auto consumer =
         MakeConsumer(options_.kafka, group, this,
                      {{"group.instance.id", member},
-                      {"session.timeout.ms", kStaticSessionTimeoutMs},
+                      {"session.timeout.ms", StaticSessionTimeoutMs(options_.kafka)},
                       {"enable.partition.eof", "true"}});  // tells when a partition is caught up
     if (!consumer.ok()) return consumer.status();
     consumer_ = std::move(consumer).value();

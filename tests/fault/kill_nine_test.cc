@@ -1,13 +1,20 @@
-// Fault test against the real broker: runs the real `timeline run` binary as a child process,
-// kills it with SIGKILL at random moments while it sequences and projects a known workload,
-// restarts it each time, and then proves exactly-once end to end (DESIGN.md, "Exactly once,
-// nothing lost"): account-events holds every accepted command once, in order, chained;
-// account-rejections holds every refused one once; the views equal a fold of the log.
+// Fault test against the real broker: runs the real `timeline` binary as child processes, kills
+// one of them with SIGKILL at random moments while a known workload streams in, restarts it each
+// time, and then proves exactly-once end to end (DESIGN.md, "Exactly once, nothing lost"):
+// account-events holds every accepted command once, in order, chained; account-rejections holds
+// every refused one once; the views equal a fold of the log; `timeline verify` finds every chain
+// and seal intact in the log and the views; `timeline digest` of the views equals that of
+// `timeline rebuild` of the same log into a fresh directory.
+//
+// One test case per role killed: `timeline run` (both roles in one process); `timeline
+// sequencer` with a `timeline worker` running beside it; the worker with a sequencer beside it;
+// `timeline serve` (the query API over the views, asked for states throughout) beside a `run`.
 //
 // TIMELINE_FAULT_SEED reproduces a run's kill moments; TIMELINE_FAULT_KILLS sets how many kills
-// (default 8). The head store and the views are also rolled back once to an earlier kill's state
-// (see below). The engine's static group membership lets each restart take its partitions back
-// at once (about 1 s), instead of waiting out the killed members' sessions.
+// for every case (the long form, RELIABILITY.md: 20); TIMELINE_FAULT_KEEP=DIR keeps the
+// processes' logs. The killed process's store (head store, views) is also rolled back once to an
+// earlier kill's state (see below). Static group membership lets each restart take its
+// partitions back at once (about 1 s), instead of waiting out the killed member's session.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -18,7 +25,9 @@
 
 #include <fmt/format.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +38,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -41,436 +51,75 @@
 #include "engine/log_record.h"
 #include "engine/partitioning.h"
 #include "projections/view_store.h"
+#include "tests/fault/fault_harness.h"
 #include "tests/support/test_environment.h"
 #include "timeline/v1/commands.pb.h"
 #include "timeline/v1/envelope.pb.h"
 #include "timeline/v1/rejection.pb.h"
 
-#ifndef TIMELINE_BINARY
-#error "tests/CMakeLists.txt defines TIMELINE_BINARY, the path of the timeline executable"
-#endif
-
 namespace timeline {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using namespace fault;
 using testing::IsolatedKafkaSettings;
 using testing::TempDir;
 
-constexpr int32_t kPartitions = 3;
-constexpr int kAccounts = 10;
-constexpr int kOrdersPerAccount = 150;
-constexpr auto kActiveTimeout = 120s;  // generous: a restart normally owns its partitions in ~1 s
-constexpr auto kSettleTimeout = 60s;
-constexpr auto kBurstSpread = 1500ms;  // each burst is produced over this long
-
-// ------------------------------------------------------------------ the workload
-
-enum class Expect { kAccepted, kNegativeAmount, kDuplicate };
-
-struct Command {
-  std::string account;
-  std::string submission_id;
-  v1::SubmitEvent submission;
-  Expect expect = Expect::kAccepted;
-  uint64_t sequence = 0;           // kAccepted: the sequence it must get
-  uint64_t original_sequence = 0;  // kDuplicate: the sequence its key already produced
-};
-
-struct AccountExpectation {
-  uint64_t version = 0;
-  uint64_t orders_placed = 0;
-  int64_t ordered_eur = 0;
-  std::vector<const Command*> accepted;  // in sequence order
-};
-
-struct Workload {
-  std::vector<Command> commands;  // in the order they are produced
-  std::map<std::string, AccountExpectation> accounts;
-};
-
-google::protobuf::Timestamp At(int64_t seconds) {
-  google::protobuf::Timestamp timestamp;
-  timestamp.set_seconds(seconds);
-  return timestamp;
+// The port `timeline serve` printed in its address line, after log offset `from`; 0 if none.
+int ServedPort(const std::string& log_path, std::streamoff from) {
+  const std::string log = ReadFileFrom(log_path, from);
+  const std::string prefix = "http://127.0.0.1:";
+  const size_t at = log.find(prefix);
+  return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + prefix.size());
 }
 
-// 10 accounts, each opened then sent 150 orders; every 29th order has a negative price, and
-// every 17th order with an idempotency key is sent again a few commands later. The expected
-// outcome of each command is computed here, the way the sequencer must decide it.
-Workload MakeWorkload(const std::string& run_id) {
-  Workload workload;
-  std::vector<std::vector<Command>> per_account(kAccounts);
-  for (int a = 0; a < kAccounts; ++a) {
-    const std::string account = "fault-acct-" + std::to_string(a);
-    auto& commands = per_account[a];
-    std::map<std::string, uint64_t> used_keys;
-    uint64_t version = 0;
-    int submission = 0;
-    auto next_id = [&] { return run_id + "-" + account + "-" + std::to_string(submission++); };
+// An account's version as `timeline serve` answers it (GET /api/accounts/{id}); nullopt when it
+// does not answer 200 with a version.
+std::optional<uint64_t> ServedVersion(int port, const std::string& account) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  auto answer = client.Get(("/api/accounts/" + account).c_str());
+  if (!answer || answer->status != 200) return std::nullopt;
+  static const std::regex kVersion(R"("version"\s*:\s*"?([0-9]+))");
+  std::smatch match;
+  if (!std::regex_search(answer->body, match, kVersion)) return std::nullopt;
+  return std::stoull(match[1].str());
+}
 
-    Command opened;
-    opened.account = account;
-    opened.submission_id = next_id();
-    opened.submission.set_account_id(account);
-    *opened.submission.mutable_occurred_at() = At(1767600000);
-    opened.submission.set_actor("jane.doe");
-    auto* open = opened.submission.mutable_event()->mutable_account_opened();
-    open->set_name("Client " + std::to_string(a));
-    open->set_manager("jane.doe");
-    open->set_currency("EUR");
-    opened.sequence = ++version;
-    commands.push_back(opened);
+// Which process the kills hit; the others of the deployment run beside it throughout.
+enum class Role { kRun, kSequencer, kWorker, kServe };
 
-    std::vector<Command> repeats;  // sent again three orders later
-    for (int o = 0; o < kOrdersPerAccount; ++o) {
-      Command order;
-      order.account = account;
-      order.submission.set_account_id(account);
-      *order.submission.mutable_occurred_at() = At(1767600000 + 60 * (o + 1));
-      order.submission.set_actor("order.desk");
-      auto* placed = order.submission.mutable_event()->mutable_order_placed();
-      placed->set_order_id("PO-" + std::to_string(o));
-      auto* line = placed->add_lines();
-      line->set_sku("SKU-" + std::to_string(o % 7));
-      line->set_quantity(1 + (o % 3));
-      const int64_t price = 100 + 37 * a + 11 * o;
-      line->mutable_unit_price()->set_minor_units(o % 29 == 5 ? -price : price);
-      line->mutable_unit_price()->set_currency("EUR");
-      const bool keyed = o % 4 == 1;
-      if (keyed) order.submission.set_idempotency_key("order-" + std::to_string(o));
-      if (keyed && o % 17 == 9 && o % 29 != 5) repeats.push_back(order);
-      commands.push_back(order);
-      if (o % 3 == 0 && !repeats.empty() && o > 0) {
-        commands.push_back(repeats.front());
-        repeats.erase(repeats.begin());
+// One deployment of the test: the process killed again and again, and those left running.
+struct Deployment {
+  std::unique_ptr<EngineProcess> killed;
+  std::vector<std::unique_ptr<EngineProcess>> beside;
+  std::string rewound_dir;  // what the killed process writes (empty: nothing, for serve)
+
+  // Names the process that ended by itself, or empty while all run.
+  std::string Ended() {
+    std::vector<EngineProcess*> all = {killed.get()};
+    for (auto& process : beside) all.push_back(process.get());
+    for (EngineProcess* process : all) {
+      if (auto status = process->Poll()) {
+        return "timeline " + process->command() + " ended by itself (wait status " +
+               std::to_string(*status) + "); its log ends:\n" +
+               Tail(ReadFileFrom(process->log_path(), 0), 40);
       }
     }
-    for (auto& repeat : repeats) commands.push_back(repeat);
-
-    // Decide every command as the sequencer must.
-    for (size_t i = 1; i < commands.size(); ++i) {
-      Command& command = commands[i];
-      command.submission_id = next_id();
-      const auto& line = command.submission.event().order_placed().lines(0);
-      const std::string& key = command.submission.idempotency_key();
-      if (line.unit_price().minor_units() < 0) {
-        command.expect = Expect::kNegativeAmount;
-      } else if (!key.empty() && used_keys.count(key) > 0) {
-        command.expect = Expect::kDuplicate;
-        command.original_sequence = used_keys[key];
-      } else {
-        command.expect = Expect::kAccepted;
-        command.sequence = ++version;
-        if (!key.empty()) used_keys[key] = command.sequence;
-      }
-    }
-    for (auto& command : commands) command.submission.set_submission_id(command.submission_id);
-  }
-
-  // Interleave the accounts round robin, keeping each account's own order.
-  size_t longest = 0;
-  for (const auto& commands : per_account) longest = std::max(longest, commands.size());
-  for (size_t i = 0; i < longest; ++i) {
-    for (const auto& commands : per_account) {
-      if (i < commands.size()) workload.commands.push_back(commands[i]);
-    }
-  }
-  for (const Command& command : workload.commands) {
-    if (command.expect != Expect::kAccepted) continue;
-    AccountExpectation& expected = workload.accounts[command.account];
-    expected.version = command.sequence;
-    expected.accepted.push_back(&command);
-    if (command.submission.event().has_order_placed()) {
-      ++expected.orders_placed;
-      for (const auto& line : command.submission.event().order_placed().lines()) {
-        expected.ordered_eur += line.quantity() * line.unit_price().minor_units();
-      }
-    }
-  }
-  return workload;
-}
-
-// ------------------------------------------------------------------ the child process
-
-std::string ReadFileFrom(const std::string& path, std::streamoff from) {
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(from);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Tail(const std::string& text, size_t lines) {
-  size_t position = text.size();
-  for (size_t n = 0; n <= lines && position > 0; ++n) {
-    position = text.rfind('\n', position - 1);
-    if (position == std::string::npos) return text;
-  }
-  return text.substr(position + 1);
-}
-
-// `timeline run` as a child process, its stdout and stderr appended to one log file.
-class EngineProcess {
- public:
-  EngineProcess(std::vector<std::string> args, std::string log_path)
-      : args_(std::move(args)), log_path_(std::move(log_path)) {}
-  ~EngineProcess() {
-    if (pid_ > 0) Kill9();
-  }
-
-  // Starts the child; returns the log offset where its output begins.
-  std::streamoff Start(const std::string& banner) {
-    {
-      std::ofstream log(log_path_, std::ios::app);
-      log << "=== " << banner << " ===\n";
-    }
-    const std::streamoff from = static_cast<std::streamoff>(std::filesystem::file_size(log_path_));
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(TIMELINE_BINARY));
-    for (auto& arg : args_) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      const int fd = ::open(log_path_.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, STDOUT_FILENO);
-        ::dup2(fd, STDERR_FILENO);
-        ::close(fd);
-      }
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    pid_ = pid;
-    return from;
-  }
-
-  // nullopt while the child runs; its wait status once it has ended (reaped).
-  std::optional<int> Poll() {
-    if (pid_ <= 0) return exited_status_;
-    int status = 0;
-    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      pid_ = -1;
-      exited_status_ = status;
-      return status;
-    }
-    return std::nullopt;
-  }
-
-  void Kill9() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exited_status_ = status;
-  }
-
-  // SIGTERM, then waits up to `timeout`; the wait status, or nullopt when it did not end.
-  std::optional<int> Terminate(std::chrono::milliseconds timeout) {
-    if (pid_ <= 0) return exited_status_;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (auto status = Poll()) return status;
-      std::this_thread::sleep_for(20ms);
-    }
-    return std::nullopt;
-  }
-
-  pid_t pid() const { return pid_; }
-  const std::string& log_path() const { return log_path_; }
-
- private:
-  std::vector<std::string> args_;
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exited_status_;
-};
-
-// Waits until both roles of the child started at log offset `from` own their partitions (the
-// sequencer logs that after its heads caught up). When `kill_at` passes first, kills the child
-// there instead and returns nullopt; else returns how long the wait took.
-std::optional<double> WaitUntilActive(EngineProcess& engine, std::streamoff from,
-                                      std::optional<Clock::time_point> kill_at = std::nullopt) {
-  const auto started = Clock::now();
-  const auto deadline = started + kActiveTimeout;
-  while (true) {
-    const std::string log = ReadFileFrom(engine.log_path(), from);
-    if (log.find("sequencer: assigned") != std::string::npos &&
-        log.find("worker: assigned") != std::string::npos) {
-      return std::chrono::duration<double>(Clock::now() - started).count();
-    }
-    if (auto status = engine.Poll()) {
-      INFO("engine log:\n" << Tail(log, 40));
-      FAIL("timeline run ended by itself (wait status " << *status << ") before it was active");
-    }
-    if (kill_at && Clock::now() >= *kill_at) {
-      engine.Kill9();
-      return std::nullopt;
-    }
-    if (Clock::now() > deadline) {
-      INFO("engine log:\n" << Tail(log, 40));
-      FAIL("timeline run did not own its partitions within " << kActiveTimeout.count() << " s");
-    }
-    std::this_thread::sleep_for(kill_at ? 1ms : 20ms);
-  }
-}
-
-// ------------------------------------------------------------------ producing
-
-class DeliveryErrors : public RdKafka::DeliveryReportCb {
- public:
-  void dr_cb(RdKafka::Message& message) override {
-    if (message.err() != RdKafka::ERR_NO_ERROR) {
-      ++failed;
-      last = message.errstr();
-    }
-  }
-  int failed = 0;
-  std::string last;
-};
-
-// Produces `commands` over about kBurstSpread; calls `at_moment` once `moment` has passed.
-void ProduceBurst(RdKafka::Producer* producer, const KafkaSettings& kafka,
-                  const std::vector<const Command*>& commands,
-                  std::optional<Clock::time_point> moment, const std::function<void()>& at_moment) {
-  const auto started = Clock::now();
-  bool done = !moment.has_value();
-  for (size_t i = 0; i < commands.size(); ++i) {
-    const Command& command = *commands[i];
-    Status status =
-        Produce(producer, kafka.topics.commands, PartitionForKey(command.account, kPartitions),
-                command.account, command.submission.SerializeAsString(),
-                {{std::string(kSubmissionIdHeader), command.submission_id}});
-    INFO(status.ToString());
-    REQUIRE(status.ok());
-    producer->poll(0);
-    // Pace the burst so the engine is busy throughout the kill window.
-    const auto due = started + kBurstSpread * (i + 1) / commands.size();
-    while (Clock::now() < due) {
-      if (!done && Clock::now() >= *moment) {
-        at_moment();
-        done = true;
-      }
-      std::this_thread::sleep_for(1ms);
-    }
-    if (!done && Clock::now() >= *moment) {
-      at_moment();
-      done = true;
-    }
-  }
-  if (!done) {
-    std::this_thread::sleep_until(*moment);
-    at_moment();
-  }
-}
-
-// ------------------------------------------------------------------ reading the log
-
-// Every committed record of `topic` from the beginning to the end of each partition; with
-// `uncommitted`, also the records of aborted and open transactions.
-std::vector<LogRecord> ReadAll(const KafkaSettings& kafka, const std::string& topic,
-                               bool uncommitted = false) {
-  ConfigPairs extra = {{"enable.partition.eof", "true"}};
-  if (uncommitted) extra.emplace_back("isolation.level", "read_uncommitted");
-  auto consumer = MakeConsumer(kafka, "", nullptr, extra);
-  INFO(consumer.status().ToString());
-  REQUIRE(consumer.ok());
-  std::vector<RdKafka::TopicPartition*> partitions;
-  for (int32_t p = 0; p < kPartitions; ++p) {
-    partitions.push_back(
-        RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_BEGINNING));
-  }
-  const auto assigned = (*consumer)->assign(partitions);
-  RdKafka::TopicPartition::destroy(partitions);
-  REQUIRE(assigned == RdKafka::ERR_NO_ERROR);
-  std::set<int32_t> remaining;
-  for (int32_t p = 0; p < kPartitions; ++p) remaining.insert(p);
-  std::vector<LogRecord> records;
-  const auto deadline = Clock::now() + 60s;
-  while (!remaining.empty()) {
-    REQUIRE(Clock::now() < deadline);
-    std::unique_ptr<RdKafka::Message> message((*consumer)->consume(500));
-    if (message->err() == RdKafka::ERR__PARTITION_EOF) {
-      remaining.erase(message->partition());
-    } else if (message->err() == RdKafka::ERR_NO_ERROR) {
-      records.push_back(ToLogRecord(*message));
-    } else if (message->err() != RdKafka::ERR__TIMED_OUT) {
-      FAIL("reading " << topic << ": " << message->errstr());
-    }
-  }
-  (*consumer)->close();
-  return records;
-}
-
-// Collects failures as text, so one REQUIRE reports the first few of many checks.
-struct Problems {
-  std::vector<std::string> list;
-  void Add(std::string problem) { list.push_back(std::move(problem)); }
-  std::string Summary() const {
-    std::string text = std::to_string(list.size()) + " problem(s)";
-    for (size_t i = 0; i < list.size() && i < 25; ++i) text += "\n  " + list[i];
-    return text;
+    return "";
   }
 };
 
-// Waits until the views show every account at its expected version. Empty when they do, else
-// what is missing (the log checks then run anyway: they say more precisely what went wrong).
-std::string WaitForViews(const std::string& data_dir, const Workload& workload,
-                         EngineProcess& engine) {
-  TempDir scratch;
-  const auto deadline = Clock::now() + kSettleTimeout;
-  std::unique_ptr<ViewStore> views;
-  std::string last_gap = "no views yet";
-  while (true) {
-    if (!views) {
-      auto opened = ViewStore::OpenSecondary(ViewsDirectory(data_dir), scratch.path());
-      if (opened.ok()) views = std::move(opened).value();
-    }
-    if (views && !views->CatchUp().ok()) views.reset();
-    if (views) {
-      last_gap.clear();
-      for (const auto& [account, expected] : workload.accounts) {
-        auto state = views->GetState(account);
-        if (!state.ok()) return account + ": " + state.status().ToString();
-        const uint64_t version = state->has_value() ? (*state)->version() : 0;
-        if (version < expected.version) {
-          last_gap = account + " at version " + std::to_string(version) + " of " +
-                     std::to_string(expected.version);
-          break;
-        }
-      }
-      if (last_gap.empty()) return "";
-    }
-    if (auto status = engine.Poll()) {
-      return "timeline run ended by itself (wait status " + std::to_string(*status) +
-             ") before the views settled";
-    }
-    if (Clock::now() > deadline) {
-      return "the views did not reach the expected versions in " +
-             std::to_string(kSettleTimeout.count()) + " s: " + last_gap;
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-}
-
-int EnvInt(const char* name, int fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::atoi(value) : fallback;
-}
-
-TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
+// Kills one role's process with SIGKILL at random moments while a workload streams in (see the
+// file's comment), then checks the log, the views, `timeline verify` and that `timeline digest`
+// equals a rebuild of the same log. TIMELINE_FAULT_KILLS (else `default_kills`) sets how many.
+void KillAtRandomMoments(Role role, int default_kills) {
   const auto test_started = Clock::now();
   const uint32_t seed = static_cast<uint32_t>(
       EnvInt("TIMELINE_FAULT_SEED", static_cast<int>(std::random_device{}() & 0x7fffffff)));
-  const int kills = std::max(1, EnvInt("TIMELINE_FAULT_KILLS", 8));
+  const int kills = std::max(1, EnvInt("TIMELINE_FAULT_KILLS", default_kills));
   std::mt19937 random(seed);
-  std::cout << "kill -9 fault test: seed " << seed << " (TIMELINE_FAULT_SEED), " << kills
-            << " kill(s)" << std::endl;
 
   KafkaSettings kafka = IsolatedKafkaSettings();
   const std::string commands_suffix = TopicNames().commands;
@@ -481,21 +130,74 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   REQUIRE(CreateTopics(kafka, kPartitions, 1, 30s).ok());
 
   TempDir dir;
-  const std::string data_dir = dir.path() + "/data";
-  const std::string log_path = dir.path() + "/timeline.log";
-  const std::string snapshot_dir = dir.path() + "/data-at-kill-1";
+  const char* role_names[] = {"run", "sequencer", "worker", "serve"};
+  LogKeeper keeper(dir.path(), fmt::format("{}-{}", role_names[static_cast<int>(role)], seed));
+  const std::string data_dir = dir.path() + "/data";  // the views (and for `run`, the heads)
+  const std::string sequencer_dir = dir.path() + "/sequencer-data";  // a separate sequencer's
+  const std::string seal_key = dir.path() + "/seal.key";  // one key, outside both, as deployed
+  const std::string snapshot_dir = dir.path() + "/rewound-at-kill-1";
+  const std::vector<std::string> common = {"--brokers",  kafka.brokers,    "--topic-prefix",
+                                           topic_prefix, "--group-prefix", kafka.group_prefix,
+                                           "--seal-key", seal_key};
+  auto process = [&](const std::string& command, const std::string& data,
+                     std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {command, "--data", data};
+    args.insert(args.end(), common.begin(), common.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<EngineProcess>(args, dir.path() + "/" + command + ".log");
+  };
+  auto start_and_wait = [](EngineProcess& engine, const std::string& banner) {
+    const std::streamoff from = engine.Start(banner);
+    return std::make_pair(from, *WaitUntilActive(engine, from));
+  };
+
+  // The deployment; the processes beside the killed one start first and stay up.
+  Deployment deployment;
+  switch (role) {
+    case Role::kRun:
+      deployment.killed = process("run", data_dir);
+      deployment.rewound_dir = data_dir;
+      break;
+    case Role::kSequencer: {
+      deployment.killed = process("sequencer", sequencer_dir);
+      deployment.rewound_dir = sequencer_dir;
+      deployment.beside.push_back(process("worker", data_dir));
+      // Only the sequencer makes the seal key the worker needs: it starts once before the worker.
+      start_and_wait(*deployment.killed, "first start, to make the seal key");
+      start_and_wait(*deployment.beside.back(), "start");
+      const auto stopped = deployment.killed->Terminate(30s);
+      REQUIRE(stopped.has_value());
+      break;
+    }
+    case Role::kWorker:
+      deployment.killed = process("worker", data_dir);
+      deployment.rewound_dir = data_dir;
+      deployment.beside.push_back(process("sequencer", sequencer_dir));
+      start_and_wait(*deployment.beside.back(), "start");
+      break;
+    case Role::kServe:
+      deployment.killed =
+          process("serve", data_dir, {"--listen", "127.0.0.1:0", "--insecure-no-auth"});
+      deployment.beside.push_back(process("run", data_dir));
+      start_and_wait(*deployment.beside.back(), "start");
+      break;
+  }
+  EngineProcess& engine = *deployment.killed;
+  const std::string& log_path = engine.log_path();
+  std::cout << "kill -9 fault test of timeline " << engine.command() << ": seed " << seed
+            << " (TIMELINE_FAULT_SEED), " << kills << " kill(s)" << std::endl;
+
+  // The head store or the views are also put back once to an earlier kill's state (below).
   size_t events_at_snapshot = 0;
-  bool rolled_back = false;
+  bool rolled_back = deployment.rewound_dir.empty();
   auto roll_back = [&] {
-    std::filesystem::remove_all(data_dir);
-    std::filesystem::copy(snapshot_dir, data_dir, std::filesystem::copy_options::recursive);
+    std::filesystem::remove_all(deployment.rewound_dir);
+    std::filesystem::copy(snapshot_dir, deployment.rewound_dir,
+                          std::filesystem::copy_options::recursive);
     rolled_back = true;
-    std::printf("  rolled the head store and the views back to their state at kill 1\n");
+    std::printf("  rolled %s back to its state at kill 1\n", deployment.rewound_dir.c_str());
     std::ofstream(log_path, std::ios::app) << "=== stores rolled back to kill 1 ===\n";
   };
-  EngineProcess engine({"run", "--brokers", kafka.brokers, "--data", data_dir, "--topic-prefix",
-                        topic_prefix, "--group-prefix", kafka.group_prefix},
-                       log_path);
 
   const Workload workload = MakeWorkload(topic_prefix);
   std::vector<std::vector<const Command*>> bursts(kills + 1);
@@ -507,22 +209,58 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   auto producer = MakeProducer(kafka, {{"acks", "all"}}, &delivery_errors);
   REQUIRE(producer.ok());
 
-  // Each cycle: start, wait until the engine owns its partitions, produce a burst, and kill -9
-  // at a random moment while the burst is sequenced and projected. One cycle in four instead
-  // kills at a random moment after the process started: during start-up, fencing, joining the
-  // groups or the heads' catch-up, or early in the work; its burst then waits on the topic.
-  std::uniform_int_distribution<int> delay_ms(50, 1500);
+  // A query server is killed while it answers: a reader asks it for an account's state, one
+  // request after another, at whatever port its current start printed (0: none yet).
+  std::atomic<int> served_port{0};
+  std::atomic<bool> reading{role == Role::kServe};
+  std::atomic<int> served_answers{0};
+  std::thread reader([&] {
+    for (int i = 0; reading.load(); ++i) {
+      const int port = served_port.load();
+      if (port == 0 || !ServedVersion(port, "fault-acct-" + std::to_string(i % kAccounts))) {
+        std::this_thread::sleep_for(5ms);
+      } else {
+        ++served_answers;
+      }
+    }
+  });
+  struct StopReader {
+    std::atomic<bool>& reading;
+    std::thread& reader;
+    ~StopReader() {
+      reading.store(false);
+      reader.join();
+    }
+  } stop_reader{reading, reader};
+  auto note_active = [&](std::streamoff from) {
+    if (role == Role::kServe) served_port.store(ServedPort(log_path, from));
+  };
+
+  // Each cycle: start, wait until the process is at work, produce a burst, and kill -9 at a
+  // random moment while the burst is sequenced and projected (or served). One cycle in four
+  // instead kills at a random moment after the process started: during start-up, fencing,
+  // joining the groups or the heads' catch-up, or early in the work; its burst then waits on the
+  // topic (or, for serve, is applied by the engine beside it).
+  size_t events_seen = 0;
+  int kills_while_moving = 0;  // kills in cycles whose process committed events
+  std::uniform_int_distribution<int> delay_ms(50, static_cast<int>(kBurstSpread.count()));
   std::uniform_int_distribution<int> one_in_four(0, 3);
   for (int cycle = 0; cycle < kills; ++cycle) {
     const bool from_start = one_in_four(random) == 0;
     const int delay = delay_ms(random);
+    // A third of the burst waits on the topic before the start: a fresh consumer's first fetch
+    // of an idle partition waits about a second, so without it most kills found nothing to do.
+    const std::vector<const Command*>& whole = bursts[cycle];
+    const auto split = whole.begin() + static_cast<std::ptrdiff_t>(whole.size() / 3);
+    ProduceBurst(
+        producer->get(), kafka, {whole.begin(), split}, std::nullopt, [] {}, 0ms);
+    const std::vector<const Command*> burst(split, whole.end());
+    const size_t events_before = events_seen;
     const auto started = Clock::now();
+    served_port.store(0);
     const std::streamoff from = engine.Start("start " + std::to_string(cycle + 1));
     auto kill_now = [&] {
-      if (auto status = engine.Poll()) {
-        INFO("engine log:\n" << Tail(ReadFileFrom(log_path, from), 40));
-        FAIL("timeline run ended by itself (wait status " << *status << ")");
-      }
+      if (std::string gone = deployment.Ended(); !gone.empty()) FAIL(gone);
       engine.Kill9();
     };
     std::string when;
@@ -530,39 +268,45 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
       const auto moment = started + std::chrono::milliseconds(delay);
       const auto waited = WaitUntilActive(engine, from, moment);
       if (waited) {
-        when = fmt::format("{} ms after start, {:.1f} s to own its partitions", delay, *waited);
-        ProduceBurst(producer->get(), kafka, bursts[cycle], moment, kill_now);
+        note_active(from);
+        when = fmt::format("{} ms after start, {:.1f} s to be at work", delay, *waited);
+        ProduceBurst(producer->get(), kafka, burst, moment, kill_now);
       } else {
-        when = fmt::format("{} ms after start, before it owned its partitions", delay);
-        ProduceBurst(producer->get(), kafka, bursts[cycle], std::nullopt, [] {});
+        when = fmt::format("{} ms after start, before it was at work", delay);
+        ProduceBurst(producer->get(), kafka, burst, std::nullopt, [] {});
       }
     } else {
       const double waited = *WaitUntilActive(engine, from);
-      when =
-          fmt::format("{} ms after it owned its partitions ({:.1f} s after start)", delay, waited);
-      ProduceBurst(producer->get(), kafka, bursts[cycle],
-                   Clock::now() + std::chrono::milliseconds(delay), kill_now);
+      note_active(from);
+      when = fmt::format("{} ms after it was at work ({:.1f} s after start)", delay, waited);
+      ProduceBurst(producer->get(), kafka, burst, Clock::now() + std::chrono::milliseconds(delay),
+                   kill_now);
     }
-    std::printf("  kill %d: %s; %zu commands in the burst\n", cycle + 1, when.c_str(),
-                bursts[cycle].size());
+    // How far the log was when the kill came: a kill while nothing moves proves little.
+    const size_t events_now = ReadAll(kafka, kafka.topics.events).size();
+    events_seen = events_now;
+    if (events_now > events_before) ++kills_while_moving;
+    std::printf("  kill %d: %s; %zu commands in the burst, %zu events on the log\n", cycle + 1,
+                when.c_str(), whole.size(), events_now);
     std::fflush(stdout);
     std::ofstream(log_path, std::ios::app) << "=== kill -9 " << when << " ===\n";
 
     // A kill between the Kafka commit and the RocksDB write is a window of a millisecond or
-    // less, so random kills seldom land in it. Make it certain: keep the head store and the
-    // views as the first kill left them, and put them back before the last restart but one
-    // (or later, once batches were committed since). Kafka then holds committed batches, and
-    // their consumed command offsets, that the local stores never saw: that window's state for
-    // several batches at once. The restarted engine must replay them, not repeat or lose them.
-    if (kills >= 2 && cycle == 0) {
+    // less, so random kills seldom land in it. Make it certain: keep the killed process's store
+    // (the head store, the views) as the first kill left it, and put it back before the last
+    // restart but one (or later, once batches were committed since). Kafka then holds committed
+    // batches, and their consumed offsets, that the local store never saw: that window's state
+    // for several batches at once. The restarted process must replay them, not repeat or lose
+    // them.
+    if (!rolled_back && kills >= 2 && cycle == 0) {
       std::filesystem::create_directories(snapshot_dir);
-      if (std::filesystem::exists(data_dir)) {
-        std::filesystem::copy(data_dir, snapshot_dir, std::filesystem::copy_options::recursive);
+      if (std::filesystem::exists(deployment.rewound_dir)) {
+        std::filesystem::copy(deployment.rewound_dir, snapshot_dir,
+                              std::filesystem::copy_options::recursive);
       }
-      events_at_snapshot = ReadAll(kafka, kafka.topics.events).size();
+      events_at_snapshot = events_now;
     }
-    if (kills >= 2 && !rolled_back && cycle >= kills - 2 &&
-        ReadAll(kafka, kafka.topics.events).size() > events_at_snapshot) {
+    if (kills >= 2 && !rolled_back && cycle >= kills - 2 && events_now > events_at_snapshot) {
       roll_back();
     }
   }
@@ -572,22 +316,48 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   // The last start runs to the end: the last burst, then every account must settle.
   const std::streamoff from = engine.Start("final start");
   const double waited = *WaitUntilActive(engine, from);
-  std::printf("  final start owned its partitions after %.1f s\n", waited);
+  note_active(from);
+  std::printf("  final start was at work after %.1f s\n", waited);
   ProduceBurst(producer->get(), kafka, bursts[kills], std::nullopt, [] {});
   REQUIRE((*producer)->flush(30000) == RdKafka::ERR_NO_ERROR);
   {
     INFO("delivery: " << delivery_errors.last);
     REQUIRE(delivery_errors.failed == 0);
   }
-  const std::string settled = WaitForViews(data_dir, workload, engine);
+  const std::string settled = WaitForViews(data_dir, workload, [&] { return deployment.Ended(); });
+  Problems served_problems;
+  if (role == Role::kServe) {
+    // The last server answers every account as the views hold it, and answered between kills.
+    if (served_answers.load() == 0) served_problems.Add("serve never answered between the kills");
+    for (const auto& [account, expected] : workload.accounts) {
+      const auto version = ServedVersion(served_port.load(), account);
+      if (version != expected.version) {
+        served_problems.Add(account + ": serve answers version " +
+                            (version ? std::to_string(*version) : "none") + ", expected " +
+                            std::to_string(expected.version));
+      }
+    }
+    std::printf("  serve answered %d state request(s) between the kills\n", served_answers.load());
+  }
   {
-    INFO("engine log:\n" << Tail(ReadFileFrom(log_path, from), 40));
+    INFO("log:\n" << Tail(ReadFileFrom(log_path, from), 40));
     INFO(settled);
     CHECK(settled.empty());
-    const auto terminated = engine.Terminate(30s);
-    REQUIRE(terminated.has_value());
-    CHECK(WIFEXITED(*terminated));
-    CHECK(WEXITSTATUS(*terminated) == 0);
+    INFO(served_problems.Summary());
+    CHECK(served_problems.list.empty());
+    for (EngineProcess* process : {deployment.killed.get()}) {
+      const auto terminated = process->Terminate(30s);
+      REQUIRE(terminated.has_value());
+      CHECK(WIFEXITED(*terminated));
+      CHECK(WEXITSTATUS(*terminated) == 0);
+    }
+    for (auto& process : deployment.beside) {
+      INFO("timeline " << process->command() << " on SIGTERM");
+      const auto terminated = process->Terminate(30s);
+      REQUIRE(terminated.has_value());
+      CHECK(WIFEXITED(*terminated));
+      CHECK(WEXITSTATUS(*terminated) == 0);
+    }
   }
 
   // ---------------------------------------------------------------- (1) account-events
@@ -792,6 +562,47 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
     CHECK(view_problems.list.empty());
   }
 
+  // ---------------------------------------------------------------- (4) the operator's audits
+  // What an operator runs after an incident: every chain and seal verifies, in the log and in
+  // the views, and the views equal a rebuild of the same log into a fresh directory.
+  // They read and write nothing the others do, so they run side by side.
+  Problems audit_problems;
+  auto with = [&](std::vector<std::string> args, const std::string& data, const std::string& log) {
+    args.insert(args.end(), {"--data", data});
+    args.insert(args.end(), common.begin(), common.end());
+    return std::make_pair(args, dir.path() + "/" + log + ".log");
+  };
+  const std::string rebuilt_dir = dir.path() + "/rebuilt";
+  const std::vector<Finished> audits =
+      RunTimelinesTogether({with({"verify", "--all", "--source", "log"}, data_dir, "verify-log"),
+                            with({"verify", "--all", "--source", "view"}, data_dir, "verify-view"),
+                            with({"rebuild"}, rebuilt_dir, "rebuild")},
+                           120s);
+  const char* audit_names[] = {"verify --all --source log", "verify --all --source view",
+                               "rebuild"};
+  for (size_t i = 0; i < audits.size(); ++i) {
+    if (audits[i].exit_code != 0) {
+      audit_problems.Add(fmt::format("timeline {} exited {}:\n{}", audit_names[i],
+                                     audits[i].exit_code, Tail(audits[i].output, 20)));
+    }
+  }
+  const std::vector<Finished> digests = RunTimelinesTogether(
+      {{{"digest", "--data", data_dir}, dir.path() + "/digest-live.log"},
+       {{"digest", "--data", rebuilt_dir}, dir.path() + "/digest-rebuilt.log"}},
+      120s);
+  const Finished& live_digest = digests[0];
+  const Finished& rebuilt_digest = digests[1];
+  if (live_digest.exit_code != 0 || live_digest.output.find("\"sha256\"") == std::string::npos ||
+      live_digest.output != rebuilt_digest.output) {
+    audit_problems.Add("timeline digest of the views:\n" + live_digest.output +
+                       "\ndiffers from the digest of a rebuild of the same log:\n" +
+                       rebuilt_digest.output);
+  }
+  {
+    INFO(audit_problems.Summary());
+    CHECK(audit_problems.list.empty());
+  }
+
   // Evidence of where the kills landed: records of transactions the restarts aborted, and
   // catch-ups that found events the heads had not persisted (a kill between commit and write).
   const size_t aborted_records = ReadAll(kafka, kafka.topics.events, true).size() +
@@ -807,28 +618,49 @@ TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
   }
   std::printf(
       "  %zu record(s) of aborted transactions on the log; %zu restart(s) replayed events "
-      "the heads had not persisted\n",
-      aborted_records, heads_replays);
+      "the heads had not persisted; %d of %d kills came after their start had committed events\n",
+      aborted_records, heads_replays, kills_while_moving, kills);
 
   const auto seconds =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - test_started).count() /
       1000.0;
   std::printf(
-      "kill -9 fault test: %zu commands, %zu events, %zu rejections, %d kills, %.1f s "
-      "(seed %u)\n",
-      workload.commands.size(), event_records.size(), rejection_records.size(), kills, seconds,
-      seed);
-  if (settled.empty() && events_problems.list.empty() && rejection_problems.list.empty() &&
-      view_problems.list.empty()) {
+      "kill -9 fault test of timeline %s: %zu commands, %zu events, %zu rejections, %d kills, "
+      "%.1f s (seed %u)\n",
+      engine.command().c_str(), workload.commands.size(), event_records.size(),
+      rejection_records.size(), kills, seconds, seed);
+  if (settled.empty() && served_problems.list.empty() && events_problems.list.empty() &&
+      rejection_problems.list.empty() && view_problems.list.empty() &&
+      audit_problems.list.empty()) {
     return;
   }
   // Keep the engine's log for a post-mortem: the temp dir goes away with the test.
-  const std::string kept = "/tmp/timeline-fault-" + std::to_string(seed) + ".log";
+  const std::string kept =
+      "/tmp/timeline-fault-" + engine.command() + "-" + std::to_string(seed) + ".log";
   std::error_code ignored;
   std::filesystem::copy_file(log_path, kept, std::filesystem::copy_options::overwrite_existing,
                              ignored);
   std::cout << "engine log kept in " << kept << "; its end:\n"
             << Tail(ReadFileFrom(log_path, 0), 60) << std::endl;
+}
+
+TEST_CASE("a kill -9 at random moments loses and repeats nothing", "[fault]") {
+  KillAtRandomMoments(Role::kRun, 6);
+}
+
+// The roles as their own processes, each killed while the others run on (short forms; the long
+// form is TIMELINE_FAULT_KILLS=20, RELIABILITY.md).
+TEST_CASE("a kill -9 of timeline sequencer at random moments loses and repeats nothing",
+          "[fault]") {
+  KillAtRandomMoments(Role::kSequencer, 3);
+}
+
+TEST_CASE("a kill -9 of timeline worker at random moments loses and repeats nothing", "[fault]") {
+  KillAtRandomMoments(Role::kWorker, 3);
+}
+
+TEST_CASE("a kill -9 of timeline serve at random moments changes nothing it serves", "[fault]") {
+  KillAtRandomMoments(Role::kServe, 3);
 }
 
 }  // namespace
