@@ -329,8 +329,16 @@ void KillAtRandomMoments(Role role, int default_kills) {
   if (role == Role::kServe) {
     // The last server answers every account as the views hold it, and answered between kills.
     if (served_answers.load() == 0) served_problems.Add("serve never answered between the kills");
+    // The server catches up with the views at most every 100 ms before a request
+    // (query_server.h): an answer may lag the views just settled by that much, so each account
+    // is asked until it agrees or a deadline passes.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
     for (const auto& [account, expected] : workload.accounts) {
-      const auto version = ServedVersion(served_port.load(), account);
+      auto version = ServedVersion(served_port.load(), account);
+      while (version != expected.version && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        version = ServedVersion(served_port.load(), account);
+      }
       if (version != expected.version) {
         served_problems.Add(account + ": serve answers version " +
                             (version ? std::to_string(*version) : "none") + ", expected " +
