@@ -25,7 +25,9 @@ void RegisterOpsRoutes(httplib::Server* server, const OpsContext& context) {
       "/api/holder", "/api/holder", [holder](const httplib::Request&, httplib::Response& res) {
         const std::string member = holder ? holder() : "";
         if (!member.empty()) return res.set_content(member, "text/plain");
-        ReplyError(res, 404, "not_found", "no worker has named itself in these views' directory");
+        ReplyError(res, 404, "not_found",
+                   "no worker has named itself in these views' --data (its views.holder): start "
+                   "`timeline worker` or `timeline run` there");
       });
 }
 

@@ -4,6 +4,8 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "consumers/log/group_holders.h"
 #include "consumers/log/kafka_client.h"
 #include "consumers/log/kafka_wait.h"
@@ -29,16 +31,19 @@ std::string StalePartition::Describe(const std::string& topic) const {
       topic, folded_by, views_offset, log_end);
 }
 
+int64_t RecordsBehind(const PartitionReading& reading) {
+  if (reading.log_end <= reading.log_start) return 0;  // an empty partition
+  const int64_t folded = reading.views_next >= 0 ? reading.views_next : reading.log_start;
+  return std::max<int64_t>(0, reading.log_end - 1 - folded);
+}
+
 std::vector<StalePartition> FindStalePartitions(const std::map<int32_t, PartitionReading>& readings,
                                                 const std::map<int32_t, std::string>& holders,
                                                 const std::string& own_holder) {
   std::vector<StalePartition> stale;
   for (const auto& [partition, reading] : readings) {
+    if (RecordsBehind(reading) == 0) continue;
     const int64_t folded = reading.views_next >= 0 ? reading.views_next : reading.log_start;
-    // account-events is written in transactions: its last offset is a commit marker, which no
-    // worker stores, so a partition is folded to its end one offset short of the watermark.
-    const bool at_end = reading.log_end <= reading.log_start || folded >= reading.log_end - 1;
-    if (at_end) continue;
     auto holder = holders.find(partition);
     const std::string held_by = holder == holders.end() ? "" : holder->second;
     if (!own_holder.empty() && held_by == own_holder) continue;  // our worker folds it

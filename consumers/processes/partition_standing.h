@@ -67,6 +67,11 @@ struct PartitionReading {
   int64_t log_end = 0;      // the partition's high watermark
 };
 
+// How many records of the partition the views have not folded: 0 when they are at the log's end.
+// account-events is written in transactions, so its last offset is a commit marker that no
+// worker stores: the views are at the end one offset short of the high watermark.
+int64_t RecordsBehind(const PartitionReading& reading);
+
 // The partitions of `readings` that are stale for views written by `own_holder` (the worker's
 // group member name; empty: unknown, so only the log's end decides), given `holders` (partition
 // -> member, consumers/log/group_holders.h). Pure, for the monitor and its tests.

@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include "consumers/log/kafka_wait.h"
+#include "consumers/processes/partition_standing.h"
 #include "consumers/processes/served_views.h"
 #include "projections/view_store.h"
 
@@ -81,21 +83,18 @@ Readiness ViewsCatchUpCheck::CheckNow() {
     return {false, "cannot read " + topic + "'s partitions: " + partitions.status().message()};
   }
   for (int32_t partition = 0; partition < *partitions; ++partition) {
-    int64_t low = 0;
-    int64_t high = 0;
-    const auto code = client_->query_watermark_offsets(topic, partition, &low, &high,
-                                                       static_cast<int>(kBrokerTimeout.count()));
-    if (code != RdKafka::ERR_NO_ERROR) {
+    auto ends = QueryWatermarks(client_.get(), topic, partition, kBrokerTimeout);
+    if (!ends.ok()) {
       return {false, "cannot read the end of " + topic + " partition " + std::to_string(partition) +
-                         ": " + RdKafka::err2str(code)};
+                         ": " + ends.status().message()};
     }
     auto next = views_->Current()->NextOffset(topic, partition);
     if (!next.ok())
       return {false, "cannot read the views' checkpoints: " + next.status().message()};
-    const int64_t applied = next->value_or(low);
-    if (high > low && applied < high - 1) {
-      return {false, "the views are " + std::to_string(high - 1 - applied) + " records behind " +
-                         topic + " partition " + std::to_string(partition)};
+    const int64_t behind = RecordsBehind({next->value_or(-1), ends->low, ends->high});
+    if (behind > 0) {
+      return {false, "the views are " + std::to_string(behind) + " records behind " + topic +
+                         " partition " + std::to_string(partition)};
     }
   }
   return {true, ""};

@@ -15,6 +15,14 @@ TEST_CASE("views folded to the log's end are current whoever holds the partition
   CHECK(FindStalePartitions(readings, {}, "").empty());
 }
 
+TEST_CASE("records behind counts from the views' checkpoint, or the log's start, to the marker",
+          "[partition_standing]") {
+  CHECK(RecordsBehind({99, 0, 100}) == 0);  // the last offset is the commit marker
+  CHECK(RecordsBehind({40, 0, 100}) == 59);
+  CHECK(RecordsBehind({-1, 10, 60}) == 49);  // never folded: from the log's start
+  CHECK(RecordsBehind({-1, 5, 5}) == 0);     // an empty partition
+}
+
 TEST_CASE("views behind the log are current only while their own worker holds the partition",
           "[partition_standing]") {
   std::map<int32_t, PartitionReading> readings{{0, {40, 0, 100}}, {1, {-1, 10, 60}}};
